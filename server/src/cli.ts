@@ -1,0 +1,213 @@
+// `kubecert`: the command-line front end over the core. Thin: read files, analyse, print.
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { analyse, DEFAULT_WARN_DAYS } from './core/analysis';
+import { decodePem, type Certificate } from './core/certificates';
+import { DecodeCache } from './core/decode';
+import { defaultKubeconfigs, expandPaths } from './cli/files';
+import { formatSarif } from './cli/formatSarif';
+import { formatText } from './cli/formatText';
+import { fileReport, type FileReport } from './cli/report';
+import { fileHost } from './host';
+import { probeKubeconfig } from './probe';
+
+declare const KUBECERT_VERSION: string;
+export const VERSION = typeof KUBECERT_VERSION === 'string' ? KUBECERT_VERSION : '0.0.0-dev';
+
+const HELP = `kubecert ${VERSION} — what the certificates in your kubeconfig and manifests are, and what is wrong with them
+
+Usage:
+  kubecert check [PATH…] [options]
+  kubecert --help | --version
+
+With no PATH, checks the kubeconfig kubectl would use: every file in $KUBECONFIG,
+else ~/.kube/config. A folder is searched for YAML, JSON and kubeconfig files.
+
+Options:
+  --now <ISO-8601>       judge validity at this moment instead of the clock
+  --warn-days <N>        warn about certificates expiring within N days (default ${DEFAULT_WARN_DAYS})
+  --server-cert <FILE>   hold every kubeconfig server address (or tls-server-name)
+                         against this serving certificate (PEM or DER), e.g. an
+                         apiserver.crt copied from a control plane
+  --format <F>           text (default), json or sarif
+  --probe                also connect to each cluster's server with TLS (no
+                         credentials sent) and check the certificate it serves
+  --color / --no-color   force colour on or off (default: on for a terminal)
+  -h, --help             show this help
+  -V, --version          show the version
+
+Exit status: 0 no errors, 1 errors found, 2 usage or read error.
+Nothing in a kubeconfig is ever executed; no network is used without --probe.
+`;
+
+export interface CliIo {
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  isTTY: boolean;
+  cwd: string;
+  /** The clock, read once; tests pass --now instead. */
+  clock: () => number;
+}
+
+interface Options {
+  paths: string[];
+  now?: number;
+  warnDays: number;
+  serverCert?: string;
+  format: 'text' | 'json' | 'sarif';
+  probe: boolean;
+  color?: boolean;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(args: string[]): Options {
+  const o: Options = { paths: [], warnDays: DEFAULT_WARN_DAYS, format: 'text', probe: false };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = (): string => {
+      const v = inline ?? args[++i];
+      if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--now': {
+        const v = value();
+        const t = Date.parse(v);
+        if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(t)) throw new UsageError(`--now: "${v}" is not an ISO-8601 date (e.g. 2026-11-21T00:00:00Z)`);
+        o.now = t;
+        break;
+      }
+      case '--warn-days': {
+        const v = value();
+        if (!/^\d+$/.test(v)) throw new UsageError(`--warn-days: "${v}" is not a whole number of days`);
+        o.warnDays = Number(v);
+        break;
+      }
+      case '--server-cert':
+        o.serverCert = value();
+        break;
+      case '--format': {
+        const v = value();
+        if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format: "${v}" is not one of text, json, sarif`);
+        o.format = v;
+        break;
+      }
+      case '--probe':
+        o.probe = true;
+        break;
+      case '--color':
+        o.color = true;
+        break;
+      case '--no-color':
+        o.color = false;
+        break;
+      default:
+        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
+        o.paths.push(a);
+    }
+  }
+  return o;
+}
+
+function loadServerCert(path: string): Certificate {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`--server-cert: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const text = bytes.toString('latin1');
+  const cert = decodePem(text).find((i) => i.value?.kind === 'certificate')?.value;
+  if (cert?.kind === 'certificate') return cert;
+  throw new UsageError(`--server-cert: ${path} holds no PEM certificate`);
+}
+
+export async function main(io: CliIo): Promise<number> {
+  const [command, ...rest] = io.argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    io.stdout(HELP);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '-V' || command === '--version') {
+    io.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  if (command !== 'check') {
+    io.stderr(`kubecert: unknown command "${command}"; try "kubecert --help"\n`);
+    return 2;
+  }
+  let options: Options;
+  let serverCertificate: Certificate | undefined;
+  try {
+    options = parseArgs(rest);
+    if (options.serverCert) serverCertificate = loadServerCert(options.serverCert);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`kubecert: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (rest.includes('-h') || rest.includes('--help')) {
+    io.stdout(HELP);
+    return 0;
+  }
+  const now = options.now ?? io.clock();
+  const explicit = options.paths.length > 0;
+  const { files, errors } = expandPaths(explicit ? options.paths.map((p) => resolve(io.cwd, p)) : defaultKubeconfigs(io.env));
+  let readError = errors.length > 0;
+  for (const e of errors) io.stderr(`kubecert: ${e}\n`);
+  const host = fileHost();
+  const cache = new DecodeCache();
+  const reports: FileReport[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      io.stderr(`kubecert: ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      readError = true;
+      continue;
+    }
+    let analysis = analyse(text, { now, warnDays: options.warnDays, path: file, host, cache, serverCertificate });
+    // A searched folder holds many YAML files; report only those Kubecert understands.
+    if (analysis.kind === 'none' && !explicit) continue;
+    if (analysis.kind === 'none' && options.paths.length > 0 && !options.paths.map((p) => resolve(io.cwd, p)).includes(file)) continue;
+    if (options.probe && analysis.kubeconfig) {
+      const probed = await probeKubeconfig(analysis, io.stderr);
+      analysis = analyse(text, { now, warnDays: options.warnDays, path: file, host, cache, serverCertificate, probed });
+    }
+    const shown = relative(io.cwd, file);
+    reports.push(fileReport(shown.startsWith('..') ? file : shown, text, analysis));
+  }
+  if (options.format === 'json') io.stdout(JSON.stringify({ files: reports }, null, 2) + '\n');
+  else if (options.format === 'sarif') io.stdout(formatSarif(reports, VERSION, (p) => p.split('\\').join('/')));
+  else io.stdout(formatText(reports, { color: options.color ?? (io.isTTY && !io.env.NO_COLOR), now }));
+  if (readError) return 2;
+  return reports.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+}
+
+/** The process wiring, called by bin/kubecert.js. */
+export function run(): void {
+  main({
+    argv: process.argv.slice(2),
+    env: process.env,
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    isTTY: Boolean(process.stdout.isTTY),
+    cwd: process.cwd(),
+    clock: () => Date.now(),
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`kubecert: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,50 @@
+// SARIF 2.1.0 for GitHub code scanning: one rule per code, one result per finding.
+import { ALL_CODES, CODES, SUMMARIES, type Code, type Severity } from '../core/finding';
+import type { FileReport } from './report';
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+
+export function formatSarif(reports: FileReport[], toolVersion: string, toUri: (path: string) => string): string {
+  const rules = ALL_CODES.map((code) => ({
+    id: code,
+    name: code.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase()),
+    shortDescription: { text: SUMMARIES[code] },
+    fullDescription: { text: SUMMARIES[code] },
+    defaultConfiguration: { level: LEVEL[CODES[code]] },
+    help: { text: SUMMARIES[code] },
+  }));
+  const results = reports.flatMap((report) =>
+    report.findings.map((f) => ({
+      ruleId: f.code,
+      ruleIndex: ALL_CODES.indexOf(f.code as Code),
+      level: LEVEL[f.severity],
+      message: { text: f.message },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: toUri(report.path) },
+            region: {
+              startLine: f.range.start.line + 1,
+              startColumn: f.range.start.character + 1,
+              endLine: f.range.end.line + 1,
+              endColumn: f.range.end.character + 1,
+            },
+          },
+          logicalLocations: [{ fullyQualifiedName: f.where }],
+        },
+      ],
+    })),
+  );
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'kubecert', version: toolVersion, semanticVersion: toolVersion, rules } },
+        columnKind: 'utf16CodeUnits',
+        results,
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+}

@@ -1,0 +1,114 @@
+// The one entry point: text and options in, everything Kubecert knows about the document out.
+import type { Certificate } from './certificates';
+import { DecodeCache, decodeSite, type Host, type Material } from './decode';
+import { CODES, type Code, type Finding, type Severity } from './finding';
+import { checkCsrs } from './findings/csr';
+import type { CheckInput } from './findings/context';
+import { checkServed, type Served } from './findings/probe';
+import { checkIdentity } from './findings/identity';
+import { checkReferences } from './findings/references';
+import { checkStrength } from './findings/strength';
+import { checkTrust } from './findings/trust';
+import { checkValidity } from './findings/validity';
+import { isKubeconfig, readKubeconfig, type Kubeconfig } from './kubeconfig';
+import { scanManifests, type ManifestObject } from './manifests';
+import { parseText } from './parse';
+import { kubeconfigSites, type Site } from './sites';
+
+export interface AnalysisOptions {
+  /** The moment validity is judged at (milliseconds since the epoch). Never read from a clock here. */
+  now: number;
+  /** Warn this many days before a certificate expires. */
+  warnDays?: number;
+  /** The document's file path, for resolving relative file references. */
+  path?: string;
+  host?: Host;
+  cache?: DecodeCache;
+  serverCertificate?: Certificate;
+  /** What probes of cluster servers found, by cluster name (the CLI's --probe, the server's probe request). */
+  probed?: Record<string, Served>;
+  /** Per-code severity overrides; 'off' drops the finding. */
+  severities?: Partial<Record<Code, Severity | 'off'>>;
+}
+
+export interface CertificateOccurrence {
+  site: Site;
+  certificate: Certificate;
+  /** Position within its bundle. */
+  index: number;
+  count: number;
+}
+
+export interface Analysis {
+  kind: 'kubeconfig' | 'manifests' | 'none';
+  kubeconfig?: Kubeconfig;
+  objects: ManifestObject[];
+  sites: Site[];
+  materials: Material[];
+  certificates: CertificateOccurrence[];
+  findings: Finding[];
+}
+
+export const DEFAULT_WARN_DAYS = 30;
+
+export function analyse(text: string, options: AnalysisOptions): Analysis {
+  const cache = options.cache ?? new DecodeCache();
+  const parsed = parseText(text);
+  const findings: Finding[] = [...parsed.findings];
+  let kubeconfig: Kubeconfig | undefined;
+  const sites: Site[] = [];
+  const kubeconfigDocs = new Set<number>();
+  parsed.documents.forEach((doc, i) => {
+    if (!kubeconfig && isKubeconfig(doc)) {
+      kubeconfig = readKubeconfig(doc, i, text);
+      kubeconfigDocs.add(i);
+      sites.push(...kubeconfigSites(kubeconfig, options.path));
+    }
+  });
+  const scan = scanManifests(parsed.documents, kubeconfigDocs, options.path);
+  sites.push(...scan.sites);
+
+  const materials: Material[] = [];
+  for (const site of sites) {
+    const decoded = decodeSite(site, options.host, cache);
+    materials.push(decoded.material);
+    findings.push(...decoded.findings);
+  }
+  const input: CheckInput = {
+    kubeconfig,
+    objects: scan.objects,
+    materials,
+    now: options.now,
+    warnDays: options.warnDays ?? DEFAULT_WARN_DAYS,
+    serverCertificate: options.serverCertificate,
+  };
+  if (kubeconfig) findings.push(...checkReferences(kubeconfig));
+  findings.push(...checkValidity(input), ...checkTrust(input), ...checkIdentity(input), ...checkStrength(input), ...checkCsrs(input));
+  if (options.probed) findings.push(...checkServed(input, options.probed));
+
+  const certificates: CertificateOccurrence[] = [];
+  for (const m of materials) m.certificates.forEach((certificate, index) => certificates.push({ site: m.site, certificate, index, count: m.certificates.length }));
+
+  return {
+    kind: kubeconfig ? 'kubeconfig' : scan.objects.length > 0 ? 'manifests' : 'none',
+    kubeconfig,
+    objects: scan.objects,
+    sites,
+    materials,
+    certificates,
+    findings: applySeverities(findings, options.severities).sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code)),
+  };
+}
+
+function applySeverities(findings: Finding[], overrides: AnalysisOptions['severities']): Finding[] {
+  if (!overrides) return findings;
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const s = overrides[f.code];
+    if (s === 'off') continue;
+    out.push(s && s in { error: 1, warning: 1, information: 1, hint: 1 } ? { ...f, severity: s } : f);
+  }
+  return out;
+}
+
+export { CODES };

@@ -1,0 +1,213 @@
+// A site's raw value → the certificates, requests and keys it holds, plus encoding findings.
+import { decodeCertificate, decodePem, looksLikePem, type Certificate, type CertificateRequest, type DecodedItem, type PrivateKeyFacts } from './certificates';
+import { CODES, finding, type Finding } from './finding';
+import { CERTIFICATE_ROLES, KEY_ROLES, type Site } from './sites';
+
+/** The one way the core reaches outside itself: reading a file a document names. */
+export interface Host {
+  readFile(path: string): { bytes: Uint8Array } | { error: string };
+}
+
+export interface Material {
+  site: Site;
+  certificates: Certificate[];
+  keys: PrivateKeyFacts[];
+  requests: CertificateRequest[];
+  /** The decoded text was PEM (or DER) we could look into. */
+  readable: boolean;
+}
+
+interface Decoding {
+  items: DecodedItem[];
+  readable: boolean;
+  problems: Array<Omit<Finding, 'span' | 'where' | 'severity'>>;
+}
+
+/** Decoded results by raw text: a value that did not change is never decoded again. */
+export class DecodeCache {
+  private entries = new Map<string, Decoding>();
+  constructor(private readonly capacity = 20_000) {}
+
+  get(key: string, compute: () => Decoding): Decoding {
+    let hit = this.entries.get(key);
+    if (hit) {
+      // Refresh recency: Map keeps insertion order.
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit;
+    }
+    hit = compute();
+    this.entries.set(key, hit);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+    return hit;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+const MAX_FILE_BYTES = 1024 * 1024;
+const GO_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+export function decodeSite(site: Site, host: Host | undefined, cache: DecodeCache): { material: Material; findings: Finding[] } {
+  const findings: Finding[] = [];
+  let decoding: Decoding;
+  if (site.encoding === 'file') {
+    const path = site.file?.resolved;
+    const read = path === undefined ? { error: 'the document is not saved, so a relative path has no folder to start from' } : host ? host.readFile(path) : { error: 'files are not read here' };
+    if ('error' in read) {
+      findings.push(
+        finding('missing-file', site.field.span, site.where, `${site.field.key}: cannot read "${site.file?.written}"${path && path !== site.file?.written ? ` (${path})` : ''}: ${read.error}.`, {
+          data: { path },
+        }),
+      );
+      return { material: empty(site), findings };
+    }
+    decoding =
+      read.bytes.length > MAX_FILE_BYTES
+        ? { items: [], readable: false, problems: [{ code: 'not-a-certificate', message: `${site.file?.written} is ${read.bytes.length} bytes, too large to be a certificate or key file.` }] }
+        : cache.get(`file\0${Buffer.from(read.bytes).toString('latin1')}`, () => decodeBytes(read.bytes));
+  } else if (site.encoding === 'pem') {
+    decoding = cache.get(`pem\0${site.field.value}`, () => decodeText(site.field.value));
+  } else {
+    decoding = cache.get(`b64\0${site.field.value}`, () => decodeBase64(site.field.value, site.role === 'pem'));
+  }
+  for (const p of decoding.problems) findings.push({ ...p, severity: CODES[p.code], span: site.field.span, where: site.where });
+  const material = collect(site, decoding);
+  findings.push(...expectations(material, decoding));
+  return { material, findings };
+}
+
+function empty(site: Site): Material {
+  return { site, certificates: [], keys: [], requests: [], readable: false };
+}
+
+function decodeBase64(raw: string, optional: boolean): Decoding {
+  const problems: Decoding['problems'] = [];
+  const trimmed = raw.trim();
+  if (trimmed.startsWith('-----BEGIN ')) {
+    problems.push({
+      code: 'pem-not-base64',
+      message: 'This field needs the base64 encoding of the PEM text, but holds the PEM itself; kubectl will fail to decode it.',
+    });
+    return { ...decodeText(raw), problems };
+  }
+  // Go's base64 decoder (which kubectl uses for []byte fields) skips \r and \n, nothing else.
+  const goView = raw.replace(/[\r\n]/g, '');
+  let text = goView;
+  if (!GO_BASE64.test(goView)) {
+    const joined = raw.replace(/\s+/g, '');
+    const bad = firstBadBase64(goView);
+    if (GO_BASE64.test(joined)) {
+      problems.push({
+        code: 'invalid-base64',
+        message: `Not valid base64: it contains ${describeChar(goView[bad])} at character ${bad + 1}. The data is fine once the whitespace is removed, but kubectl rejects it as written.`,
+        data: { join: true },
+      });
+      text = joined;
+    } else {
+      const why = bad < goView.length ? `${describeChar(goView[bad])} at character ${bad + 1}` : `a length of ${goView.length} characters, which is not a multiple of 4 (missing "=" padding or truncated)`;
+      problems.push({ code: 'invalid-base64', message: `Not valid base64: ${why}.` });
+      return { items: [], readable: false, problems };
+    }
+  }
+  const bytes = Buffer.from(text, 'base64');
+  const inner = decodeBytes(new Uint8Array(bytes), optional);
+  return { ...inner, problems: [...problems, ...inner.problems] };
+}
+
+function firstBadBase64(s: string): number {
+  const m = /[^A-Za-z0-9+/=]/.exec(s);
+  if (m) return m.index;
+  const eq = s.indexOf('=');
+  if (eq >= 0 && !/^={1,2}$/.test(s.slice(eq))) return eq;
+  return s.length;
+}
+
+function describeChar(c: string | undefined): string {
+  if (c === undefined) return 'nothing';
+  if (c === ' ') return 'a space';
+  if (c === '\t') return 'a tab';
+  if (c === '=') return 'misplaced "=" padding';
+  const code = c.charCodeAt(0);
+  return code < 0x20 || code > 0x7e ? `the character U+${code.toString(16).toUpperCase().padStart(4, '0')}` : `"${c}"`;
+}
+
+function decodeText(text: string): Decoding {
+  return { items: decodePem(text), readable: true, problems: [] };
+}
+
+/** Bytes from base64 or a file: PEM, or a single DER certificate. */
+function decodeBytes(bytes: Uint8Array, optional = false): Decoding {
+  const text = Buffer.from(bytes).toString('latin1');
+  if (looksLikePem(text)) return decodeText(text);
+  if (optional) return { items: [], readable: false, problems: [] };
+  if (bytes[0] === 0x30) {
+    try {
+      const cert = decodeCertificate(bytes);
+      return {
+        items: [{ block: { label: 'CERTIFICATE', der: bytes, start: 0, end: bytes.length }, value: cert }],
+        readable: true,
+        problems: [{ code: 'not-a-certificate', message: 'This holds a certificate in DER (binary) form; kubectl and the API server expect PEM ("-----BEGIN CERTIFICATE-----").' }],
+      };
+    } catch {
+      // Not a DER certificate either; fall through.
+    }
+  }
+  return {
+    items: [],
+    readable: false,
+    problems: [{ code: 'not-a-certificate', message: `This decodes to ${bytes.length} bytes that hold no PEM block ("-----BEGIN …-----"), so no certificate or key.` }],
+  };
+}
+
+function collect(site: Site, decoding: Decoding): Material {
+  const material: Material = { site, certificates: [], keys: [], requests: [], readable: decoding.readable };
+  for (const item of decoding.items) {
+    if (item.value?.kind === 'certificate') material.certificates.push(item.value);
+    else if (item.value?.kind === 'key') material.keys.push(item.value);
+    else if (item.value?.kind === 'csr') material.requests.push(item.value);
+  }
+  return material;
+}
+
+/** What each role must hold: certificates where certificates belong, a key where a key belongs. */
+function expectations(material: Material, decoding: Decoding): Finding[] {
+  const { site } = material;
+  const out: Finding[] = [];
+  const say = (message: string): void => void out.push(finding('not-a-certificate', site.field.span, site.where, message));
+  for (const item of decoding.items) if (item.error) say(`${capitalise(item.error)}.`);
+  if (!decoding.readable) return out;
+  const labels = decoding.items.filter((i) => i.value).map((i) => i.block.label);
+  if (CERTIFICATE_ROLES.has(site.role)) {
+    if (material.keys.length > 0) say(`A private key is stored where ${describeRole(site)} belongs. Keep keys out of certificate fields; its content is not shown.`);
+    else if (material.certificates.length === 0 && decoding.items.every((i) => !i.error))
+      say(`No certificate here: it holds ${labels.length ? labels.map((l) => `a ${l} block`).join(', ') : 'no PEM block'} where ${describeRole(site)} belongs.`);
+  } else if (KEY_ROLES.has(site.role)) {
+    if (material.keys.length === 0 && decoding.items.every((i) => !i.error))
+      say(`No private key here: it holds ${labels.length ? labels.map((l) => `a ${l} block`).join(', ') : 'no PEM block'} where the private key belongs.`);
+  } else if (site.role === 'csr') {
+    if (material.requests.length === 0 && decoding.items.every((i) => !i.error))
+      say(`No certificate request here: spec.request must hold a PEM "CERTIFICATE REQUEST" block, and it holds ${labels.length ? labels.join(', ') : 'none'}.`);
+  }
+  return out;
+}
+
+function describeRole(site: Site): string {
+  switch (site.role) {
+    case 'cluster-ca':
+    case 'ca-bundle':
+      return 'a CA certificate';
+    case 'client-certificate':
+      return 'the client certificate';
+    case 'serving-certificate':
+      return 'the serving certificate';
+    default:
+      return 'a certificate';
+  }
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,104 @@
+// What a finding is: a stable code, a severity, a message, and where.
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+/** Every code Kubecert reports, with its default severity. CI users, tests and quick fixes key on these strings. */
+export const CODES = {
+  'cert-expired': 'error',
+  'cert-not-yet-valid': 'error',
+  'cert-expiring-soon': 'warning',
+  'chain-untrusted': 'warning',
+  'key-mismatch': 'error',
+  'group-in-ou': 'warning',
+  'superuser-group': 'warning',
+  'missing-client-auth': 'error',
+  'not-a-ca': 'error',
+  'weak-key': 'warning',
+  'weak-signature': 'warning',
+  'san-mismatch': 'error',
+  'invalid-base64': 'error',
+  'pem-not-base64': 'error',
+  'not-a-certificate': 'error',
+  'unknown-context': 'error',
+  'unknown-cluster': 'error',
+  'unknown-user': 'error',
+  'duplicate-name': 'error',
+  'insecure-with-ca': 'error',
+  'conflicting-ca-source': 'warning',
+  'missing-file': 'error',
+  'insecure-server-url': 'warning',
+  'csr-subject-mismatch': 'error',
+  'yaml-syntax': 'error',
+  'input-limit': 'warning',
+  'probe-failed': 'warning',
+} as const satisfies Record<string, Severity>;
+
+export type Code = keyof typeof CODES;
+
+/** One line per code: what it means. SARIF rules and documentation use it. */
+export const SUMMARIES: Record<Code, string> = {
+  'cert-expired': 'A certificate (a CA and every certificate of a bundle included) is past its notAfter date.',
+  'cert-not-yet-valid': 'A certificate is not valid yet: its notBefore date is in the future.',
+  'cert-expiring-soon': 'A certificate expires within the warning threshold.',
+  'chain-untrusted': "A client certificate does not chain to its cluster's CA, or its chain runs through an expired CA.",
+  'key-mismatch': 'A private key does not belong to the certificate beside it.',
+  'group-in-ou': 'A Kubernetes group sits in OU, which Kubernetes ignores; only O values are groups.',
+  'superuser-group': 'O=system:masters: a superuser that RBAC cannot restrict and no binding can revoke.',
+  'missing-client-auth': 'A client certificate whose extended key usage excludes clientAuth.',
+  'not-a-ca': 'A CA field holds a certificate that is not a CA.',
+  'weak-key': 'An RSA key below 2048 bits.',
+  'weak-signature': 'A certificate signed with SHA-1 or MD5.',
+  'san-mismatch': 'The name a client connects to is not covered by the serving certificate.',
+  'invalid-base64': 'A value that must be base64 is not.',
+  'pem-not-base64': 'Raw PEM where the base64 encoding of PEM is required.',
+  'not-a-certificate': 'A value decodes, but holds no certificate (or the wrong kind of PEM block).',
+  'unknown-context': 'current-context names a context that does not exist.',
+  'unknown-cluster': 'A context names a cluster that does not exist.',
+  'unknown-user': 'A context names a user that does not exist.',
+  'duplicate-name': 'Two clusters, users or contexts share a name.',
+  'insecure-with-ca': 'insecure-skip-tls-verify together with a CA, which kubectl refuses.',
+  'conflicting-ca-source': 'Both certificate-authority and certificate-authority-data; the data wins.',
+  'missing-file': 'A referenced file does not exist or cannot be read.',
+  'insecure-server-url': 'The server address is not an https:// URL.',
+  'csr-subject-mismatch': "A CertificateSigningRequest's subject or usages are not what its signer requires.",
+  'yaml-syntax': 'The YAML or JSON does not parse.',
+  'input-limit': 'The document exceeds a size or nesting limit and was not analysed.',
+  'probe-failed': 'The requested TLS probe of a cluster server did not complete.',
+};
+
+export const ALL_CODES = Object.keys(CODES) as Code[];
+
+export interface Related {
+  span: Span;
+  message: string;
+  /** Another file, when the other side lives there (a referenced certificate file). */
+  path?: string;
+}
+
+export interface Finding {
+  code: Code;
+  severity: Severity;
+  message: string;
+  /** The offending value in the document. */
+  span: Span;
+  /** A path a person can read: `users[admin].client-certificate-data`. */
+  where: string;
+  related?: Related[];
+  /** What a quick fix needs, keyed by code. Plain JSON. */
+  data?: Record<string, unknown>;
+}
+
+export function finding(
+  code: Code,
+  span: Span,
+  where: string,
+  message: string,
+  extra: { related?: Related[]; data?: Record<string, unknown> } = {},
+): Finding {
+  return { code, severity: CODES[code], message, span, where, ...extra };
+}

@@ -1,0 +1,36 @@
+// What every family of checks reads: the decoded materials and the options they are judged by.
+import type { Certificate } from '../certificates';
+import type { Material } from '../decode';
+import type { Kubeconfig } from '../kubeconfig';
+import type { ManifestObject } from '../manifests';
+import type { Site } from '../sites';
+
+export interface CheckInput {
+  kubeconfig?: Kubeconfig;
+  objects: ManifestObject[];
+  materials: Material[];
+  now: number;
+  warnDays: number;
+  /** A serving certificate to hold kubeconfig server names against (`--server-cert`). */
+  serverCertificate?: Certificate;
+}
+
+export function materialsOf(input: CheckInput, predicate: (site: Site) => boolean): Material[] {
+  return input.materials.filter((m) => predicate(m.site));
+}
+
+/** "certificate 2 of 3 " for bundles, "" for a single certificate. */
+export function ordinal(index: number, count: number): string {
+  return count > 1 ? `certificate ${index + 1} of ${count} ` : '';
+}
+
+export function isSelfSigned(cert: Certificate): boolean {
+  return cert.subject.derHex === cert.issuer.derHex;
+}
+
+/** A certificate that speaks for a client: the user's certificate, a CSR's, or any leaf allowed to authenticate clients. */
+export function isClientIdentity(site: Site, cert: Certificate): boolean {
+  if (site.role === 'client-certificate' || site.role === 'issued-certificate') return true;
+  if (site.role === 'cluster-ca' || site.role === 'ca-bundle' || cert.ca) return false;
+  return cert.extKeyUsage.includes('clientAuth');
+}

@@ -1,0 +1,140 @@
+// The kubeconfig model: clusters, users, contexts and current-context, each value with its offsets.
+import { isMap, isScalar, type Document, type Node, type Pair } from 'yaml';
+import { get, items, keyOf, pair, pairSpan, pairs, resolve, scalarText, span, type YNode } from './parse';
+import type { Span } from './finding';
+
+/** One `key: value` with the offsets of both. */
+export interface Field {
+  key: string;
+  /** Scalar text; '' for a non-scalar value (see `isScalar`). */
+  value: string;
+  isScalar: boolean;
+  /** The value's range (the key's range when the value is empty). */
+  span: Span;
+  keySpan: Span;
+  /** From the key's start to the value's end. */
+  pairSpan: Span;
+  /** Block scalar (`|`, `>`), quoted or plain: fixes must keep the style. */
+  style: 'plain' | 'quoted' | 'block' | 'other';
+}
+
+export type EntryKind = 'cluster' | 'user' | 'context';
+
+export interface Entry {
+  kind: EntryKind;
+  name: string;
+  /** The `name:` field, when present. */
+  nameField?: Field;
+  index: number;
+  /** The list item. */
+  span: Span;
+  /** The inner `cluster:` / `user:` / `context:` map's fields by key. */
+  fields: Map<string, Field>;
+  /** The inner map's pair, when present. */
+  bodyField?: Field;
+}
+
+export interface Kubeconfig {
+  /** Index of the document within the text. */
+  document: number;
+  clusters: Entry[];
+  users: Entry[];
+  contexts: Entry[];
+  currentContext?: Field;
+  /** The `clusters:` / `users:` / `contexts:` pairs, for inserting entries. */
+  lists: Partial<Record<'clusters' | 'users' | 'contexts', Field>>;
+  /** The top-level map, for inserting a missing key. */
+  root: Span;
+  json: boolean;
+}
+
+export function fieldOf(p: Pair<Node, YNode> | undefined, doc: Document.Parsed): Field | undefined {
+  if (!p) return undefined;
+  const key = keyOf(p);
+  const keySpan = span(p.key);
+  if (key === undefined || !keySpan) return undefined;
+  const value = resolve(p.value, doc);
+  const valueSpan = (p.value && span(p.value)) || { start: keySpan.end, end: keySpan.end };
+  const text = scalarText(value, doc);
+  let style: Field['style'] = 'other';
+  if (isScalar(value)) {
+    const t = value.type;
+    style = t === 'PLAIN' ? 'plain' : t === 'QUOTE_DOUBLE' || t === 'QUOTE_SINGLE' ? 'quoted' : t === 'BLOCK_LITERAL' || t === 'BLOCK_FOLDED' ? 'block' : 'other';
+  }
+  return {
+    key,
+    value: text ?? '',
+    isScalar: text !== undefined,
+    span: valueSpan,
+    keySpan,
+    pairSpan: pairSpan(p) ?? keySpan,
+    style,
+  };
+}
+
+const LISTS = { clusters: 'cluster', users: 'user', contexts: 'context' } as const;
+
+/** Whether a document is a kubeconfig: `kind: Config`, or clusters/users/contexts at the top level without another kind. */
+export function isKubeconfig(doc: Document.Parsed): boolean {
+  const root = doc.contents;
+  if (!isMap(root)) return false;
+  const kind = scalarText(get(root, 'kind', doc), doc);
+  if (kind !== undefined) return kind === 'Config';
+  return ['clusters', 'users', 'contexts', 'current-context'].some((k) => pair(root, k, doc) !== undefined);
+}
+
+export function readKubeconfig(doc: Document.Parsed, index: number, text: string): Kubeconfig {
+  const root = doc.contents as YNode;
+  const rootSpan = span(root) ?? { start: 0, end: text.length };
+  const config: Kubeconfig = {
+    document: index,
+    clusters: [],
+    users: [],
+    contexts: [],
+    lists: {},
+    root: rootSpan,
+    json: text.slice(rootSpan.start, rootSpan.start + 1) === '{',
+  };
+  for (const [list, kind] of Object.entries(LISTS) as [keyof typeof LISTS, EntryKind][]) {
+    const listPair = pair(root, list, doc);
+    config.lists[list] = fieldOf(listPair, doc);
+    const entries = config[list];
+    items(listPair?.value, doc).forEach((item, i) => {
+      const itemSpan = span(item);
+      if (!itemSpan) return;
+      const nameField = fieldOf(pair(item, 'name', doc), doc);
+      const bodyPair = pair(item, kind, doc);
+      const fields = new Map<string, Field>();
+      for (const p of pairs(bodyPair?.value, doc)) {
+        const f = fieldOf(p, doc);
+        if (f) fields.set(f.key, f);
+      }
+      entries.push({
+        kind,
+        name: nameField?.value ?? '',
+        nameField,
+        index: i,
+        span: itemSpan,
+        fields,
+        bodyField: fieldOf(bodyPair, doc),
+      });
+    });
+  }
+  config.currentContext = fieldOf(pair(root, 'current-context', doc), doc);
+  return config;
+}
+
+export function entryWhere(entry: Entry, field?: string): string {
+  const list = entry.kind === 'cluster' ? 'clusters' : entry.kind === 'user' ? 'users' : 'contexts';
+  const id = entry.name !== '' ? entry.name : `#${entry.index}`;
+  return field ? `${list}[${id}].${field}` : `${list}[${id}]`;
+}
+
+export function findEntry(entries: Entry[], name: string): Entry | undefined {
+  return entries.find((e) => e.name === name);
+}
+
+/** The context `current-context` names, if it exists. */
+export function currentContext(config: Kubeconfig): Entry | undefined {
+  return config.currentContext ? findEntry(config.contexts, config.currentContext.value) : undefined;
+}

@@ -1,0 +1,67 @@
+// The only network Kubecert ever uses, and only when asked: a TLS handshake with a cluster's server,
+// sending no client certificate, token or password, to read the certificate chain it serves.
+import { connect, type DetailedPeerCertificate } from 'node:tls';
+import type { Analysis } from './core/analysis';
+import { decodeCertificate, type Certificate } from './core/certificates';
+import type { Served } from './core/findings/probe';
+import { serverHost } from './core/hostnames';
+
+export interface ProbeTarget {
+  url: string;
+  /** SNI and the name the certificate is held against. */
+  serverName?: string;
+  timeoutMs?: number;
+}
+
+export function probeServer(target: ProbeTarget): Promise<Served> {
+  let url: URL;
+  try {
+    url = new URL(target.url);
+  } catch {
+    return Promise.resolve({ error: `"${target.url}" is not a URL` });
+  }
+  if (url.protocol !== 'https:') return Promise.resolve({ error: `only https:// servers are probed, not ${url.protocol}//` });
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(url.port || 443);
+  const servername = target.serverName || (/^[\d.]+$|:/.test(host) ? undefined : host);
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (r: Served): void => {
+      if (settled) return;
+      settled = true;
+      socket.destroy();
+      resolve(r);
+    };
+    // rejectUnauthorized: false — we judge the chain ourselves and report; nothing is sent after the handshake.
+    const socket = connect({ host, port, servername, rejectUnauthorized: false, timeout: target.timeoutMs ?? 5000 }, () => {
+      const chain: Certificate[] = [];
+      let peer: DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
+      const seen = new Set<string>();
+      while (peer && peer.raw && !seen.has(peer.fingerprint256)) {
+        seen.add(peer.fingerprint256);
+        try {
+          chain.push(decodeCertificate(new Uint8Array(peer.raw)));
+        } catch (e) {
+          done({ error: `the server sent a certificate that cannot be read: ${(e as Error).message}` });
+          return;
+        }
+        peer = peer.issuerCertificate;
+      }
+      done(chain.length ? { certificates: chain } : { error: 'the server sent no certificate' });
+    });
+    socket.on('timeout', () => done({ error: `no TLS handshake within ${(target.timeoutMs ?? 5000) / 1000} s` }));
+    socket.on('error', (e: NodeJS.ErrnoException) => done({ error: e.code ? `${e.code} (${e.message})` : e.message }));
+  });
+}
+
+/** Probes every cluster server named in the analysed kubeconfig. */
+export async function probeKubeconfig(analysis: Analysis, log: (s: string) => void): Promise<Record<string, Served>> {
+  const out: Record<string, Served> = {};
+  for (const cluster of analysis.kubeconfig?.clusters ?? []) {
+    const server = cluster.fields.get('server')?.value;
+    if (!server || !serverHost(server)) continue;
+    log(`kubecert: probing ${server} (TLS handshake only, no credentials)\n`);
+    out[cluster.name] = await probeServer({ url: server, serverName: cluster.fields.get('tls-server-name')?.value });
+  }
+  return out;
+}
