@@ -14,9 +14,9 @@ export function duration(ms: number): string {
   const days = Math.floor(abs / DAY);
   if (days < 60) return plural(days, 'day');
   const months = Math.floor(days / 30.4375);
-  if (months < 24) {
+  if (months < 12) {
     const restDays = Math.round(days - months * 30.4375);
-    return months < 12 && restDays > 0 ? `${plural(months, 'month')} ${plural(restDays, 'day')}` : plural(months, 'month');
+    return restDays > 0 ? `${plural(months, 'month')} ${plural(restDays, 'day')}` : plural(months, 'month');
   }
   const years = Math.floor(months / 12);
   const restMonths = months - years * 12;

@@ -1,0 +1,75 @@
+// The `openssl x509 -text` view of what a site holds, for a read-only editor. Never a private key.
+import type { Analysis } from './analysis';
+import type { Certificate, CertificateRequest } from './certificates';
+import { identityOf } from './identity';
+import { inside } from './locate';
+import { formatDate, relative } from './time';
+
+function hexColons(hex: string): string {
+  return hex.replace(/(..)(?!$)/g, '$1:');
+}
+
+export function certificateText(cert: Certificate, now: number): string {
+  const id = identityOf(cert.subject);
+  const lines = [
+    'Certificate:',
+    '    Data:',
+    `        Version: ${cert.version} (0x${(cert.version - 1).toString(16)})`,
+    `        Serial Number: ${hexColons(cert.serial)}`,
+    `        Signature Algorithm: ${cert.signatureAlgorithm}`,
+    `        Issuer: ${cert.issuer.text}`,
+    '        Validity',
+    `            Not Before: ${formatDate(cert.notBefore)}`,
+    `            Not After : ${formatDate(cert.notAfter)}   (${cert.notAfter < now ? 'expired ' : 'expires '}${relative(cert.notAfter, now)})`,
+    `        Subject: ${cert.subject.text}`,
+    '        Subject Public Key Info:',
+    `            Public Key: ${cert.publicKey.label}`,
+    '        X509v3 extensions:',
+  ];
+  if (cert.ca !== undefined) lines.push('            X509v3 Basic Constraints:', `                CA:${cert.ca ? 'TRUE' : 'FALSE'}${cert.pathLen !== undefined ? `, pathlen:${cert.pathLen}` : ''}`);
+  if (cert.keyUsage.length) lines.push('            X509v3 Key Usage:', `                ${cert.keyUsage.join(', ')}`);
+  if (cert.extKeyUsage.length) lines.push('            X509v3 Extended Key Usage:', `                ${cert.extKeyUsage.join(', ')}`);
+  if (cert.sans.length) lines.push('            X509v3 Subject Alternative Name:', `                ${cert.sans.join(', ')}`);
+  if (cert.subjectKeyId) lines.push('            X509v3 Subject Key Identifier:', `                ${hexColons(cert.subjectKeyId).toUpperCase()}`);
+  if (cert.authorityKeyId) lines.push('            X509v3 Authority Key Identifier:', `                ${hexColons(cert.authorityKeyId).toUpperCase()}`);
+  lines.push(
+    `    Signature Algorithm: ${cert.signatureAlgorithm}`,
+    `SHA256 Fingerprint=${hexColons(cert.sha256).toUpperCase()}`,
+    `SHA1 Fingerprint=${hexColons(cert.sha1).toUpperCase()}`,
+  );
+  if (!cert.ca) lines.push('', 'Kubernetes:', `    User: ${id.user ?? '(none)'}`, `    Groups: ${id.groups.join(', ') || '(none)'}`, ...id.meanings.map((m) => `    ${m.name}: ${m.text}`));
+  lines.push('', pemOf('CERTIFICATE', cert.der));
+  return lines.join('\n');
+}
+
+function requestText(csr: CertificateRequest): string {
+  return [
+    'Certificate Request:',
+    `    Subject: ${csr.subject.text}`,
+    `    Public Key: ${csr.publicKey.label}`,
+    ...(csr.sans.length ? [`    Requested names: ${csr.sans.join(', ')}`] : []),
+    ...(csr.keyUsage.length || csr.extKeyUsage.length ? [`    Requested usages: ${[...csr.keyUsage, ...csr.extKeyUsage].join(', ')}`] : []),
+    `    Signature: ${csr.signatureAlgorithm} (${csr.signatureValid ? 'verifies' : 'does NOT verify'})`,
+    '',
+    pemOf('CERTIFICATE REQUEST', csr.der),
+  ].join('\n');
+}
+
+export function pemOf(label: string, der: Uint8Array): string {
+  const b64 = Buffer.from(der).toString('base64');
+  return `-----BEGIN ${label}-----\n${b64.replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END ${label}-----\n`;
+}
+
+/** Everything decodable at an offset, as text; keys are described, never printed. */
+export function decodedTextAt(analysis: Analysis, offset: number, now: number): { where: string; text: string; pem: string } | undefined {
+  const m = analysis.materials.find((x) => inside(x.site.field.span, offset) || inside(x.site.field.keySpan, offset));
+  if (!m) return undefined;
+  const parts = [
+    ...m.certificates.map((c) => certificateText(c, now)),
+    ...m.requests.map(requestText),
+    ...m.keys.map((k) => `Private key: ${k.label} (${k.format}) — not shown.`),
+  ];
+  if (parts.length === 0) return undefined;
+  const pem = [...m.certificates.map((c) => pemOf('CERTIFICATE', c.der)), ...m.requests.map((r) => pemOf('CERTIFICATE REQUEST', r.der))].join('');
+  return { where: m.site.where, text: `# ${m.site.where}\n\n${parts.join('\n\n')}`, pem };
+}

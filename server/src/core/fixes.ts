@@ -1,0 +1,206 @@
+// What a quick fix changes, by finding code (never by message text), and the embed/extract refactors.
+import type { Analysis } from './analysis';
+import type { Host } from './decode';
+import { lineEnding, lineStart, nextLineStart, removePair, replacePair, replaceValue, scalar, type TextEdit } from './edits';
+import type { Code, Span } from './finding';
+import { findEntry, type Entry, type Field, type Kubeconfig } from './kubeconfig';
+import { inside } from './locate';
+import type { Site } from './sites';
+
+export interface Fix {
+  title: string;
+  kind: 'quickfix' | 'refactor.rewrite' | 'refactor.extract' | 'refactor.inline';
+  edits: TextEdit[];
+  isPreferred?: boolean;
+  /** A file to create first (extracting a certificate). */
+  createFile?: { path: string; content: string };
+  /** A command instead of an edit (renewal steps). */
+  command?: { name: string; title: string; arguments: unknown[] };
+}
+
+/** The minimal description of a diagnostic a fix needs: what the client sends back. */
+export interface FixRequest {
+  code: Code | string;
+  span: Span;
+  data?: Record<string, unknown>;
+}
+
+export const RENEWAL_COMMAND = 'kubecert.showRenewalSteps';
+
+export function fixesFor(text: string, analysis: Analysis, request: FixRequest): Fix[] {
+  const config = analysis.kubeconfig;
+  const json = config?.json ?? false;
+  const data = request.data ?? {};
+  switch (request.code) {
+    case 'unknown-context': {
+      const field = config?.currentContext;
+      if (!field) return [];
+      return (config.contexts.map((c) => c.name).filter((n) => n !== '') as string[]).map((name, i) => ({
+        title: `Set current-context to "${name}"`,
+        kind: 'quickfix',
+        edits: [replaceValue(field, name, json)],
+        isPreferred: i === 0,
+      }));
+    }
+    case 'unknown-cluster':
+    case 'unknown-user': {
+      if (!config) return [];
+      const kind = request.code === 'unknown-cluster' ? 'cluster' : 'user';
+      const context = config.contexts.find((c) => c.fields.get(kind) && overlaps(c.fields.get(kind)!.span, request.span));
+      const field = context?.fields.get(kind);
+      if (!field) return [];
+      const list = kind === 'cluster' ? config.clusters : config.users;
+      const picks: Fix[] = list
+        .map((e) => e.name)
+        .filter((n) => n !== '')
+        .map((name) => ({ title: `Use ${kind} "${name}"`, kind: 'quickfix', edits: [replaceValue(field, name, json)] }));
+      const stub = insertEntry(text, config, kind, field.value);
+      if (stub) picks.push({ title: `Create ${kind} "${field.value}"`, kind: 'quickfix', edits: [stub] });
+      return picks;
+    }
+    case 'duplicate-name': {
+      const entry = config && [...config.clusters, ...config.users, ...config.contexts].find((e) => e.nameField && overlaps(e.nameField.span, request.span));
+      const suggestion = typeof data.suggestion === 'string' ? data.suggestion : undefined;
+      if (!entry?.nameField || !suggestion) return [];
+      return [{ title: `Rename this ${entry.kind} to "${suggestion}"`, kind: 'quickfix', edits: [replaceValue(entry.nameField, suggestion, json)], isPreferred: true }];
+    }
+    case 'insecure-with-ca': {
+      const cluster = clusterAt(config, request.span);
+      if (!cluster) return [];
+      const insecure = cluster.fields.get('insecure-skip-tls-verify');
+      const cas = ['certificate-authority-data', 'certificate-authority'].map((k) => cluster.fields.get(k)).filter((f): f is Field => f !== undefined);
+      const fixes: Fix[] = [];
+      if (insecure) fixes.push({ title: 'Remove insecure-skip-tls-verify (verify the server with the CA)', kind: 'quickfix', edits: [removePair(text, insecure)], isPreferred: true });
+      if (cas.length) fixes.push({ title: 'Remove the CA (keep skipping verification)', kind: 'quickfix', edits: cas.map((f) => removePair(text, f)) });
+      return fixes;
+    }
+    case 'conflicting-ca-source': {
+      const cluster = clusterAt(config, request.span);
+      const file = cluster?.fields.get('certificate-authority');
+      const embedded = cluster?.fields.get('certificate-authority-data');
+      if (!file || !embedded) return [];
+      return [
+        { title: 'Keep certificate-authority-data (remove the file path)', kind: 'quickfix', edits: [removePair(text, file)], isPreferred: true },
+        { title: `Keep the file ${file.value} (remove certificate-authority-data)`, kind: 'quickfix', edits: [removePair(text, embedded)] },
+      ];
+    }
+    case 'pem-not-base64': {
+      const site = siteAt(analysis, request.span);
+      if (!site) return [];
+      const pem = site.field.value.trim() + '\n';
+      return [{ title: 'Encode the PEM as base64', kind: 'quickfix', edits: [{ span: site.field.span, newText: Buffer.from(pem, 'latin1').toString('base64') }], isPreferred: true }];
+    }
+    case 'invalid-base64': {
+      const site = siteAt(analysis, request.span);
+      if (!site || data.join !== true) return [];
+      return [{ title: 'Join the base64 into one line', kind: 'quickfix', edits: [{ span: site.field.span, newText: site.field.value.replace(/\s+/g, '') }], isPreferred: true }];
+    }
+    case 'insecure-server-url': {
+      if (data.https !== true) return [];
+      const cluster = clusterAt(config, request.span);
+      const server = cluster?.fields.get('server');
+      if (!server || !server.value.startsWith('http://')) return [];
+      return [{ title: 'Use https://', kind: 'quickfix', edits: [replaceValue(server, 'https://' + server.value.slice(7), json)], isPreferred: true }];
+    }
+    case 'cert-expired':
+    case 'cert-expiring-soon': {
+      const site = siteAt(analysis, request.span);
+      if (!site) return [];
+      return [
+        {
+          title: `Show the renewal steps for ${typeof data.subject === 'string' ? data.subject : 'this certificate'}`,
+          kind: 'quickfix',
+          edits: [],
+          command: { name: RENEWAL_COMMAND, title: 'Show renewal steps', arguments: [{ where: site.where, index: typeof data.index === 'number' ? data.index : 0 }] },
+        },
+      ];
+    }
+    default:
+      return [];
+  }
+}
+
+function overlaps(a: Span, b: Span): boolean {
+  return a.start <= b.end && b.start <= a.end;
+}
+
+function clusterAt(config: Kubeconfig | undefined, span: Span): Entry | undefined {
+  return config?.clusters.find((c) => [...c.fields.values()].some((f) => overlaps(f.pairSpan, span)));
+}
+
+function siteAt(analysis: Analysis, span: Span): Site | undefined {
+  return analysis.sites.find((s) => overlaps(s.field.span, span));
+}
+
+const STUBS = {
+  cluster: (name: string, nl: string, pad: string) => `${pad}- cluster:${nl}${pad}    server: https://CHANGE-ME.invalid:6443${nl}${pad}  name: ${name}`,
+  user: (name: string, nl: string, pad: string) => `${pad}- name: ${name}${nl}${pad}  user: {}`,
+};
+
+/** A new cluster or user entry at the end of its list, in the list's own style. */
+function insertEntry(text: string, config: Kubeconfig, kind: 'cluster' | 'user', name: string): TextEdit | undefined {
+  const nl = lineEnding(text);
+  const listKey = kind === 'cluster' ? 'clusters' : 'users';
+  const entries = kind === 'cluster' ? config.clusters : config.users;
+  const list = config.lists[listKey];
+  if (config.json || (list && text[list.span.start] === '[')) {
+    if (!list) return undefined;
+    const close = text.lastIndexOf(']', list.span.end);
+    if (close < list.span.start) return undefined;
+    const body = kind === 'cluster' ? `{"cluster": {"server": "https://CHANGE-ME.invalid:6443"}, "name": ${JSON.stringify(name)}}` : `{"name": ${JSON.stringify(name)}, "user": {}}`;
+    return { span: { start: close, end: close }, newText: `${entries.length ? ', ' : ''}${body}` };
+  }
+  const yamlName = scalar(name, false);
+  if (entries.length > 0) {
+    const last = entries[entries.length - 1];
+    const dash = text.lastIndexOf('-', last.span.start);
+    const pad = ' '.repeat(Math.max(0, dash - lineStart(text, dash)));
+    const at = nextLineStart(text, last.span.end - 1);
+    const needsBreak = at === text.length && !text.endsWith('\n');
+    return { span: { start: at, end: at }, newText: `${needsBreak ? nl : ''}${STUBS[kind](yamlName, nl, pad)}${nl}` };
+  }
+  if (list) {
+    // `clusters: []`, `clusters: null` or `clusters:` with nothing under it.
+    return { span: { start: list.keySpan.start, end: list.pairSpan.end }, newText: `${listKey}:${nl}${STUBS[kind](yamlName, nl, '')}` };
+  }
+  const at = text.length;
+  return { span: { start: at, end: at }, newText: `${text.endsWith('\n') ? '' : nl}${listKey}:${nl}${STUBS[kind](yamlName, nl, '')}${nl}` };
+}
+
+const EMBED: Record<string, string> = {
+  'certificate-authority': 'certificate-authority-data',
+  'client-certificate': 'client-certificate-data',
+  'client-key': 'client-key-data',
+};
+
+/** Embed a referenced file as *-data (kubectl's --embed-certs), or extract embedded certificate data to a file. */
+export function refactorsAt(analysis: Analysis, offset: number, host: Host | undefined, documentPath: string | undefined): Fix[] {
+  const config = analysis.kubeconfig;
+  if (!config) return [];
+  const material = analysis.materials.find((m) => m.site.document === config.document && (inside(m.site.field.keySpan, offset) || inside(m.site.field.span, offset)));
+  if (!material) return [];
+  const { site } = material;
+  const entry = findEntry(site.group.startsWith('clusters/') ? config.clusters : config.users, site.where.slice(site.where.indexOf('[') + 1, site.where.indexOf(']')));
+  if (site.encoding === 'file') {
+    const dataKey = EMBED[site.field.key];
+    const path = site.file?.resolved;
+    if (!dataKey || !path || !host || entry?.fields.get(dataKey)) return [];
+    const read = host.readFile(path);
+    if ('error' in read) return [];
+    return [{ title: `Embed ${site.file?.written} as ${dataKey}`, kind: 'refactor.inline', edits: replacePair(site.field, dataKey, Buffer.from(read.bytes).toString('base64'), config.json) }];
+  }
+  const fileKey = Object.keys(EMBED).find((k) => EMBED[k] === site.field.key);
+  // Only certificates: a key written by an edit could not be given mode 0600.
+  if (!fileKey || fileKey === 'client-key' || !documentPath || material.certificates.length === 0 || entry?.fields.get(fileKey)) return [];
+  const dir = documentPath.slice(0, documentPath.lastIndexOf('/') + 1);
+  const base = `${(entry?.name || 'entry').replace(/[^A-Za-z0-9._-]/g, '_')}-${fileKey === 'certificate-authority' ? 'ca' : 'client'}.crt`;
+  const pem = Buffer.from(site.field.value.replace(/\s+/g, ''), 'base64').toString('latin1');
+  return [
+    {
+      title: `Extract ${site.field.key} to ${base}`,
+      kind: 'refactor.extract',
+      createFile: { path: dir + base, content: pem },
+      edits: replacePair(site.field, fileKey, base, config.json),
+    },
+  ];
+}

@@ -1,0 +1,197 @@
+// The facts and words a hover shows. Plain text only: the LSP layer escapes and renders it.
+import type { Analysis } from './analysis';
+import { attributes, isSignedBy, type Certificate, type CertificateRequest, type PrivateKeyFacts } from './certificates';
+import type { Material } from './decode';
+import type { Span } from './finding';
+import { describeToken, identityOf } from './identity';
+import { findEntry, type Entry } from './kubeconfig';
+import { locate, type Target } from './locate';
+import { formatDate, relative } from './time';
+
+export interface HoverRow {
+  label?: string;
+  text: string;
+  tone?: 'error' | 'warning' | 'ok';
+  /** Show as code (names, fingerprints). */
+  code?: boolean;
+}
+
+export interface HoverSection {
+  title: string;
+  rows: HoverRow[];
+}
+
+export interface Hover {
+  span: Span;
+  sections: HoverSection[];
+}
+
+export function hoverAt(analysis: Analysis, offset: number, now: number): Hover | undefined {
+  const target = locate(analysis, offset);
+  if (!target) return undefined;
+  return { span: target.span, sections: sectionsFor(analysis, target, now) };
+}
+
+function sectionsFor(analysis: Analysis, target: Target, now: number): HoverSection[] {
+  switch (target.kind) {
+    case 'material':
+      return materialSections(analysis, target.material, now);
+    case 'entry':
+      return [entrySummary(analysis, target.entry, now)];
+    case 'reference':
+      return target.entry ? [entrySummary(analysis, target.entry, now)] : [{ title: `No ${target.refKind} named "${target.name}"`, rows: [] }];
+    case 'token': {
+      const t = describeToken(target.field.value);
+      return [{ title: t.kind === 'bootstrap' ? 'Bootstrap token' : 'Bearer token', rows: [{ text: t.shown, code: true }, { text: t.text }] }];
+    }
+  }
+}
+
+export function materialSections(analysis: Analysis, material: Material, now: number): HoverSection[] {
+  const { site } = material;
+  const sections: HoverSection[] = [];
+  const count = material.certificates.length;
+  material.certificates.forEach((cert, i) => {
+    const issuerCert = material.certificates.find((c) => c !== cert && c.subject.derHex === cert.issuer.derHex) ?? caFor(analysis, material, cert);
+    sections.push(certificateSection(cert, now, count > 1 ? `Certificate ${i + 1} of ${count}` : 'Certificate', issuerCert));
+    if (!cert.ca) sections.push(meaningSection(cert.subject));
+  });
+  if (count > 1) sections.push(chainSection(material.certificates));
+  for (const csr of material.requests) sections.push(requestSection(csr), meaningSection(csr.subject));
+  for (const key of material.keys) sections.push(keySection(analysis, material, key));
+  if (sections.length === 0) sections.push({ title: site.where, rows: [{ text: material.readable ? 'Holds no certificate, request or key.' : 'Could not be decoded; see the diagnostic.' }] });
+  sections[0].rows.unshift({ label: 'Where', text: site.where, code: true });
+  return sections;
+}
+
+function caFor(analysis: Analysis, material: Material, cert: Certificate): Certificate | undefined {
+  for (const m of analysis.materials) {
+    if (m === material) continue;
+    if (m.site.role !== 'cluster-ca' && m.site.role !== 'ca-bundle') continue;
+    const found = m.certificates.find((c) => c.subject.derHex === cert.issuer.derHex && isSignedBy(cert, c));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function validityRow(cert: Certificate, now: number): HoverRow {
+  const span = `${formatDate(cert.notBefore)} → ${formatDate(cert.notAfter)}`;
+  if (cert.notAfter < now) return { label: 'Valid', text: `${span} — expired ${relative(cert.notAfter, now)}`, tone: 'error' };
+  if (cert.notBefore > now) return { label: 'Valid', text: `${span} — not valid until ${relative(cert.notBefore, now)}`, tone: 'error' };
+  return { label: 'Valid', text: `${span} — expires ${relative(cert.notAfter, now)}`, tone: cert.notAfter - now < 30 * 86_400_000 ? 'warning' : 'ok' };
+}
+
+export function certificateSection(cert: Certificate, now: number, title: string, issuer?: Certificate): HoverSection {
+  const selfSigned = cert.subject.derHex === cert.issuer.derHex;
+  const rows: HoverRow[] = [
+    { label: 'Subject', text: cert.subject.text || '(empty)', code: true },
+    { label: 'Issuer', text: selfSigned ? `${cert.issuer.text} (self-signed)` : cert.issuer.text, code: true },
+  ];
+  if (issuer && !selfSigned)
+    rows.push({
+      label: 'Signed by',
+      text: isSignedBy(cert, issuer) ? `${issuer.subject.text}, valid until ${formatDate(issuer.notAfter)}${issuer.notAfter < now ? ' (expired)' : ''}` : `${issuer.subject.text} — but the signature does not verify`,
+      tone: isSignedBy(cert, issuer) && issuer.notAfter >= now ? 'ok' : 'error',
+    });
+  rows.push(validityRow(cert, now));
+  if (cert.sans.length) rows.push({ label: 'Names', text: cert.sans.join(', '), code: true });
+  rows.push({ label: 'Key', text: `${cert.publicKey.label} · signature ${cert.signatureAlgorithm}` });
+  if (cert.keyUsage.length || cert.extKeyUsage.length)
+    rows.push({ label: 'Usage', text: [...cert.keyUsage, ...cert.extKeyUsage.map((u) => `${u} (extended)`)].join(', ') });
+  rows.push({ label: 'CA', text: cert.ca ? `yes${cert.pathLen !== undefined ? `, path length ${cert.pathLen}` : ''}` : 'no' });
+  rows.push({ label: 'Serial', text: cert.serial, code: true });
+  rows.push({ label: 'SHA-256', text: colonHex(cert.sha256), code: true });
+  return { title: `${title}: ${shortName(cert)}`, rows };
+}
+
+function shortName(cert: Certificate): string {
+  const cn = attributes(cert.subject, 'CN');
+  return cn.length ? cn[cn.length - 1] : cert.subject.text || '(no subject)';
+}
+
+function colonHex(hex: string): string {
+  return hex.toUpperCase().replace(/(..)(?!$)/g, '$1:');
+}
+
+export function meaningSection(subject: Certificate['subject']): HoverSection {
+  const id = identityOf(subject);
+  const rows: HoverRow[] = [];
+  rows.push({ label: 'User', text: id.user ?? '(none: no CN, the API server rejects it)', code: id.user !== undefined });
+  rows.push({ label: 'Groups', text: id.groups.length ? id.groups.join(', ') : '(none besides system:authenticated)', code: id.groups.length > 0 });
+  for (const m of id.meanings) rows.push({ label: m.name, text: m.text, tone: m.superuser ? 'warning' : undefined });
+  if (id.ignoredUnits.length)
+    rows.push({
+      label: 'OU',
+      text: `${id.ignoredUnits.join(', ')}: ignored by Kubernetes, which reads groups from O only.${id.groupsInOu.length ? ` The holder is NOT in ${id.groupsInOu.join(', ')}.` : ''}`,
+      tone: id.groupsInOu.length ? 'warning' : undefined,
+    });
+  return { title: 'In the cluster', rows };
+}
+
+function chainSection(certs: Certificate[]): HoverSection {
+  const rows: HoverRow[] = certs.map((c, i) => {
+    const next = certs.find((n) => n !== c && n.subject.derHex === c.issuer.derHex);
+    const self = c.subject.derHex === c.issuer.derHex;
+    const link = self ? 'self-signed root' : next ? `signed by #${certs.indexOf(next) + 1}${isSignedBy(c, next) ? '' : ' (signature does NOT verify)'}` : `issuer ${c.issuer.text} not in this bundle`;
+    return { label: `#${i + 1}`, text: `${c.subject.text} — ${link}` };
+  });
+  return { title: 'Chain', rows };
+}
+
+function requestSection(csr: CertificateRequest): HoverSection {
+  return {
+    title: `Certificate request: ${csr.subject.text || '(empty subject)'}`,
+    rows: [
+      { label: 'Subject', text: csr.subject.text, code: true },
+      ...(csr.sans.length ? [{ label: 'Names', text: csr.sans.join(', '), code: true }] : []),
+      { label: 'Key', text: csr.publicKey.label },
+      ...(csr.keyUsage.length || csr.extKeyUsage.length ? [{ label: 'Usage', text: [...csr.keyUsage, ...csr.extKeyUsage].join(', ') }] : []),
+      { label: 'Signature', text: csr.signatureValid ? `${csr.signatureAlgorithm}, verifies` : `${csr.signatureAlgorithm}, does NOT verify`, tone: csr.signatureValid ? 'ok' : 'error' },
+    ],
+  };
+}
+
+function keySection(analysis: Analysis, material: Material, key: PrivateKeyFacts): HoverSection {
+  const rows: HoverRow[] = [{ label: 'Type', text: `${key.label} (${key.format})` }];
+  const partner = analysis.materials.find((m) => m.site.group === material.site.group && m !== material && m.certificates.length > 0 && m.site.role !== 'ca-bundle' && m.site.role !== 'cluster-ca');
+  if (partner && key.publicFingerprint !== undefined) {
+    const leaf = partner.certificates[0];
+    const match = leaf.publicKey.fingerprint === key.publicFingerprint;
+    rows.push({ label: 'Certificate', text: match ? `matches ${leaf.subject.text}` : `does NOT match ${leaf.subject.text}`, tone: match ? 'ok' : 'error' });
+  }
+  rows.push({ text: 'The key itself is never shown.' });
+  return { title: 'Private key', rows };
+}
+
+function entrySummary(analysis: Analysis, entry: Entry, now: number): HoverSection {
+  const config = analysis.kubeconfig;
+  const rows: HoverRow[] = [];
+  const certRow = (label: string, group: string, roles: string[]): void => {
+    const m = analysis.materials.find((x) => x.site.group === group && roles.includes(x.site.role) && x.certificates.length > 0);
+    if (!m) return;
+    const c = m.certificates[0];
+    rows.push({ label, text: `${c.subject.text} — ${c.notAfter < now ? `expired ${relative(c.notAfter, now)}` : `expires ${relative(c.notAfter, now)}`}`, tone: c.notAfter < now ? 'error' : 'ok' });
+  };
+  const describeCluster = (cluster: Entry): void => {
+    rows.push({ label: 'Server', text: cluster.fields.get('server')?.value ?? '(none)', code: true });
+    certRow('CA', `clusters/${cluster.index}`, ['cluster-ca']);
+    if (cluster.fields.get('insecure-skip-tls-verify')?.value === 'true') rows.push({ label: 'TLS', text: 'insecure-skip-tls-verify: the server is not verified', tone: 'warning' });
+  };
+  const describeUser = (user: Entry): void => {
+    certRow('Client certificate', `users/${user.index}`, ['client-certificate']);
+    const auth = ['token', 'tokenFile', 'exec', 'auth-provider', 'username'].filter((k) => user.fields.has(k));
+    if (auth.length) rows.push({ label: 'Authenticates with', text: `${auth.join(', ')} (never run or shown by Kubecert)` });
+  };
+  if (entry.kind === 'context' && config) {
+    const cluster = findEntry(config.clusters, entry.fields.get('cluster')?.value ?? '');
+    const user = findEntry(config.users, entry.fields.get('user')?.value ?? '');
+    rows.push({ label: 'Cluster', text: entry.fields.get('cluster')?.value ?? '(none)', code: true, tone: cluster ? undefined : 'error' });
+    if (cluster) describeCluster(cluster);
+    rows.push({ label: 'User', text: entry.fields.get('user')?.value ?? '(none)', code: true, tone: user ? undefined : 'error' });
+    if (user) describeUser(user);
+    rows.push({ label: 'Namespace', text: entry.fields.get('namespace')?.value || 'default', code: true });
+    if (config.currentContext?.value === entry.name) rows.push({ text: 'This is the current context.' });
+  } else if (entry.kind === 'cluster') describeCluster(entry);
+  else if (entry.kind === 'user') describeUser(entry);
+  return { title: `${entry.kind[0].toUpperCase()}${entry.kind.slice(1)} "${entry.name}"`, rows };
+}

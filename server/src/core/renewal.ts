@@ -1,0 +1,70 @@
+// No edit can renew a certificate: these are the exact steps, by the kind of certificate.
+import { attributes, type Certificate } from './certificates';
+import type { Role } from './sites';
+
+export interface RenewalSteps {
+  title: string;
+  steps: string[];
+}
+
+export function renewalSteps(cert: Certificate, role: Role): RenewalSteps {
+  const issuerCn = attributes(cert.issuer, 'CN')[0] ?? '';
+  const cn = attributes(cert.subject, 'CN')[0] ?? '';
+  const groups = attributes(cert.subject, 'O');
+  const selfSigned = cert.subject.derHex === cert.issuer.derHex;
+  if (/^k3s-|^rke2-/.test(issuerCn) || /^k3s-|^rke2-/.test(cn)) {
+    if (cert.ca)
+      return {
+        title: `Rotate the k3s CA ${cert.subject.text}`,
+        steps: [
+          'k3s CA certificates are valid for 10 years and are rotated, not renewed:',
+          'sudo k3s certificate rotate-ca --path=/var/lib/rancher/k3s/server/rotate-ca   (after generating new CA material; see the k3s "certificate rotate-ca" docs)',
+          'sudo systemctl restart k3s',
+          'Copy the new /etc/rancher/k3s/k3s.yaml to every machine that uses this kubeconfig.',
+        ],
+      };
+    return {
+      title: `Renew the k3s certificate ${cert.subject.text}`,
+      steps: [
+        'sudo systemctl stop k3s',
+        'sudo k3s certificate rotate',
+        'sudo systemctl start k3s',
+        'Copy the regenerated /etc/rancher/k3s/k3s.yaml (client certificates live there) to where this kubeconfig came from.',
+      ],
+    };
+  }
+  if (cert.ca || (selfSigned && role === 'cluster-ca'))
+    return {
+      title: `Replace the CA ${cert.subject.text}`,
+      steps: [
+        'A CA cannot be renewed in place by kubeadm: every certificate it signed must be reissued by a new CA.',
+        'Follow "Manual Rotation of CA Certificates" in the Kubernetes documentation: create the new CA, distribute a bundle of old + new CA, reissue the control-plane and kubelet certificates, then drop the old CA.',
+        'kubeadm certs check-expiration   (shows which certificates the CA signed)',
+        'Afterwards put the new CA (base64 of its PEM) into certificate-authority-data of every kubeconfig for this cluster.',
+      ],
+    };
+  if (issuerCn === 'kubernetes' || issuerCn === 'etcd-ca' || issuerCn === 'front-proxy-ca' || groups.includes('kubeadm:cluster-admins') || cn === 'kubernetes-admin')
+    return {
+      title: `Renew the kubeadm certificate ${cert.subject.text}`,
+      steps: [
+        'On a control-plane node:',
+        'sudo kubeadm certs check-expiration',
+        role === 'client-certificate' ? 'sudo kubeadm certs renew admin.conf   (or the .conf this kubeconfig came from: super-admin.conf, controller-manager.conf, scheduler.conf)' : 'sudo kubeadm certs renew all',
+        'Restart the control-plane static pods so they load the new certificates (move the manifests out of /etc/kubernetes/manifests and back, or restart the kubelet).',
+        role === 'client-certificate' ? 'sudo cp /etc/kubernetes/admin.conf ~/.kube/config   (then merge it into this kubeconfig)' : 'Verify: sudo kubeadm certs check-expiration',
+      ],
+    };
+  const subj = cert.subject.rdns.flat().filter((a) => a.type === 'CN' || a.type === 'O').map((a) => `/${a.type}=${a.value}`).join('');
+  return {
+    title: `Reissue the client certificate ${cert.subject.text}`,
+    steps: [
+      'Generate a new key and a request for the same identity:',
+      `openssl ecparam -genkey -name prime256v1 -noout -out user.key && openssl req -new -key user.key -subj "${subj || '/CN=<user>'}" -out user.csr`,
+      'Ask the cluster to sign it (signer kubernetes.io/kube-apiserver-client):',
+      'kubectl apply -f - <<EOF\napiVersion: certificates.k8s.io/v1\nkind: CertificateSigningRequest\nmetadata:\n  name: renew-' + (cn.replace(/[^a-z0-9-]/gi, '-').toLowerCase() || 'user') + '\nspec:\n  request: $(base64 -w0 user.csr)\n  signerName: kubernetes.io/kube-apiserver-client\n  usages: ["client auth"]\nEOF',
+      `kubectl certificate approve renew-${cn.replace(/[^a-z0-9-]/gi, '-').toLowerCase() || 'user'}`,
+      `kubectl get csr renew-${cn.replace(/[^a-z0-9-]/gi, '-').toLowerCase() || 'user'} -o jsonpath='{.status.certificate}' | base64 -d > user.crt`,
+      'kubectl config set-credentials <user> --client-certificate=user.crt --client-key=user.key --embed-certs=true',
+    ],
+  };
+}

@@ -1,0 +1,160 @@
+// Every LSP method, wired in one place. Handlers live in features.ts; state in Workspace.
+import {
+  DidChangeConfigurationNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Host } from '../core/decode';
+import { checkServed } from '../core/findings/probe';
+import { probeServer } from '../probe';
+import { DecodedCertificateRequest, ProbeRequest, RenewalStepsRequest, SHOW_RENEWAL_STEPS } from '../protocol';
+import * as features from './features';
+import { resolveSettings } from './settings';
+import { Workspace } from './workspace';
+
+export interface ServerOptions {
+  host: Host;
+  clock?: () => number;
+}
+
+export function startServer(connection: Connection, options: ServerOptions): void {
+  const documents = new TextDocuments(TextDocument);
+  let workspace = new Workspace(options.host, resolveSettings({}), options.clock ?? Date.now);
+  let canPull = false;
+  let configurable = false;
+  /** The latest version scheduled per document: an older analysis is never published after a newer edit. */
+  const scheduled = new Map<string, number>();
+
+  const snapshotOf = (uri: string) => {
+    const doc = documents.get(uri);
+    return doc ? workspace.snapshot(uri, doc.version, doc.getText()) : undefined;
+  };
+
+  const publish = (uri: string): void => {
+    const doc = documents.get(uri);
+    if (!doc) return;
+    scheduled.set(uri, doc.version);
+    setImmediate(() => {
+      const current = documents.get(uri);
+      if (!current || scheduled.get(uri) !== current.version) return;
+      const snap = workspace.snapshot(uri, current.version, current.getText());
+      void connection.sendDiagnostics({ uri, version: snap.version, diagnostics: features.diagnostics(snap) });
+    });
+  };
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
+    workspace = new Workspace(options.host, resolveSettings(init.settings ?? init), options.clock ?? Date.now);
+    canPull = Boolean(params.capabilities.textDocument?.diagnostic) && init.diagnosticMode !== 'push';
+    configurable = Boolean(params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) || Boolean(params.capabilities.workspace?.configuration);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.extract', 'refactor.inline'] },
+        codeLensProvider: { resolveProvider: false },
+        documentSymbolProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        completionProvider: { triggerCharacters: [' ', ':'] },
+        executeCommandProvider: { commands: init.clientShowsRenewalSteps ? [] : [SHOW_RENEWAL_STEPS] },
+        ...(canPull ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
+      },
+      serverInfo: { name: 'kubecert-language-server' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (configurable) void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
+  });
+
+  connection.onDidChangeConfiguration(async (change) => {
+    let raw: unknown = (change.settings as Record<string, unknown> | undefined)?.kubecert;
+    if (raw === undefined && configurable) raw = await connection.workspace.getConfiguration('kubecert').catch(() => undefined);
+    if (raw !== undefined) workspace.setSettings(resolveSettings(raw));
+    for (const doc of documents.all()) publish(doc.uri);
+    if (canPull) void Promise.resolve(connection.languages.diagnostics.refresh()).catch(() => undefined);
+  });
+
+  documents.onDidOpen((e) => publish(e.document.uri));
+  documents.onDidChangeContent((e) => publish(e.document.uri));
+  documents.onDidClose((e) => {
+    workspace.forget(e.document.uri);
+    scheduled.delete(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.languages.diagnostics.on((params) => {
+    const snap = snapshotOf(params.textDocument.uri);
+    return { kind: 'full', items: snap ? features.diagnostics(snap) : [] };
+  });
+  connection.onHover((p) => {
+    const snap = snapshotOf(p.textDocument.uri);
+    return snap ? features.hover(snap, p.position) : null;
+  });
+  connection.onCodeAction((p) => {
+    const snap = snapshotOf(p.textDocument.uri);
+    return snap ? features.codeActions(snap, p, options.host) : [];
+  });
+  connection.onCodeLens((p) => {
+    const snap = snapshotOf(p.textDocument.uri);
+    return snap && workspace.getSettings().codeLens ? features.codeLenses(snap) : [];
+  });
+  connection.onDocumentSymbol((p) => {
+    const snap = snapshotOf(p.textDocument.uri);
+    return snap ? features.documentSymbols(snap) : [];
+  });
+  connection.onDefinition((p) => {
+    const snap = snapshotOf(p.textDocument.uri);
+    return snap ? features.gotoDefinition(snap, p.position) : null;
+  });
+  connection.onReferences((p) => {
+    const snap = snapshotOf(p.textDocument.uri);
+    return snap ? features.findReferences(snap, p.position, p.context.includeDeclaration) : [];
+  });
+  connection.onCompletion((p) => {
+    const snap = snapshotOf(p.textDocument.uri);
+    return snap ? features.complete(snap, p.position) : [];
+  });
+  connection.onRequest(DecodedCertificateRequest, (p) => {
+    const snap = snapshotOf(p.uri);
+    return snap ? features.decodedCertificate(snap, p.position) : null;
+  });
+  connection.onRequest(RenewalStepsRequest, (p) => {
+    const snap = snapshotOf(p.uri);
+    return snap ? features.renewal(snap, p.where, p.index) : null;
+  });
+  connection.onExecuteCommand((p) => {
+    if (p.command !== SHOW_RENEWAL_STEPS) return null;
+    const [uri, target] = (p.arguments ?? []) as [string, { where: string; index: number }];
+    const snap = typeof uri === 'string' ? snapshotOf(uri) : undefined;
+    const steps = snap && target ? features.renewal(snap, target.where, target.index) : null;
+    if (steps) void connection.window.showInformationMessage(`${steps.title}:\n${steps.steps.join('\n')}`);
+    return steps;
+  });
+  connection.onRequest(ProbeRequest, async (p) => {
+    const snap = snapshotOf(p.uri);
+    const cluster = snap?.analysis.kubeconfig?.clusters.find((c) => c.name === p.cluster);
+    const server = cluster?.fields.get('server')?.value;
+    if (!snap || !cluster || !server) return { server: server ?? '', ok: false, error: `no cluster "${p.cluster}" in this document`, summary: [] };
+    const served = await probeServer({ url: server, serverName: cluster.fields.get('tls-server-name')?.value });
+    if ('error' in served) return { server, ok: false, error: served.error, summary: [] };
+    const leaf = served.certificates[0];
+    const findings = checkServed(
+      { kubeconfig: snap.analysis.kubeconfig, objects: [], materials: snap.analysis.materials, now: snap.now, warnDays: workspace.getSettings().warnDays },
+      { [cluster.name]: served },
+    );
+    return {
+      server,
+      ok: findings.length === 0,
+      summary: [`Serving certificate: ${leaf.subject.text}`, `Issuer: ${leaf.issuer.text}`, `Valid until ${new Date(leaf.notAfter).toISOString()}`, `Names: ${leaf.sans.join(', ') || '(none)'}`, ...findings.map((f) => `${f.code}: ${f.message}`)],
+    };
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}

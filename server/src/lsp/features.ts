@@ -1,0 +1,107 @@
+// Thin handlers: fetch the analysis, ask the core, convert, return.
+import {
+  CodeActionKind,
+  CompletionItemKind,
+  SymbolKind,
+  type CodeAction,
+  type CodeActionParams,
+  type CodeLens,
+  type CompletionItem,
+  type Diagnostic,
+  type DocumentSymbol,
+  type Hover,
+  type Location,
+} from 'vscode-languageserver';
+import type { Host } from '../core/decode';
+import { decodedTextAt } from '../core/decodedText';
+import { fixesFor, refactorsAt } from '../core/fixes';
+import { hoverAt } from '../core/hover';
+import { completions, definition, lenses, outline, references, type OutlineSymbol } from '../core/outline';
+import { renewalSteps } from '../core/renewal';
+import { toCodeAction, toDiagnostic } from './convert';
+import { renderHover } from './markdown';
+import type { Snapshot } from './workspace';
+import type { Position } from '../positions';
+import type { DecodedCertificateResult, RenewalStepsResult } from '../protocol';
+
+export function diagnostics(snap: Snapshot): Diagnostic[] {
+  return snap.analysis.findings.map((f) => toDiagnostic(snap, f));
+}
+
+export function hover(snap: Snapshot, position: Position): Hover | null {
+  const h = hoverAt(snap.analysis, snap.lines.offset(position), snap.now);
+  if (!h) return null;
+  return { contents: { kind: 'markdown', value: renderHover(h) }, range: snap.lines.range(h.span) };
+}
+
+export function codeActions(snap: Snapshot, params: CodeActionParams, host: Host): CodeAction[] {
+  const out: CodeAction[] = [];
+  const only = params.context.only;
+  const wants = (kind: string): boolean => !only || only.some((k) => kind === k || kind.startsWith(k + '.'));
+  if (wants(CodeActionKind.QuickFix)) {
+    for (const d of params.context.diagnostics) {
+      if (d.source !== 'kubecert' || typeof d.code !== 'string') continue;
+      const span = { start: snap.lines.offset(d.range.start), end: snap.lines.offset(d.range.end) };
+      const data = d.data && typeof d.data === 'object' ? (d.data as Record<string, unknown>) : undefined;
+      for (const fix of fixesFor(snap.text, snap.analysis, { code: d.code, span, data })) out.push(toCodeAction(snap, fix, d));
+    }
+  }
+  const offset = snap.lines.offset(params.range.start);
+  for (const fix of refactorsAt(snap.analysis, offset, host, snap.path)) if (wants(fix.kind)) out.push(toCodeAction(snap, fix));
+  return out;
+}
+
+export function codeLenses(snap: Snapshot): CodeLens[] {
+  return lenses(snap.analysis, snap.now).map((l) => ({
+    range: snap.lines.range(l.span),
+    // A lens without a command is not shown by VS Code; this one only opens the decoded view.
+    command: { title: `${l.expired ? '⛔ ' : ''}${l.title}`, command: 'kubecert.showDecodedCertificate', arguments: [snap.uri, snap.lines.position(l.span.start)] },
+  }));
+}
+
+const SYMBOL_KIND: Record<OutlineSymbol['kind'], SymbolKind> = {
+  cluster: SymbolKind.Module,
+  user: SymbolKind.Constant,
+  context: SymbolKind.Namespace,
+  list: SymbolKind.Array,
+  object: SymbolKind.Object,
+};
+
+export function documentSymbols(snap: Snapshot): DocumentSymbol[] {
+  const convert = (s: OutlineSymbol): DocumentSymbol => ({
+    name: s.name || ' ',
+    detail: s.detail,
+    kind: SYMBOL_KIND[s.kind],
+    range: snap.lines.range(s.span),
+    selectionRange: snap.lines.range(s.selection),
+    children: s.children.map(convert),
+  });
+  return outline(snap.analysis, snap.now).map(convert);
+}
+
+export function gotoDefinition(snap: Snapshot, position: Position): Location | null {
+  const span = definition(snap.analysis, snap.lines.offset(position));
+  return span ? { uri: snap.uri, range: snap.lines.range(span) } : null;
+}
+
+export function findReferences(snap: Snapshot, position: Position, includeDeclaration: boolean): Location[] {
+  return references(snap.analysis, snap.lines.offset(position), includeDeclaration).map((s) => ({ uri: snap.uri, range: snap.lines.range(s) }));
+}
+
+export function complete(snap: Snapshot, position: Position): CompletionItem[] {
+  return completions(snap.analysis, snap.lines.offset(position)).map((c) => ({
+    label: c.label,
+    detail: c.detail,
+    kind: CompletionItemKind.Reference,
+    textEdit: { range: snap.lines.range(c.span), newText: c.label },
+  }));
+}
+
+export function decodedCertificate(snap: Snapshot, position: Position): DecodedCertificateResult | null {
+  return decodedTextAt(snap.analysis, snap.lines.offset(position), snap.now) ?? null;
+}
+
+export function renewal(snap: Snapshot, where: string, index: number): RenewalStepsResult | null {
+  const occurrence = snap.analysis.certificates.find((c) => c.site.where === where && c.index === index);
+  return occurrence ? renewalSteps(occurrence.certificate, occurrence.site.role) : null;
+}

@@ -1,0 +1,35 @@
+// Hovers rendered as Markdown. Every string from a certificate or file is escaped: hovers are never trusted.
+import type { Hover } from '../core/hover';
+
+/** Escapes Markdown and HTML so that text shows as typed: no links, no emphasis, no tags, no command: URIs. */
+export function escapeMarkdown(text: string): string {
+  // Backslash escapes (CommonMark allows them before any ASCII punctuation) stay readable in
+  // editors that show hover Markdown as text. What is escaped is what can open a construct:
+  // emphasis, code, links and images, HTML, tables, strikethrough; and block markers at the start.
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/[\\`*_[\]<>&|~]/g, (c) => '\\' + c)
+    .replace(/^([#+\-=>]|\d+[.)])/, (m) => '\\' + m);
+}
+
+/** Inline code cannot be escaped with backslashes; keep it plain when it could break out. */
+function code(text: string): string {
+  if (/[`\r\n]/.test(text)) return escapeMarkdown(text);
+  return '`' + text + '`';
+}
+
+const TONE = { error: '⛔ ', warning: '⚠️ ', ok: '✅ ' } as const;
+
+export function renderHover(hover: Hover): string {
+  const parts: string[] = [];
+  for (const section of hover.sections) {
+    const lines = [`**${escapeMarkdown(section.title)}**`, ''];
+    for (const row of section.rows) {
+      const label = row.label ? `${escapeMarkdown(row.label)}: ` : '';
+      const value = row.code ? code(row.text) : escapeMarkdown(row.text);
+      lines.push(`${row.tone ? TONE[row.tone] : ''}${label}${value}  `);
+    }
+    parts.push(lines.join('\n'));
+  }
+  return parts.join('\n\n---\n\n');
+}

@@ -1,0 +1,32 @@
+// Settings: one function takes whatever the client sent, fills defaults and validates.
+import { CODES, type Code, type Severity } from '../core/finding';
+import { DEFAULT_WARN_DAYS } from '../core/analysis';
+
+export interface Settings {
+  warnDays: number;
+  severities: Partial<Record<Code, Severity | 'off'>>;
+  /** A fixed clock (tests, reproducible sessions); undefined: the real clock at each analysis. */
+  now?: number;
+  codeLens: boolean;
+}
+
+export const DEFAULT_SETTINGS: Settings = { warnDays: DEFAULT_WARN_DAYS, severities: {}, codeLens: true };
+
+const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
+
+export function resolveSettings(raw: unknown): Settings {
+  const o = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const settings: Settings = { ...DEFAULT_SETTINGS, severities: {} };
+  if (typeof o.warnDays === 'number' && Number.isFinite(o.warnDays) && o.warnDays >= 0) settings.warnDays = Math.floor(o.warnDays);
+  if (o.severities && typeof o.severities === 'object') {
+    for (const [code, sev] of Object.entries(o.severities as Record<string, unknown>)) {
+      if (code in CODES && typeof sev === 'string' && SEVERITIES.has(sev)) settings.severities[code as Code] = sev as Severity | 'off';
+    }
+  }
+  if (typeof o.now === 'string' && o.now !== '') {
+    const t = Date.parse(o.now);
+    if (!Number.isNaN(t)) settings.now = t;
+  }
+  if (typeof o.codeLens === 'boolean') settings.codeLens = o.codeLens;
+  return settings;
+}
