@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const suites = only.length ? only : ['unit', 'cli', 'lsp', 'nvim', 'e2e'];
+const suites = only.length ? only : ['unit', 'cli', 'client', 'lsp', 'nvim', 'e2e'];
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
