@@ -28,5 +28,8 @@ export function resolveSettings(raw: unknown): Settings {
     if (!Number.isNaN(t)) settings.now = t;
   }
   if (typeof o.codeLens === 'boolean') settings.codeLens = o.codeLens;
+  // VS Code sends the section as written in settings: `kubecert.codeLens.enabled`.
+  const lens = o.codeLens as Record<string, unknown> | undefined;
+  if (lens && typeof lens === 'object' && typeof lens.enabled === 'boolean') settings.codeLens = lens.enabled;
   return settings;
 }

@@ -1,0 +1,118 @@
+// Activation: status bar and commands at once (cheap); the language server only when a YAML, JSON or kubeconfig document is open.
+import { unwatchFile, watchFile } from 'node:fs';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { createCommands, DECODED_SCHEME, DecodedContentProvider } from './commands';
+import { readSettings, type Ctx } from './context';
+import { contextHealth } from './kubeconfig/health';
+import { kubeconfigFiles, loadMerged } from './kubeconfig/load';
+import { renderStatus, type StatusState } from './statusBar';
+
+const SERVED_LANGUAGES = ['kubeconfig', 'yaml', 'json', 'jsonc'];
+
+export async function activate(extension: vscode.ExtensionContext): Promise<Ctx> {
+  const output = vscode.window.createOutputChannel('Kubecert');
+  const item = vscode.window.createStatusBarItem('kubecert.context', vscode.StatusBarAlignment.Left, 100);
+  item.name = 'Kubecert: kube context';
+  item.command = 'kubecert.switchContext';
+  let watched: string[] = [];
+
+  const ctx: Ctx = {
+    extension,
+    output,
+    settings: readSettings(),
+    now: () => (ctx.settings.now ? Date.parse(ctx.settings.now) : Date.now()),
+    refreshStatus: () => refresh(),
+  };
+
+  const refresh = (): void => {
+    if (!ctx.settings.statusBar) {
+      item.hide();
+      return;
+    }
+    const files = kubeconfigFiles(ctx.settings.kubeconfig, process.env);
+    watch(files);
+    let state: StatusState;
+    const merged = loadMerged(files);
+    const current = merged.contexts.find((c) => c.name === merged.current);
+    if (merged.errors.length && merged.contexts.length === 0) state = { health: 'unknown', error: merged.errors.join('\n') };
+    else if (!current) state = { health: 'unknown', context: merged.current, source: merged.currentFile };
+    else {
+      const h = contextHealth(files, current.name, ctx.now(), ctx.settings.warnDays);
+      state = { context: current.name, namespace: current.namespace, cluster: current.cluster, server: current.server, user: current.user, source: current.file, ...h };
+    }
+    const view = renderStatus(state, ctx.now());
+    item.text = view.text;
+    item.tooltip = view.tooltip;
+    item.backgroundColor = view.background ? new vscode.ThemeColor(view.background) : undefined;
+    item.show();
+    void vscode.commands.executeCommand('setContext', 'kubecert.context', state.context ?? '');
+  };
+
+  // Follows `kubectl config use-context` run elsewhere: stat polling survives kubectl's rename-free rewrites and our atomic renames.
+  const onFileChange = (): void => refresh();
+  const watch = (files: string[]): void => {
+    if (files.join('\0') === watched.join('\0')) return;
+    for (const f of watched) unwatchFile(f, onFileChange);
+    watched = files;
+    for (const f of files) watchFile(f, { interval: 400 }, onFileChange);
+  };
+  extension.subscriptions.push({ dispose: () => watched.forEach((f) => unwatchFile(f, onFileChange)) }, item, output);
+
+  for (const [name, run] of Object.entries(createCommands(ctx))) extension.subscriptions.push(vscode.commands.registerCommand(name, run));
+  extension.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(DECODED_SCHEME, new DecodedContentProvider()));
+
+  extension.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('kubecert')) return;
+      ctx.settings = readSettings();
+      refresh();
+    }),
+  );
+
+  const startIfNeeded = async (doc: vscode.TextDocument): Promise<void> => {
+    if (ctx.client || !SERVED_LANGUAGES.includes(doc.languageId) || (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled')) return;
+    ctx.client = await startClient(ctx);
+    extension.subscriptions.push({ dispose: () => void ctx.client?.stop() });
+  };
+  extension.subscriptions.push(vscode.workspace.onDidOpenTextDocument((d) => void startIfNeeded(d)));
+  for (const d of vscode.workspace.textDocuments) await startIfNeeded(d);
+
+  refresh();
+  return ctx;
+}
+
+async function startClient(ctx: Ctx): Promise<LanguageClient> {
+  // Loaded on demand: activation without an open document never pays for the client library.
+  const { LanguageClient, TransportKind } = await import('vscode-languageclient/node');
+  const module = ctx.extension.asAbsolutePath('dist/server.js');
+  const serverSettings = () => ({ warnDays: ctx.settings.warnDays, severities: ctx.settings.severities, codeLens: ctx.settings.codeLens, now: ctx.settings.now });
+  const client = new LanguageClient(
+    'kubecert',
+    'Kubecert',
+    { run: { module, transport: TransportKind.ipc }, debug: { module, transport: TransportKind.ipc } },
+    {
+      documentSelector: SERVED_LANGUAGES.flatMap((language) => [
+        { language, scheme: 'file' },
+        { language, scheme: 'untitled' },
+      ]),
+      outputChannel: ctx.output,
+      initializationOptions: { settings: serverSettings(), diagnosticMode: 'push', clientShowsRenewalSteps: true },
+      synchronize: { configurationSection: 'kubecert' },
+      middleware: {
+        workspace: {
+          configuration: (params, token, next) => {
+            const result = next(params, token);
+            return Array.isArray(result) ? result.map((r, i) => (params.items[i].section === 'kubecert' ? { ...(r ?? {}), ...serverSettings() } : r)) : result;
+          },
+        },
+      },
+    },
+  );
+  await client.start();
+  return client;
+}
+
+export async function deactivate(): Promise<void> {
+  // The client is stopped through its disposable in subscriptions; nothing else holds resources.
+}
