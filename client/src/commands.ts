@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { DecodedCertificateRequest, ProbeRequest, RenewalStepsRequest } from '../../server/src/protocol';
 import type { Ctx } from './context';
 import { kubeconfigFiles, loadMerged } from './kubeconfig/load';
+import { contextsHealth, healthIcon } from './kubeconfig/health';
 import { useContext, useNamespace } from './kubeconfig/write';
 
 type Command = (...args: unknown[]) => unknown;
@@ -56,31 +57,57 @@ async function showText(title: string, text: string): Promise<vscode.TextEditor>
   return vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
 }
 
+async function pickContext(ctx: Ctx, list: string[]): Promise<string | undefined> {
+  const merged = loadMerged(list);
+  const health = contextsHealth(list, ctx.now(), ctx.settings.warnDays);
+  if (merged.errors.length) void vscode.window.showWarningMessage(merged.errors.join('\n'));
+  if (merged.contexts.length === 0) {
+    void vscode.window.showInformationMessage(`No contexts in ${list.join(', ')}.`);
+    return undefined;
+  }
+  const items = merged.contexts.map((c) => ({
+    label: `${c.name === merged.current ? '$(check) ' : ''}${c.name}`,
+    description: `${healthIcon(health.get(c.name)?.health ?? 'unknown')} ${c.cluster} · ${c.user}${c.namespace ? ` · ${c.namespace}` : ''}${expiryWords(health.get(c.name)?.expires, ctx.now())}`,
+    detail: c.server,
+    name: c.name,
+  }));
+  const pick = await vscode.window.showQuickPick(items, { title: 'Switch kube context', placeHolder: `current: ${merged.current ?? '(none)'}`, matchOnDescription: true, matchOnDetail: true });
+  return pick?.name;
+}
+
+function expiryWords(expires: number | undefined, now: number): string {
+  if (expires === undefined) return '';
+  const day = new Date(expires).toISOString().slice(0, 10);
+  return expires < now ? ` · expired ${day}` : ` · valid to ${day}`;
+}
+
+async function pickNamespace(context: string, current: string, known: string[]): Promise<string | undefined> {
+  const qp = vscode.window.createQuickPick();
+  qp.title = `Namespace for context ${context}`;
+  qp.placeholder = 'Type a namespace or pick one';
+  qp.items = known.map((n) => ({ label: n, description: n === (current || 'default') ? 'current' : undefined }));
+  const chosen = await new Promise<string | undefined>((resolve) => {
+    qp.onDidAccept(() => resolve(qp.selectedItems[0]?.label ?? (qp.value || undefined)));
+    qp.onDidHide(() => resolve(undefined));
+    qp.show();
+  });
+  qp.dispose();
+  return chosen;
+}
+
 export function createCommands(ctx: Ctx): Record<string, Command> {
   return {
-    'kubecert.switchContext': async () => {
+    'kubecert.switchContext': async (...args) => {
       const list = files(ctx);
-      const merged = loadMerged(list);
-      if (merged.errors.length) void vscode.window.showWarningMessage(merged.errors.join('\n'));
-      if (merged.contexts.length === 0) {
-        void vscode.window.showInformationMessage(`No contexts in ${list.join(', ')}.`);
-        return undefined;
-      }
-      const items = merged.contexts.map((c) => ({
-        label: `${c.name === merged.current ? '$(check) ' : ''}${c.name}`,
-        description: `${c.cluster} · ${c.user}${c.namespace ? ` · ${c.namespace}` : ''}`,
-        detail: c.server,
-        name: c.name,
-      }));
-      const pick = await vscode.window.showQuickPick(items, { title: 'Switch kube context', placeHolder: `current: ${merged.current ?? '(none)'}`, matchOnDescription: true, matchOnDetail: true });
-      if (!pick) return undefined;
-      if (!requireTrust('write kubeconfig')) return undefined;
-      const r = useContext(list, pick.name);
+      // Called with a name (tests, keybindings): no picker.
+      const name = typeof args[0] === 'string' ? args[0] : await pickContext(ctx, list);
+      if (!name || !requireTrust('write kubeconfig')) return undefined;
+      const r = useContext(list, name);
       if (!r.ok) void vscode.window.showErrorMessage(`Kubecert: ${r.error}`);
       ctx.refreshStatus();
       return r;
     },
-    'kubecert.switchNamespace': async () => {
+    'kubecert.switchNamespace': async (...args) => {
       const list = files(ctx);
       const merged = loadMerged(list);
       const current = merged.contexts.find((c) => c.name === merged.current);
@@ -89,16 +116,7 @@ export function createCommands(ctx: Ctx): Record<string, Command> {
         return undefined;
       }
       const known = [...new Set(['default', 'kube-system', ...merged.contexts.map((c) => c.namespace).filter(Boolean)])];
-      const qp = vscode.window.createQuickPick();
-      qp.title = `Namespace for context ${current.name}`;
-      qp.placeholder = 'Type a namespace or pick one';
-      qp.items = known.map((n) => ({ label: n, description: n === (current.namespace || 'default') ? 'current' : undefined }));
-      const chosen = await new Promise<string | undefined>((resolve) => {
-        qp.onDidAccept(() => resolve(qp.selectedItems[0]?.label ?? (qp.value || undefined)));
-        qp.onDidHide(() => resolve(undefined));
-        qp.show();
-      });
-      qp.dispose();
+      const chosen = typeof args[0] === 'string' ? args[0] : await pickNamespace(current.name, current.namespace, known);
       if (!chosen || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(chosen)) {
         if (chosen) void vscode.window.showErrorMessage(`"${chosen}" is not a valid namespace name.`);
         return undefined;

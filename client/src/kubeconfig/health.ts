@@ -1,6 +1,6 @@
-// How healthy a context's certificates are: its cluster CA and its user's client certificate.
+// How healthy each context's certificates are: its cluster CA and its user's client certificate.
 import { readFileSync } from 'node:fs';
-import { analyse } from '../../../server/src/core/analysis';
+import { analyse, type Analysis } from '../../../server/src/core/analysis';
 import { findEntry } from '../../../server/src/core/kubeconfig';
 import { fileHost } from '../../../server/src/host';
 import type { Health } from '../statusBar';
@@ -10,13 +10,10 @@ export interface ContextHealth {
   expires?: number;
 }
 
-/** Reads the files in order and judges the named context's CA and client certificate at `now`. */
-export function contextHealth(files: string[], context: string, now: number, warnDays: number): ContextHealth {
-  let clusterName: string | undefined;
-  let userName: string | undefined;
-  const expiries: number[] = [];
+/** Analyses every file once and judges each context (first definition wins, as kubectl merges) at `now`. */
+export function contextsHealth(files: string[], now: number, warnDays: number): Map<string, ContextHealth> {
   const host = fileHost();
-  const analyses = files.map((f) => {
+  const analyses: Analysis[] = files.map((f) => {
     let text = '';
     try {
       text = readFileSync(f, 'utf8');
@@ -25,25 +22,38 @@ export function contextHealth(files: string[], context: string, now: number, war
     }
     return analyse(text, { now, path: f, host, warnDays });
   });
+  // Expiries of each cluster and user name, from the first file that defines it.
+  const expiries = { clusters: new Map<string, number[]>(), users: new Map<string, number[]>() };
   for (const a of analyses) {
     const cfg = a.kubeconfig;
     if (!cfg) continue;
-    const ctx = findEntry(cfg.contexts, context);
-    if (ctx && clusterName === undefined) {
-      clusterName = ctx.fields.get('cluster')?.value;
-      userName = ctx.fields.get('user')?.value;
+    for (const [kind, entries] of [['clusters', cfg.clusters], ['users', cfg.users]] as const) {
+      for (const e of entries) {
+        if (expiries[kind].has(e.name)) continue;
+        expiries[kind].set(e.name, a.materials.filter((m) => m.site.group === `${kind}/${e.index}`).flatMap((m) => m.certificates.map((c) => c.notAfter)));
+      }
     }
   }
+  const out = new Map<string, ContextHealth>();
   for (const a of analyses) {
-    const cfg = a.kubeconfig;
-    if (!cfg) continue;
-    const cluster = clusterName !== undefined ? findEntry(cfg.clusters, clusterName) : undefined;
-    const user = userName !== undefined ? findEntry(cfg.users, userName) : undefined;
-    for (const m of a.materials) {
-      if ((cluster && m.site.group === `clusters/${cluster.index}`) || (user && m.site.group === `users/${user.index}`)) expiries.push(...m.certificates.map((c) => c.notAfter));
+    for (const ctx of a.kubeconfig?.contexts ?? []) {
+      if (out.has(ctx.name)) continue;
+      const all = [...(expiries.clusters.get(ctx.fields.get('cluster')?.value ?? '') ?? []), ...(expiries.users.get(ctx.fields.get('user')?.value ?? '') ?? [])];
+      if (all.length === 0) {
+        out.set(ctx.name, { health: 'unknown' });
+        continue;
+      }
+      const soonest = Math.min(...all);
+      out.set(ctx.name, { health: soonest < now ? 'expired' : soonest - now < warnDays * 86_400_000 ? 'expiring' : 'ok', expires: soonest });
     }
   }
-  if (expiries.length === 0) return { health: 'unknown' };
-  const soonest = Math.min(...expiries);
-  return { health: soonest < now ? 'expired' : soonest - now < warnDays * 86_400_000 ? 'expiring' : 'ok', expires: soonest };
+  return out;
+}
+
+export function contextHealth(files: string[], context: string, now: number, warnDays: number): ContextHealth {
+  return contextsHealth(files, now, warnDays).get(context) ?? { health: 'unknown' };
+}
+
+export function healthIcon(h: Health): string {
+  return h === 'expired' ? '$(error)' : h === 'expiring' ? '$(warning)' : h === 'ok' ? '$(pass)' : '$(circle-outline)';
 }
