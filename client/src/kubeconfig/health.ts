@@ -1,7 +1,6 @@
 // How healthy each context's certificates are: its cluster CA and its user's client certificate.
 import { readFileSync } from 'node:fs';
 import { analyse, type Analysis } from '../../../server/src/core/analysis';
-import { findEntry } from '../../../server/src/core/kubeconfig';
 import { fileHost } from '../../../server/src/host';
 import type { Health } from '../statusBar';
 
