@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { analyse, DEFAULT_WARN_DAYS } from './core/analysis';
-import { decodePem, type Certificate } from './core/certificates';
+import { decodeCertificate, decodePem, type Certificate } from './core/certificates';
 import { DecodeCache } from './core/decode';
 import { defaultKubeconfigs, expandPaths } from './cli/files';
 import { formatSarif } from './cli/formatSarif';
@@ -114,16 +114,23 @@ function parseArgs(args: string[]): Options {
 }
 
 function loadServerCert(path: string): Certificate {
-  let bytes: Buffer;
+  let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
   } catch (e) {
     throw new UsageError(`--server-cert: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const text = bytes.toString('latin1');
+  const text = Buffer.from(bytes).toString('latin1');
   const cert = decodePem(text).find((i) => i.value?.kind === 'certificate')?.value;
   if (cert?.kind === 'certificate') return cert;
-  throw new UsageError(`--server-cert: ${path} holds no PEM certificate`);
+  if (bytes[0] === 0x30) {
+    try {
+      return decodeCertificate(bytes);
+    } catch {
+      // reported below
+    }
+  }
+  throw new UsageError(`--server-cert: ${path} holds no certificate (PEM or DER)`);
 }
 
 export async function main(io: CliIo): Promise<number> {
@@ -140,11 +147,15 @@ export async function main(io: CliIo): Promise<number> {
     io.stderr(`kubecert: unknown command "${command}"; try "kubecert --help"\n`);
     return 2;
   }
+  if (rest.includes('-h') || rest.includes('--help')) {
+    io.stdout(HELP);
+    return 0;
+  }
   let options: Options;
   let serverCertificate: Certificate | undefined;
   try {
     options = parseArgs(rest);
-    if (options.serverCert) serverCertificate = loadServerCert(options.serverCert);
+    if (options.serverCert) serverCertificate = loadServerCert(resolve(io.cwd, options.serverCert));
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`kubecert: ${e.message}\n`);
@@ -152,14 +163,15 @@ export async function main(io: CliIo): Promise<number> {
     }
     throw e;
   }
-  if (rest.includes('-h') || rest.includes('--help')) {
-    io.stdout(HELP);
-    return 0;
-  }
   const now = options.now ?? io.clock();
   const explicit = options.paths.length > 0;
-  const { files, errors } = expandPaths(explicit ? options.paths.map((p) => resolve(io.cwd, p)) : defaultKubeconfigs(io.env));
+  // kubectl skips $KUBECONFIG entries that do not exist; named paths must exist.
+  const { files, errors } = explicit ? expandPaths(options.paths.map((p) => resolve(io.cwd, p))) : expandPaths(defaultKubeconfigs(io.env, io.cwd), true);
   let readError = errors.length > 0;
+  if (!explicit && files.length === 0) {
+    io.stderr(`kubecert: no kubeconfig to check: ${io.env.KUBECONFIG ? `none of the files in $KUBECONFIG exists` : '~/.kube/config does not exist and $KUBECONFIG is not set'}\n`);
+    return 2;
+  }
   for (const e of errors) io.stderr(`kubecert: ${e}\n`);
   const host = fileHost();
   const cache = new DecodeCache();

@@ -1,14 +1,14 @@
 // Which files `kubecert check` reads: the paths given (folders searched), else the kubeconfig kubectl would use.
 import { readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 
 const CANDIDATE = /(\.ya?ml|\.json|\.kubeconfig|\.conf|^config|^kubeconfig.*)$/i;
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 
 /** kubectl's choice: every file of $KUBECONFIG, else ~/.kube/config. */
-export function defaultKubeconfigs(env: NodeJS.ProcessEnv): string[] {
-  const list = (env.KUBECONFIG ?? '').split(delimiter).filter((p) => p !== '');
+export function defaultKubeconfigs(env: NodeJS.ProcessEnv, cwd: string): string[] {
+  const list = (env.KUBECONFIG ?? '').split(delimiter).filter((p) => p !== '').map((p) => resolve(cwd, p));
   if (list.length > 0) return [...new Set(list)];
   return [join(env.HOME || homedir(), '.kube', 'config')];
 }
@@ -18,13 +18,14 @@ export interface Expanded {
   errors: string[];
 }
 
-export function expandPaths(paths: string[]): Expanded {
+export function expandPaths(paths: string[], skipMissing = false): Expanded {
   const out: Expanded = { files: [], errors: [] };
   for (const p of paths) {
     let stat;
     try {
       stat = statSync(p);
     } catch (e) {
+      if (skipMissing && (e as NodeJS.ErrnoException).code === 'ENOENT') continue;
       out.errors.push(`${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (e as Error).message}`);
       continue;
     }

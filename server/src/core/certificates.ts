@@ -164,6 +164,9 @@ export function decodePem(text: string): DecodedItem[] {
       return { block, value: decodeBlock(block.label, block.der) };
     } catch (e) {
       return { block, error: describeError(e, block.label) };
+    } finally {
+      // Key bytes are read once for their facts and then dropped: nothing downstream may hold them.
+      if (block.label.includes('PRIVATE KEY')) block.der = new Uint8Array(0);
     }
   });
 }
@@ -214,7 +217,7 @@ function decodeName(tlv: Tlv): DistinguishedName {
 }
 
 function escapeRfc4514(value: string): string {
-  let s = value.replace(/[\\,+"<>;=]/g, (c) => '\\' + c);
+  let s = value.replace(/[\\,+"<>;]/g, (c) => '\\' + c);
   s = s.replace(/[\u0000-\u001f\u007f]/g, (c) => '\\' + c.charCodeAt(0).toString(16).padStart(2, '0'));
   if (s.startsWith(' ') || s.startsWith('#')) s = '\\' + s;
   if (s.endsWith(' ') && s.length > 1) s = s.slice(0, -1) + '\\ ';

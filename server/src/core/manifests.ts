@@ -57,6 +57,22 @@ export const CERTIFICATE_FLAGS: Record<string, Role> = {
   'peer-trusted-ca-file': 'ca-bundle',
 };
 
+/** A certificate flag and its key flag belong together; the key is checked against that certificate only. */
+const FLAG_PAIRS: Record<string, string> = {
+  'tls-cert-file': 'tls',
+  'tls-private-key-file': 'tls',
+  'etcd-certfile': 'etcd',
+  'etcd-keyfile': 'etcd',
+  'kubelet-client-certificate': 'kubelet-client',
+  'kubelet-client-key': 'kubelet-client',
+  'proxy-client-cert-file': 'proxy-client',
+  'proxy-client-key-file': 'proxy-client',
+  'cert-file': 'etcd-serving',
+  'key-file': 'etcd-serving',
+  'peer-cert-file': 'etcd-peer',
+  'peer-key-file': 'etcd-peer',
+};
+
 const KUBELET_CONFIG_FILES: Array<[string[], Role]> = [
   [['tlsCertFile'], 'serving-certificate'],
   [['tlsPrivateKeyFile'], 'serving-key'],
@@ -85,9 +101,9 @@ function scanObject(node: YNode, doc: Document.Parsed, index: number, scan: Mani
   const label = `${kind || 'object'}[${namespace ? namespace + '/' : ''}${name}]`;
   const object: ManifestObject = { kind, name, namespace, document: index, span: span(obj) ?? { start: 0, end: 0 }, label };
   const group = `${index}/${label}`;
-  const add = (role: Role, encoding: Site['encoding'], field: Field | undefined, where: string): void => {
+  const add = (role: Role, encoding: Site['encoding'], field: Field | undefined, where: string, pair?: string): void => {
     if (!field || !field.isScalar || field.value.trim() === '') return;
-    const site: Site = { role, where: `${label}.${where}`, encoding, field, group, document: index };
+    const site: Site = { role, where: `${label}.${where}`, encoding, field, group: pair ? `${group}#${pair}` : group, document: index };
     if (encoding === 'file') site.file = { written: field.value, resolved: resolveReference(field.value, documentPath) };
     scan.sites.push(site);
   };
@@ -172,7 +188,7 @@ function scanObject(node: YNode, doc: Document.Parsed, index: number, scan: Mani
 }
 
 /** `--tls-cert-file=/etc/kubernetes/pki/apiserver.crt` → a file site spanning the path. */
-function scanFlag(arg: YNode, doc: Document.Parsed, add: (role: Role, encoding: Site['encoding'], field: Field | undefined, where: string) => void): void {
+function scanFlag(arg: YNode, doc: Document.Parsed, add: (role: Role, encoding: Site['encoding'], field: Field | undefined, where: string, pair?: string) => void): void {
   const text = scalarText(arg, doc);
   const s = span(arg);
   if (text === undefined || !s) return;
@@ -184,5 +200,5 @@ function scanFlag(arg: YNode, doc: Document.Parsed, add: (role: Role, encoding: 
   const offset = text.indexOf('=') + 1 + (quoted ? 1 : 0) + (text.length - text.trimStart().length);
   const pathSpan = { start: s.start + offset, end: Math.min(s.end, s.start + offset + m[2].length) };
   const field: Field = { key: `--${m[1]}`, value: m[2], isScalar: true, span: pathSpan, keySpan: s, pairSpan: s, style: 'plain' };
-  add(CERTIFICATE_FLAGS[m[1]], 'file', field, `--${m[1]}`);
+  add(CERTIFICATE_FLAGS[m[1]], 'file', field, `--${m[1]}`, FLAG_PAIRS[m[1]] ?? m[1]);
 }

@@ -41,8 +41,9 @@ export function parseText(text: string): ParsedText {
   }
   for (const doc of documents) {
     for (const err of doc.errors) {
-      const [start, end] = err.pos;
-      findings.push(finding('yaml-syntax', { start, end: Math.max(end, start + 1) }, '(document)', cleanMessage(err.message)));
+      const start = Math.min(err.pos[0], text.length);
+      const end = Math.min(Math.max(err.pos[1], start + 1), text.length);
+      findings.push(finding('yaml-syntax', { start, end }, '(document)', cleanMessage(err.message)));
     }
   }
   return { documents, findings };
@@ -92,7 +93,7 @@ export function pairs(node: YNode, doc: Document.Parsed): Pair<Node, YNode>[] {
   const out: Pair<Node, YNode>[] = [];
   for (const item of (map as YAMLMap<Node, YNode>).items) {
     if (!isPair(item)) continue;
-    if (isScalar(item.key) && item.key.value === '<<') {
+    if (isMergeKey(item.key)) {
       const src = resolve(item.value, doc);
       const sources = isSeq(src) ? src.items : [src];
       for (const s of sources) out.push(...pairs(s as YNode, doc).filter((p) => !out.some((q) => keyOf(q) === keyOf(p))));
@@ -103,9 +104,14 @@ export function pairs(node: YNode, doc: Document.Parsed): Pair<Node, YNode>[] {
   return out;
 }
 
+/** `<<`: yaml gives a merge key as a Symbol when merge is on. */
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && (typeof key.value === 'symbol' || key.value === '<<');
+}
+
 export function keyOf(pair: Pair<Node, YNode>): string | undefined {
   const k = pair.key;
-  return isScalar(k) && k.value !== null && k.value !== undefined ? String(k.value) : undefined;
+  return isScalar(k) && k.value !== null && k.value !== undefined && typeof k.value !== 'symbol' ? String(k.value) : undefined;
 }
 
 /** The last pair with that key (YAML decoders keep the last duplicate). */

@@ -82,14 +82,19 @@ function checkClusters(config: Kubeconfig): Finding[] {
       );
     const server = f.get('server');
     if (server && server.isScalar) {
+      // client-go's DefaultServerURL: without a scheme, https when the cluster has TLS settings, else http.
+      const tls = hasCa || insecure?.value === 'true';
+      const schemeless = !/^[a-z][a-z0-9+.-]*:\/\//i.test(server.value);
       let url: URL | undefined;
       try {
-        url = new URL(server.value);
+        url = new URL(schemeless ? `${tls ? 'https' : 'http'}://${server.value}` : server.value);
       } catch {
         url = undefined;
       }
       if (!url || !/^https?:$/.test(url.protocol) || !url.hostname)
         out.push(finding('insecure-server-url', server.span, entryWhere(cluster, 'server'), `server "${server.value}" is not a URL kubectl can use; write it as https://host:port.`));
+      else if (url.protocol === 'http:' && schemeless)
+        out.push(finding('insecure-server-url', server.span, entryWhere(cluster, 'server'), `server has no scheme and this cluster has no CA, so kubectl connects with plain http://: credentials cross the network unencrypted. Write https:// and add the CA.`));
       else if (url.protocol === 'http:')
         out.push(
           finding('insecure-server-url', server.span, entryWhere(cluster, 'server'), `server uses plain http://: credentials and every response cross the network unencrypted, and no certificate is checked. Use https://.`, {

@@ -85,7 +85,7 @@ function checkCaBundles(input: CheckInput): Finding[] {
     certificates.forEach((cert, i) => {
       if (cert.ca === true) return;
       // A self-signed server certificate pinned as its own CA is a legitimate way to trust one server.
-      if (isSelfSigned(cert) && isSignedBy(cert, cert) && site.role === 'cluster-ca') return;
+      if (isSelfSigned(cert) && isSignedBy(cert, cert)) return;
       out.push(
         finding(
           'not-a-ca',
