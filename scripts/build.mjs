@@ -1,6 +1,6 @@
 // Bundles what ships: the CLI, the language server and the extension, each one file under dist/.
 import { build } from 'esbuild';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const production = process.argv.includes('--production');
@@ -21,6 +21,8 @@ const entries = [
   ['client/src/extension.ts', 'dist/extension.js', { external: ['vscode'] }],
 ];
 const started = Date.now();
+// A release build starts from an empty dist/, so no stale bundle or source map ships.
+if (production) rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await Promise.all(
   entries
     .filter(([entry]) => existsSync(entry))
