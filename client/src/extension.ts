@@ -70,10 +70,15 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Ctx>
     }),
   );
 
-  const startIfNeeded = async (doc: vscode.TextDocument): Promise<void> => {
-    if (ctx.client || !SERVED_LANGUAGES.includes(doc.languageId) || (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled')) return;
-    ctx.client = await startClient(ctx);
-    extension.subscriptions.push({ dispose: () => void ctx.client?.stop() });
+  // One client, however many documents open at once while it starts.
+  let starting: Promise<void> | undefined;
+  const startIfNeeded = (doc: vscode.TextDocument): Promise<void> | undefined => {
+    if (starting || !SERVED_LANGUAGES.includes(doc.languageId) || (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled')) return starting;
+    starting = startClient(ctx).then((client) => {
+      ctx.client = client;
+      extension.subscriptions.push({ dispose: () => void client.stop() });
+    });
+    return starting;
   };
   extension.subscriptions.push(vscode.workspace.onDidOpenTextDocument((d) => void startIfNeeded(d)));
   for (const d of vscode.workspace.textDocuments) await startIfNeeded(d);
