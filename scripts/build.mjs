@@ -2,8 +2,12 @@
 import { build } from 'esbuild';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const root = new URL('..', import.meta.url).pathname;
+process.chdir(root);
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const production = process.argv.includes('--production');
+const outdirIndex = process.argv.indexOf('--outdir');
+const outdir = outdirIndex > 0 ? process.argv[outdirIndex + 1] : 'dist';
 const common = {
   bundle: true,
   platform: 'node',
@@ -16,13 +20,13 @@ const common = {
 };
 
 const entries = [
-  ['server/src/cli.ts', 'dist/cli.js'],
-  ['server/src/server.ts', 'dist/server.js'],
-  ['client/src/extension.ts', 'dist/extension.js', { external: ['vscode'] }],
+  ['server/src/cli.ts', `${outdir}/cli.js`],
+  ['server/src/server.ts', `${outdir}/server.js`],
+  ['client/src/extension.ts', `${outdir}/extension.js`, { external: ['vscode'] }],
 ];
 const started = Date.now();
 // A release build starts from an empty dist/, so no stale bundle or source map ships.
-if (production) rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+if (production) rmSync(outdir, { recursive: true, force: true });
 await Promise.all(
   entries
     .filter(([entry]) => existsSync(entry))

@@ -74,6 +74,7 @@ suite('Kubecert in VS Code', () => {
     assert.ok(ext, 'extension is installed');
     await ext.activate();
     assert.ok(ext.isActive);
+    console.log(`kubecert extension at ${ext.extensionPath}`);
   });
 
   test('diagnostics on the seed kubeconfig: expired CA, superuser, broken chain', async () => {
