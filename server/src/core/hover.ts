@@ -3,7 +3,7 @@ import type { Analysis } from './analysis';
 import { attributes, isSignedBy, type Certificate, type CertificateRequest, type PrivateKeyFacts } from './certificates';
 import type { Material } from './decode';
 import type { Span } from './finding';
-import { describeToken, identityOf } from './identity';
+import { describeToken, identityOf, meaningOfUser } from './identity';
 import { findEntry, type Entry } from './kubeconfig';
 import { locate, type Target } from './locate';
 import { formatDate, relative } from './time';
@@ -42,7 +42,13 @@ function sectionsFor(analysis: Analysis, target: Target, now: number): HoverSect
       return target.entry ? [entrySummary(analysis, target.entry, now)] : [{ title: `No ${target.refKind} named "${target.name}"`, rows: [] }];
     case 'token': {
       const t = describeToken(target.field.value);
-      return [{ title: t.kind === 'bootstrap' ? 'Bootstrap token' : 'Bearer token', rows: [{ text: t.shown, code: true }, { text: t.text }] }];
+      const who = meaningOfUser(target.entry.name);
+      return [
+        {
+          title: t.kind === 'bootstrap' ? 'Bootstrap token' : 'Bearer token',
+          rows: [{ text: t.shown, code: true }, { text: t.text }, ...(who ? [{ label: `User ${who.name}`, text: who.text }] : [])],
+        },
+      ];
     }
   }
 }

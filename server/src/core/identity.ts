@@ -75,6 +75,10 @@ const USERS: Record<string, Meaning> = {
     name: 'kubernetes-admin',
     text: 'The user name kubeadm gives admin.conf; its power comes from its group (system:masters or kubeadm:cluster-admins).',
   },
+  'kubelet-bootstrap': {
+    name: 'kubelet-bootstrap',
+    text: 'The conventional TLS-bootstrap user (a static token.csv entry, usually in group system:kubelet-bootstrap or system:bootstrappers): bound to system:node-bootstrapper, it may only file CertificateSigningRequests for signer kubernetes.io/kube-apiserver-client-kubelet.',
+  },
   'system:anonymous': {
     name: 'system:anonymous',
     text: 'The name given to unauthenticated requests; a certificate claiming it gets only what anonymous access allows.',

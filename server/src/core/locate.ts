@@ -8,7 +8,7 @@ export type Target =
   | { kind: 'material'; material: Material; span: Span }
   | { kind: 'entry'; entry: Entry; span: Span }
   | { kind: 'reference'; entry?: Entry; refKind: 'cluster' | 'user' | 'context'; name: string; field: Field; span: Span }
-  | { kind: 'token'; field: Field; span: Span };
+  | { kind: 'token'; field: Field; span: Span; entry: Entry };
 
 export function inside(span: Span, offset: number): boolean {
   return offset >= span.start && offset <= span.end;
@@ -36,7 +36,7 @@ export function locate(analysis: Analysis, offset: number): Target | undefined {
   for (const entry of [...config.clusters, ...config.users, ...config.contexts]) {
     if (entry.nameField && inside(entry.nameField.span, offset)) return { kind: 'entry', entry, span: entry.nameField.span };
     const token = entry.kind === 'user' ? entry.fields.get('token') : undefined;
-    if (token && (inside(token.span, offset) || inside(token.keySpan, offset))) return { kind: 'token', field: token, span: token.span };
+    if (token && (inside(token.span, offset) || inside(token.keySpan, offset))) return { kind: 'token', field: token, span: token.span, entry };
   }
   return undefined;
 }
