@@ -29,7 +29,9 @@ export function probeServer(target: ProbeTarget): Promise<Served> {
     const done = (r: Served): void => {
       if (settled) return;
       settled = true;
-      socket.destroy();
+      // Close politely (TLS close_notify) so the server sees an orderly goodbye, not a broken handshake.
+      socket.end();
+      setTimeout(() => socket.destroy(), 200).unref();
       resolve(r);
     };
     // rejectUnauthorized: false — we judge the chain ourselves and report; nothing is sent after the handshake.

@@ -58,7 +58,8 @@ export class LspClient {
 
   async initialize(initializationOptions: unknown = {}, capabilities: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
     const result = await this.connection.sendRequest('initialize', {
-      processId: process.pid,
+      // In-process, the server must not watch our pid (a timer that keeps the test alive) nor exit it.
+      processId: this.child ? process.pid : null,
       rootUri: null,
       capabilities: { textDocument: { codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor'] } } } }, ...capabilities },
       initializationOptions,
@@ -99,7 +100,8 @@ export class LspClient {
   async shutdown(): Promise<void> {
     try {
       await this.connection.sendRequest('shutdown');
-      this.connection.sendNotification('exit');
+      // `exit` makes the server call process.exit(): only for a server in its own process.
+      if (this.child) this.connection.sendNotification('exit');
     } catch {
       // already gone
     }

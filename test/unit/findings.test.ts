@@ -596,13 +596,13 @@ spec:
   },
   {
     name: 'pem-not-base64: raw PEM in certificate-authority-data',
-    input: (p) => config(certLine(p.admin), `    certificate-authority-data: ⟦|\n      ${block(p.ca.pem, 6)}\n⟧${SERVER}`),
+    input: (p) => config(certLine(p.admin), `    certificate-authority-data: ⟦|\n      ${block(p.ca.pem, 6)}⟧\n${SERVER}`),
     raises: [{ code: 'pem-not-base64', says: ['base64'], where: 'clusters[prod].certificate-authority-data' }],
     check: (a) => assert.equal(a.certificates.filter((c) => c.site.role === 'cluster-ca').length, 1, 'the PEM is still read'),
   },
   {
     name: 'pem-not-base64: raw PEM in Secret data',
-    input: (p) => secret('web-tls', 'web', `data:\n  tls.crt: ⟦|\n    ${block(p.shop.pem, 4)}\n⟧  tls.key: ${b64(p.adminKeyPem)}`),
+    input: (p) => secret('web-tls', 'web', `data:\n  tls.crt: ⟦|\n    ${block(p.shop.pem, 4)}⟧\n  tls.key: ${b64(p.adminKeyPem)}`),
     raises: [{ code: 'pem-not-base64', where: 'Secret[web/web-tls].data[tls.crt]' }],
   },
   {
@@ -883,8 +883,8 @@ metadata:
   namespace: kube-system
 data:
   ca.crt: ⟦|
-    ${block(p.expiredCa.pem, 4)}
-⟧`,
+    ${block(p.expiredCa.pem, 4)}⟧
+`,
     raises: [{ code: 'cert-expired', where: 'ConfigMap[kube-system/kube-root-ca.crt].data[ca.crt]', says: ['CN=old-ca'] }],
     not: ['pem-not-base64'],
   },

@@ -10,7 +10,7 @@ import { checkReferences } from './findings/references';
 import { checkStrength } from './findings/strength';
 import { checkTrust } from './findings/trust';
 import { checkValidity } from './findings/validity';
-import { isKubeconfig, readKubeconfig, type Kubeconfig } from './kubeconfig';
+import { isKubeconfig, readKubeconfig, type Field, type Kubeconfig } from './kubeconfig';
 import { scanManifests, type ManifestObject } from './manifests';
 import { parseText } from './parse';
 import { kubeconfigSites, type Site } from './sites';
@@ -67,6 +67,7 @@ export function analyse(text: string, options: AnalysisOptions): Analysis {
   });
   const scan = scanManifests(parsed.documents, kubeconfigDocs, options.path);
   sites.push(...scan.sites);
+  for (const site of sites) trimBlockSpan(text, site.field);
 
   const materials: Material[] = [];
   for (const site of sites) {
@@ -98,6 +99,15 @@ export function analyse(text: string, options: AnalysisOptions): Analysis {
     certificates,
     findings: applySeverities(findings, options.severities).sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code)),
   };
+}
+
+/** A block scalar's range runs through its final line break; a value's range (and an edit of it) should not. */
+function trimBlockSpan(text: string, field: Field): void {
+  if (field.style !== 'block') return;
+  let end = field.span.end;
+  while (end > field.span.start && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+  field.span = { start: field.span.start, end };
+  field.pairSpan = { start: field.pairSpan.start, end: Math.min(field.pairSpan.end, end) };
 }
 
 function applySeverities(findings: Finding[], overrides: AnalysisOptions['severities']): Finding[] {

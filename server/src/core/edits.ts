@@ -33,8 +33,10 @@ export function scalar(value: string, json: boolean, preferPlain = true): string
   return JSON.stringify(value);
 }
 
+/** The new value in the old value's style: plain stays plain when it can, quotes keep their kind. */
 export function replaceValue(field: Field, value: string, json: boolean): TextEdit {
-  return { span: field.span, newText: scalar(value, json, field.style !== 'quoted') };
+  if (!json && field.style === 'single') return { span: field.span, newText: `'${value.replace(/'/g, "''")}'` };
+  return { span: field.span, newText: scalar(value, json, field.style !== 'double') };
 }
 
 /** Removes a `key: value` pair: whole lines in block style; the pair and one comma in flow style and JSON. */

@@ -148,7 +148,12 @@ function insertEntry(text: string, config: Kubeconfig, kind: 'cluster' | 'user',
     const close = text.lastIndexOf(']', list.span.end);
     if (close < list.span.start) return undefined;
     const body = kind === 'cluster' ? `{"cluster": {"server": "https://CHANGE-ME.invalid:6443"}, "name": ${JSON.stringify(name)}}` : `{"name": ${JSON.stringify(name)}, "user": {}}`;
-    return { span: { start: close, end: close }, newText: `${entries.length ? ', ' : ''}${body}` };
+    const last = entries[entries.length - 1];
+    if (!last) return { span: { start: close, end: close }, newText: body };
+    // After the last entry, on a line of its own when the entries are one per line.
+    const indent = text.slice(lineStart(text, last.span.start), last.span.start);
+    const ownLine = /^[ \t]*$/.test(indent);
+    return { span: { start: last.span.end, end: last.span.end }, newText: ownLine ? `,${lineEnding(text)}${indent}${body}` : `, ${body}` };
   }
   const yamlName = scalar(name, false);
   if (entries.length > 0) {

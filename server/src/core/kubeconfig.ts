@@ -15,7 +15,7 @@ export interface Field {
   /** From the key's start to the value's end. */
   pairSpan: Span;
   /** Block scalar (`|`, `>`), quoted or plain: fixes must keep the style. */
-  style: 'plain' | 'quoted' | 'block' | 'other';
+  style: 'plain' | 'single' | 'double' | 'block' | 'other';
 }
 
 export type EntryKind = 'cluster' | 'user' | 'context';
@@ -59,7 +59,7 @@ export function fieldOf(p: Pair<Node, YNode> | undefined, doc: Document.Parsed):
   let style: Field['style'] = 'other';
   if (isScalar(value)) {
     const t = value.type;
-    style = t === 'PLAIN' ? 'plain' : t === 'QUOTE_DOUBLE' || t === 'QUOTE_SINGLE' ? 'quoted' : t === 'BLOCK_LITERAL' || t === 'BLOCK_FOLDED' ? 'block' : 'other';
+    style = t === 'PLAIN' ? 'plain' : t === 'QUOTE_DOUBLE' ? 'double' : t === 'QUOTE_SINGLE' ? 'single' : t === 'BLOCK_LITERAL' || t === 'BLOCK_FOLDED' ? 'block' : 'other';
   }
   return {
     key,

@@ -1,6 +1,8 @@
 // Every LSP method, wired in one place. Handlers live in features.ts; state in Workspace.
 import {
   DidChangeConfigurationNotification,
+  MessageType,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -25,6 +27,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const documents = new TextDocuments(TextDocument);
   let workspace = new Workspace(options.host, resolveSettings({}), options.clock ?? Date.now);
   let canPull = false;
+  /** What initialize said; later configuration changes override it key by key (a fixed clock stays fixed). */
+  let initialSettings: Record<string, unknown> = {};
   let configurable = false;
   /** The latest version scheduled per document: an older analysis is never published after a newer edit. */
   const scheduled = new Map<string, number>();
@@ -48,7 +52,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
-    workspace = new Workspace(options.host, resolveSettings(init.settings ?? init), options.clock ?? Date.now);
+    initialSettings = (init.settings ?? init) as Record<string, unknown>;
+    workspace = new Workspace(options.host, resolveSettings(initialSettings), options.clock ?? Date.now);
     canPull = Boolean(params.capabilities.textDocument?.diagnostic) && init.diagnosticMode !== 'push';
     configurable = Boolean(params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) || Boolean(params.capabilities.workspace?.configuration);
     return {
@@ -75,12 +80,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onDidChangeConfiguration(async (change) => {
     let raw: unknown = (change.settings as Record<string, unknown> | undefined)?.kubecert;
     if (raw === undefined && configurable) raw = await connection.workspace.getConfiguration('kubecert').catch(() => undefined);
-    if (raw !== undefined) workspace.setSettings(resolveSettings(raw));
+    if (raw && typeof raw === 'object') workspace.setSettings(resolveSettings({ ...initialSettings, ...(raw as Record<string, unknown>) }));
     for (const doc of documents.all()) publish(doc.uri);
     if (canPull) void Promise.resolve(connection.languages.diagnostics.refresh()).catch(() => undefined);
   });
 
-  documents.onDidOpen((e) => publish(e.document.uri));
+  // TextDocuments fires onDidChangeContent on open too: one publish per version.
   documents.onDidChangeContent((e) => publish(e.document.uri));
   documents.onDidClose((e) => {
     workspace.forget(e.document.uri);
@@ -133,7 +138,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const [uri, target] = (p.arguments ?? []) as [string, { where: string; index: number }];
     const snap = typeof uri === 'string' ? snapshotOf(uri) : undefined;
     const steps = snap && target ? features.renewal(snap, target.where, target.index) : null;
-    if (steps) void connection.window.showInformationMessage(`${steps.title}:\n${steps.steps.join('\n')}`);
+    // A notification, not window/showMessageRequest: nothing to answer (Neovim would block on a prompt).
+    if (steps) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `${steps.title}:\n${steps.steps.join('\n')}` });
     return steps;
   });
   connection.onRequest(ProbeRequest, async (p) => {
