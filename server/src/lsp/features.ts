@@ -55,7 +55,7 @@ export function codeLenses(snap: Snapshot): CodeLens[] {
   return lenses(snap.analysis, snap.now).map((l) => ({
     range: snap.lines.range(l.span),
     // A lens without a command is not shown by VS Code; this one only opens the decoded view.
-    command: { title: `${l.expired ? '⛔ ' : ''}${l.title}`, command: 'kubecert.showDecodedCertificate', arguments: [snap.uri, snap.lines.position(l.span.start)] },
+    command: { title: `${l.expired ? '$(error) ' : ''}${l.title}`, command: 'kubecert.showDecodedCertificate', arguments: [snap.uri, snap.lines.position(l.span.start)] },
   }));
 }
 
