@@ -7,27 +7,6 @@ import { NOW, pki } from '../support/fixtures';
 import { LspClient } from '../support/lspClient';
 import { at, b64, buildCert, buildCsr } from '../support/pki';
 
-/**
- * In-process clients: initialize with processId null (LspClient.initialize sends this process's pid, and the
- * server then polls it with a 3 s interval that never ends) and close with `shutdown` but no `exit`: the
- * server's exit handler calls process.exit(), which would end this test file early.
- */
-async function initialize(client: LspClient, initializationOptions: unknown = {}, capabilities: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-  const result = await client.connection.sendRequest('initialize', {
-    processId: null,
-    rootUri: null,
-    capabilities: { textDocument: { codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor'] } } } }, ...capabilities },
-    initializationOptions,
-  });
-  client.connection.sendNotification('initialized', {});
-  return result as Record<string, unknown>;
-}
-
-async function close(client: LspClient): Promise<void> {
-  await client.connection.sendRequest('shutdown');
-  client.connection.dispose();
-}
-
 const P = pki();
 const CA = b64(P.ca.pem);
 let serial = 0;
@@ -71,7 +50,7 @@ describe('pull diagnostics', () => {
   test('a client with textDocument.diagnostic gets diagnosticProvider and answers to textDocument/diagnostic', async () => {
     const client = LspClient.inProcess({ clock: () => NOW });
     try {
-      const init = await initialize(client, {}, { textDocument: { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false }, codeAction: {} } });
+      const init = await client.initialize({}, { textDocument: { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false }, codeAction: {} } });
       const caps = init.capabilities as Record<string, unknown>;
       assert.ok(caps.diagnosticProvider, 'diagnosticProvider advertised');
       assert.deepEqual(caps.diagnosticProvider, { interFileDependencies: false, workspaceDiagnostics: false });
@@ -83,30 +62,30 @@ describe('pull diagnostics', () => {
       assert.deepEqual(codes(pulled.items), ['cert-expired', 'superuser-group']);
       assert.deepEqual(pulled.items, pushed, 'pull and push agree');
     } finally {
-      await close(client);
+      await client.shutdown();
     }
   });
 
   test('a client without it gets no diagnosticProvider, and push diagnostics', async () => {
     const client = LspClient.inProcess({ clock: () => NOW });
     try {
-      const init = await initialize(client);
+      const init = await client.initialize();
       const caps = init.capabilities as Record<string, unknown>;
       assert.equal(caps.diagnosticProvider, undefined);
       const diags = await client.open(newUri(), config('bob', P.leaf('CN=bob,O=system:masters', P.ca).pem));
       assert.deepEqual(codes(diags), ['superuser-group']);
     } finally {
-      await close(client);
+      await client.shutdown();
     }
   });
 
   test("initializationOptions.diagnosticMode 'push' turns pull off even for a capable client", async () => {
     const client = LspClient.inProcess({ clock: () => NOW });
     try {
-      const init = await initialize(client, { diagnosticMode: 'push' }, { textDocument: { diagnostic: {} } });
+      const init = await client.initialize({ diagnosticMode: 'push' }, { textDocument: { diagnostic: {} } });
       assert.equal((init.capabilities as Record<string, unknown>).diagnosticProvider, undefined);
     } finally {
-      await close(client);
+      await client.shutdown();
     }
   });
 });
@@ -115,9 +94,9 @@ describe('push diagnostics', () => {
   let client: LspClient;
   before(async () => {
     client = LspClient.inProcess({ clock: () => NOW });
-    await initialize(client);
+    await client.initialize();
   });
-  after(() => close(client));
+  after(() => client.shutdown());
 
   test('each publish carries the version; after three quick edits the last publish is for the last version, none older after a newer one', async () => {
     const uri = newUri();
@@ -183,7 +162,7 @@ describe('settings', () => {
   test('workspace/didChangeConfiguration {kubecert: {warnDays: 400, severities: {superuser-group: off}}} changes the next diagnostics', async () => {
     const client = LspClient.inProcess({ clock: () => NOW });
     try {
-      await initialize(client);
+      await client.initialize();
       const uri = newUri();
       // Expires 2027-06-01: more than 30 days after NOW, less than 400.
       const before = await client.open(uri, config('root', P.leaf('CN=root,O=system:masters', P.ca).pem));
@@ -202,7 +181,7 @@ describe('settings', () => {
       assert.deepEqual(codes(hinted), ['superuser-group']);
       assert.equal(hinted[0].severity, 4);
     } finally {
-      await close(client);
+      await client.shutdown();
     }
   });
 
@@ -210,7 +189,7 @@ describe('settings', () => {
     // The process clock says 2031; the client fixed the moment at 2026-11-21.
     const client = LspClient.inProcess({ clock: () => at('2031-01-01T00:00:00Z').getTime() });
     try {
-      await initialize(client, { now: '2026-11-21T00:00:00Z' });
+      await client.initialize({ now: '2026-11-21T00:00:00Z' });
       const uri = newUri();
       const first = await client.open(uri, config('alice', P.admin.pem));
       assert.deepEqual(codes(first), [], 'judged at 2026-11-21: nothing expired');
@@ -219,7 +198,7 @@ describe('settings', () => {
       client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { kubecert: { warnDays: 30 } } });
       assert.deepEqual(codes(await next), [], 'still judged at 2026-11-21 after the settings changed (not at the process clock, 2031)');
     } finally {
-      await close(client);
+      await client.shutdown();
     }
   });
 });
@@ -230,9 +209,9 @@ describe('hovers', () => {
   let client: LspClient;
   before(async () => {
     client = LspClient.inProcess({ clock: () => NOW });
-    await initialize(client);
+    await client.initialize();
   });
-  after(() => close(client));
+  after(() => client.shutdown());
 
   /**
    * Markdown outside code spans, where a construct could become live. A code span's content is literal in
@@ -460,9 +439,9 @@ describe('other documents', () => {
   let client: LspClient;
   before(async () => {
     client = LspClient.inProcess({ clock: () => NOW });
-    await initialize(client);
+    await client.initialize();
   });
-  after(() => close(client));
+  after(() => client.shutdown());
 
   test('YAML that is not Kubernetes gets no diagnostics', async () => {
     const compose = `services:

@@ -11,27 +11,6 @@ import { NOW, pki } from '../support/fixtures';
 import { applyTextEdits, editsFor, LspClient } from '../support/lspClient';
 import { at, b64, buildCert, type BuiltCert } from '../support/pki';
 
-/**
- * In-process clients: initialize with processId null (LspClient.initialize sends this process's pid, and the
- * server then polls it with a 3 s interval that never ends) and close with `shutdown` but no `exit`: the
- * server's exit handler calls process.exit(), which would end this test file early.
- */
-async function initialize(client: LspClient, initializationOptions: unknown = {}, capabilities: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-  const result = await client.connection.sendRequest('initialize', {
-    processId: null,
-    rootUri: null,
-    capabilities: { textDocument: { codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor'] } } } }, ...capabilities },
-    initializationOptions,
-  });
-  client.connection.sendNotification('initialized', {});
-  return result as Record<string, unknown>;
-}
-
-async function close(client: LspClient): Promise<void> {
-  await client.connection.sendRequest('shutdown');
-  client.connection.dispose();
-}
-
 let client: LspClient;
 let dir: string;
 let serial = 0;
@@ -45,10 +24,10 @@ before(async () => {
     messageRequests.push(p);
     return null;
   });
-  await initialize(client);
+  await client.initialize();
 });
 after(async () => {
-  await close(client);
+  await client.shutdown();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -1055,11 +1034,11 @@ describe('renewal steps: a command, never an edit', () => {
   test('the server advertises the command', async () => {
     const other = LspClient.inProcess({ clock: () => NOW });
     try {
-      const init = await initialize(other);
+      const init = await other.initialize();
       const caps = init.capabilities as { executeCommandProvider?: { commands: string[] } };
       assert.deepEqual(caps.executeCommandProvider?.commands, ['kubecert.showRenewalSteps']);
     } finally {
-      await close(other);
+      await other.shutdown();
     }
   });
 });
