@@ -512,9 +512,19 @@ export function verifySignature(data: Uint8Array, signature: Uint8Array, signatu
   }
 }
 
+/** Verified pairs: decoded certificates are shared across analyses, so an edit never re-verifies. */
+const verified = new WeakMap<Certificate, Map<Certificate, boolean>>();
+
 /** True when `issuer`'s key signed `cert`. */
 export function isSignedBy(cert: Certificate, issuer: Certificate): boolean {
-  return verifySignature(cert.tbs, cert.signature, cert.signatureOid, issuer.publicKey.spki);
+  let byIssuer = verified.get(cert);
+  if (!byIssuer) verified.set(cert, (byIssuer = new Map()));
+  let ok = byIssuer.get(issuer);
+  if (ok === undefined) {
+    ok = verifySignature(cert.tbs, cert.signature, cert.signatureOid, issuer.publicKey.spki);
+    byIssuer.set(issuer, ok);
+  }
+  return ok;
 }
 
 // ---------------------------------------------------------------------------
