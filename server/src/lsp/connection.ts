@@ -27,6 +27,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const documents = new TextDocuments(TextDocument);
   let workspace = new Workspace(options.host, resolveSettings({}), options.clock ?? Date.now);
   let canPull = false;
+  /** Push unless the client chose pull only (initializationOptions.diagnosticMode: 'pull'). */
+  let push = true;
   /** What initialize said; later configuration changes override it key by key (a fixed clock stays fixed). */
   let initialSettings: Record<string, unknown> = {};
   let configurable = false;
@@ -40,7 +42,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   const publish = (uri: string): void => {
     const doc = documents.get(uri);
-    if (!doc) return;
+    if (!doc || !push) return;
     scheduled.set(uri, doc.version);
     setImmediate(() => {
       const current = documents.get(uri);
@@ -55,6 +57,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     initialSettings = (init.settings ?? init) as Record<string, unknown>;
     workspace = new Workspace(options.host, resolveSettings(initialSettings), options.clock ?? Date.now);
     canPull = Boolean(params.capabilities.textDocument?.diagnostic) && init.diagnosticMode !== 'push';
+    push = !(canPull && init.diagnosticMode === 'pull');
     configurable = Boolean(params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) || Boolean(params.capabilities.workspace?.configuration);
     return {
       capabilities: {
