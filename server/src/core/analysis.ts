@@ -3,7 +3,7 @@ import type { Certificate } from './certificates';
 import { DecodeCache, decodeSite, type Host, type Material } from './decode';
 import { CODES, type Code, type Finding, type Severity } from './finding';
 import { checkCsrs } from './findings/csr';
-import type { CheckInput } from './findings/context';
+import { groupMaterials, type CheckInput } from './findings/context';
 import { checkServed, type Served } from './findings/probe';
 import { checkIdentity } from './findings/identity';
 import { checkReferences } from './findings/references';
@@ -79,6 +79,7 @@ export function analyse(text: string, options: AnalysisOptions): Analysis {
     kubeconfig,
     objects: scan.objects,
     materials,
+    groups: groupMaterials(materials),
     now: options.now,
     warnDays: options.warnDays ?? DEFAULT_WARN_DAYS,
     serverCertificate: options.serverCertificate,

@@ -30,15 +30,11 @@ export class DecodeCache {
 
   get(key: string, compute: () => Decoding): Decoding {
     let hit = this.entries.get(key);
-    if (hit) {
-      // Refresh recency: Map keeps insertion order.
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      return hit;
-    }
+    if (hit) return hit;
     hit = compute();
+    // Bounded: past capacity the oldest entry goes (insertion order); values in use are re-added on their next miss.
+    if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(key, hit);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
     return hit;
   }
 

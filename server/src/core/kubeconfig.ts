@@ -130,8 +130,17 @@ export function entryWhere(entry: Entry, field?: string): string {
   return field ? `${list}[${id}].${field}` : `${list}[${id}]`;
 }
 
+const byName = new WeakMap<Entry[], Map<string, Entry>>();
+
+/** The first entry with that name (kubectl's merge keeps the first); indexed once per list, so lookups stay O(1). */
 export function findEntry(entries: Entry[], name: string): Entry | undefined {
-  return entries.find((e) => e.name === name);
+  let index = byName.get(entries);
+  if (!index || index.size > entries.length) {
+    index = new Map();
+    for (const e of entries) if (!index.has(e.name)) index.set(e.name, e);
+    byName.set(entries, index);
+  }
+  return index.get(name);
 }
 
 /** The context `current-context` names, if it exists. */

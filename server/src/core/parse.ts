@@ -53,28 +53,20 @@ function cleanMessage(message: string): string {
   return message.split('\n')[0];
 }
 
-/** Offset where bracket/indent nesting first exceeds the limit, if it does. Cheap: one pass. */
+const DEEP_BLOCK = new RegExp(`^[ -]{${LIMITS.maxDepth * 2 + 1}}`, 'm');
+const BRACKETS = /[[\]{}]/g;
+
+/** Offset where bracket/indent nesting first exceeds the limit, if it does. Regex-driven: a kubeconfig has few brackets. */
 function tooDeep(text: string): number | undefined {
-  let depth = 0;
+  const block = DEEP_BLOCK.exec(text);
   let flow = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x5b || c === 0x7b) {
-      if (++flow > LIMITS.maxDepth) return i;
-    } else if (c === 0x5d || c === 0x7d) {
-      if (flow > 0) flow--;
-    } else if (c === 0x0a) {
-      // Block nesting: count leading spaces and "- " runs of the next line.
-      let j = i + 1;
-      depth = 0;
-      while (j < text.length && (text.charCodeAt(j) === 0x20 || text.charCodeAt(j) === 0x2d)) {
-        j++;
-        depth++;
-      }
-      if (depth > LIMITS.maxDepth * 2) return i + 1;
-    }
+  BRACKETS.lastIndex = 0;
+  for (let m = BRACKETS.exec(text); m; m = BRACKETS.exec(text)) {
+    if (m[0] === '[' || m[0] === '{') {
+      if (++flow > LIMITS.maxDepth) return block && block.index < m.index ? block.index : m.index;
+    } else if (flow > 0) flow--;
   }
-  return undefined;
+  return block ? block.index : undefined;
 }
 
 // ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Host } from '../core/decode';
+import { groupMaterials } from '../core/findings/context';
 import { checkServed } from '../core/findings/probe';
 import { probeServer } from '../probe';
 import { DecodedCertificateRequest, ProbeRequest, RenewalStepsRequest, SHOW_RENEWAL_STEPS } from '../protocol';
@@ -154,7 +155,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if ('error' in served) return { server, ok: false, error: served.error, summary: [] };
     const leaf = served.certificates[0];
     const findings = checkServed(
-      { kubeconfig: snap.analysis.kubeconfig, objects: [], materials: snap.analysis.materials, now: snap.now, warnDays: workspace.getSettings().warnDays },
+      { kubeconfig: snap.analysis.kubeconfig, objects: [], materials: snap.analysis.materials, groups: groupMaterials(snap.analysis.materials), now: snap.now, warnDays: workspace.getSettings().warnDays },
       { [cluster.name]: served },
     );
     return {

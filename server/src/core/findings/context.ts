@@ -9,10 +9,22 @@ export interface CheckInput {
   kubeconfig?: Kubeconfig;
   objects: ManifestObject[];
   materials: Material[];
+  /** The materials of each site group (a user, a cluster, a Secret), in document order. */
+  groups: Map<string, Material[]>;
   now: number;
   warnDays: number;
   /** A serving certificate to hold kubeconfig server names against (`--server-cert`). */
   serverCertificate?: Certificate;
+}
+
+export function groupMaterials(materials: Material[]): Map<string, Material[]> {
+  const groups = new Map<string, Material[]>();
+  for (const m of materials) {
+    const list = groups.get(m.site.group);
+    if (list) list.push(m);
+    else groups.set(m.site.group, [m]);
+  }
+  return groups;
 }
 
 export function materialsOf(input: CheckInput, predicate: (site: Site) => boolean): Material[] {

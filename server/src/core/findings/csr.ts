@@ -21,7 +21,7 @@ export function checkCsrs(input: CheckInput): Finding[] {
     if (!object.csr) continue;
     const signer = object.csr.signerName?.value ?? '';
     const rule = SIGNERS[signer];
-    const request = input.materials.find((m) => m.site.role === 'csr' && m.site.group === `${object.document}/${object.label}`);
+    const request = input.groups.get(`${object.document}/${object.label}`)?.find((m) => m.site.role === 'csr');
     const csr = request?.requests[0];
     if (!request || !csr) continue;
     const problems: string[] = [];

@@ -27,7 +27,7 @@ export function checkServed(input: CheckInput, served: Record<string, Served>): 
       out.push(finding('cert-expired', server.span, where, `The server's certificate ${leaf.subject.text} expired on ${formatDate(leaf.notAfter)}, ${relative(leaf.notAfter, input.now)}.`));
     if (host && !coversHost(leaf, host))
       out.push(finding('san-mismatch', server.span, where, `The server's certificate ${leaf.subject.text} covers ${leaf.sans.join(', ') || 'no names'}, not "${host}".`, { data: { host, sans: leaf.sans } }));
-    const ca = input.materials.find((m) => m.site.group === `clusters/${cluster.index}` && m.site.role === 'cluster-ca' && m.certificates.length > 0);
+    const ca = input.groups.get(`clusters/${cluster.index}`)?.find((m) => m.site.role === 'cluster-ca' && m.certificates.length > 0);
     if (ca) {
       const anchors = ca.certificates;
       const pool = [...rest, ...anchors];

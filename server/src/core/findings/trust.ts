@@ -13,7 +13,7 @@ export function checkTrust(input: CheckInput): Finding[] {
 }
 
 function materialAt(input: CheckInput, group: string, keys: string[]): Material | undefined {
-  return input.materials.find((m) => m.site.group === group && keys.some((k) => m.site.field.key === k));
+  return input.groups.get(group)?.find((m) => keys.includes(m.site.field.key));
 }
 
 function clusterCa(input: CheckInput, clusterIndex: number): Material | undefined {
@@ -106,9 +106,7 @@ function capital(s: string): string {
 
 function checkKeys(input: CheckInput): Finding[] {
   const out: Finding[] = [];
-  const groups = new Map<string, Material[]>();
-  for (const m of input.materials) groups.set(m.site.group, [...(groups.get(m.site.group) ?? []), m]);
-  for (const members of groups.values()) {
+  for (const members of input.groups.values()) {
     // The data wins over the file when a user has both.
     const certs = members.filter((m) => CERTIFICATE_ROLES.has(m.site.role) && m.site.role !== 'ca-bundle' && m.site.role !== 'cluster-ca' && m.certificates.length > 0);
     const keys = members.filter((m) => KEY_ROLES.has(m.site.role) && m.keys.length > 0);
@@ -165,7 +163,7 @@ function checkIngressHosts(input: CheckInput): Finding[] {
       const secret = input.objects.find(
         (o) => o.kind === 'Secret' && o.name === tls.secretName?.value && (o.namespace === undefined || ingress.namespace === undefined || o.namespace === ingress.namespace),
       );
-      const crt = secret && input.materials.find((m) => m.site.group === `${secret.document}/${secret.label}` && m.site.role === 'serving-certificate' && m.certificates.length > 0);
+      const crt = secret && input.groups.get(`${secret.document}/${secret.label}`)?.find((m) => m.site.role === 'serving-certificate' && m.certificates.length > 0);
       if (!crt) continue;
       const leaf = crt.certificates[0];
       for (const host of tls.hosts) {
