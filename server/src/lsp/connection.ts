@@ -17,6 +17,7 @@ import { probeServer } from '../probe';
 import { DecodedCertificateRequest, ProbeRequest, RenewalStepsRequest, SHOW_RENEWAL_STEPS } from '../protocol';
 import * as features from './features';
 import { resolveSettings } from './settings';
+import { warmUp } from './warmUp';
 import { Workspace } from './workspace';
 
 export interface ServerOptions {
@@ -41,11 +42,16 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return doc ? workspace.snapshot(uri, doc.version, doc.getText()) : undefined;
   };
 
+  /** Analyses scheduled and not yet done: background work (warm-up) waits while this is non-zero. */
+  let pending = 0;
+
   const publish = (uri: string): void => {
     const doc = documents.get(uri);
     if (!doc || !push) return;
     scheduled.set(uri, doc.version);
+    pending++;
     setImmediate(() => {
+      pending--;
       const current = documents.get(uri);
       if (!current || scheduled.get(uri) !== current.version) return;
       const snap = workspace.snapshot(uri, current.version, current.getText());
@@ -78,6 +84,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
 
   connection.onInitialized(() => {
+    // The same path a keystroke takes (analysis, positions, diagnostics, JSON), on a scratch workspace.
+    const scratch = new Workspace(options.host, workspace.getSettings(), () => 0);
+    warmUp(
+      () => pending > 0,
+      (text, round) => void JSON.stringify(features.diagnostics(scratch.snapshot('kubecert-warm-up:/sample', round, text))),
+    );
     if (configurable) void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
   });
 
