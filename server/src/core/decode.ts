@@ -25,21 +25,29 @@ interface Decoding {
 
 /** Decoded results by raw text: a value that did not change is never decoded again. */
 export class DecodeCache {
-  private entries = new Map<string, Decoding>();
+  // One map per kind of text, keyed by the text itself: no concatenated key to build and hash per lookup.
+  private maps = new Map<string, Map<string, Decoding>>();
+  private count = 0;
   constructor(private readonly capacity = 20_000) {}
 
-  get(key: string, compute: () => Decoding): Decoding {
-    let hit = this.entries.get(key);
+  get(kind: 'file' | 'pem' | 'b64' | 'b64-optional', text: string, compute: () => Decoding): Decoding {
+    let map = this.maps.get(kind);
+    if (!map) this.maps.set(kind, (map = new Map()));
+    let hit = map.get(text);
     if (hit) return hit;
     hit = compute();
-    // Bounded: past capacity the oldest entry goes (insertion order); values in use are re-added on their next miss.
-    if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(key, hit);
+    // Bounded: past capacity the oldest entry of this kind goes (insertion order); values in use come back on their next miss.
+    if (this.count >= this.capacity && map.size > 0) {
+      map.delete(map.keys().next().value as string);
+      this.count--;
+    }
+    map.set(text, hit);
+    this.count++;
     return hit;
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.count;
   }
 }
 
@@ -63,11 +71,11 @@ export function decodeSite(site: Site, host: Host | undefined, cache: DecodeCach
     decoding =
       read.bytes.length > MAX_FILE_BYTES
         ? { items: [], readable: false, problems: [{ code: 'not-a-certificate', message: `${site.file?.written} is ${read.bytes.length} bytes, too large to be a certificate or key file.` }] }
-        : cache.get(`file\0${Buffer.from(read.bytes).toString('latin1')}`, () => decodeBytes(read.bytes));
+        : cache.get('file', Buffer.from(read.bytes).toString('latin1'), () => decodeBytes(read.bytes));
   } else if (site.encoding === 'pem') {
-    decoding = cache.get(`pem\0${site.field.value}`, () => decodeText(site.field.value));
+    decoding = cache.get('pem', site.field.value, () => decodeText(site.field.value));
   } else {
-    decoding = cache.get(`b64\0${site.field.value}`, () => decodeBase64(site.field.value, site.role === 'pem'));
+    decoding = cache.get(site.role === 'pem' ? 'b64-optional' : 'b64', site.field.value, () => decodeBase64(site.field.value, site.role === 'pem'));
   }
   for (const p of decoding.problems) findings.push({ ...p, severity: CODES[p.code], span: site.field.span, where: site.where });
   const material = collect(site, decoding);
