@@ -5,7 +5,7 @@ import { finding, type Finding, type Span } from './finding';
 
 export const LIMITS = {
   /** Larger documents are not analysed; the editor stays responsive. */
-  maxTextLength: 20 * 1024 * 1024,
+  maxTextLength: 32 * 1024 * 1024,
   /** Deeper nesting is refused before the YAML parser recurses into it. */
   maxDepth: 1000,
 };
