@@ -51,10 +51,17 @@ export interface Analysis {
 
 export const DEFAULT_WARN_DAYS = 30;
 
-export function analyse(text: string, options: AnalysisOptions): Analysis {
-  const cache = options.cache ?? new DecodeCache();
+/** What a document holds before anything is decoded: parsed once, enough to locate every site. */
+export interface Structure {
+  kind: Analysis['kind'];
+  kubeconfig?: Kubeconfig;
+  objects: ManifestObject[];
+  sites: Site[];
+  findings: Finding[];
+}
+
+export function structureOf(text: string, options: Pick<AnalysisOptions, 'path'>): Structure {
   const parsed = parseText(text);
-  const findings: Finding[] = [...parsed.findings];
   let kubeconfig: Kubeconfig | undefined;
   const sites: Site[] = [];
   const kubeconfigDocs = new Set<number>();
@@ -68,36 +75,83 @@ export function analyse(text: string, options: AnalysisOptions): Analysis {
   const scan = scanManifests(parsed.documents, kubeconfigDocs, options.path);
   sites.push(...scan.sites);
   for (const site of sites) trimBlockSpan(text, site.field);
+  return { kind: kubeconfig ? 'kubeconfig' : scan.objects.length > 0 ? 'manifests' : 'none', kubeconfig, objects: scan.objects, sites, findings: parsed.findings };
+}
 
+/** An analysis under way: the structure, and the sites decoded so far (by site index). */
+export interface Progress {
+  structure: Structure;
+  decoded: Array<{ material: Material; findings: Finding[] } | undefined>;
+}
+
+/** Decodes one site now (from the cache when its text was seen before), whatever the order of the rest. */
+export function decodeAt(progress: Progress, index: number, options: AnalysisOptions, cache: DecodeCache): Material {
+  let d = progress.decoded[index];
+  if (!d) d = progress.decoded[index] = decodeSite(progress.structure.sites[index], options.host, cache);
+  return d.material;
+}
+
+/** The analysis so far, as features read it: only decoded sites have materials, and there are no findings yet. */
+export function partialAnalysis(progress: Progress): Analysis {
+  const materials = progress.decoded.flatMap((d) => (d ? [d.material] : []));
+  return { ...progress.structure, materials, certificates: occurrences(materials), findings: [] };
+}
+
+/**
+ * The analysis in steps: parse, then sites in batches, then the checks. A server runs one step per
+ * event-loop turn so that hovers and code actions are answered while a large document is analysed.
+ */
+export function* analyseInSteps(text: string, options: AnalysisOptions, batch = 100): Generator<Progress, Analysis, void> {
+  const cache = options.cache ?? new DecodeCache();
+  const progress: Progress = { structure: structureOf(text, options), decoded: [] };
+  yield progress;
+  const { sites } = progress.structure;
+  for (let i = 0; i < sites.length; i++) {
+    decodeAt(progress, i, options, cache);
+    if ((i + 1) % batch === 0 && i + 1 < sites.length) yield progress;
+  }
+  return finish(progress, options);
+}
+
+export function analyse(text: string, options: AnalysisOptions): Analysis {
+  const steps = analyseInSteps(text, options, Number.MAX_SAFE_INTEGER);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+function occurrences(materials: Material[]): CertificateOccurrence[] {
+  const out: CertificateOccurrence[] = [];
+  for (const m of materials) m.certificates.forEach((certificate, index) => out.push({ site: m.site, certificate, index, count: m.certificates.length }));
+  return out;
+}
+
+function finish(progress: Progress, options: AnalysisOptions): Analysis {
+  const { structure } = progress;
+  const findings: Finding[] = [...structure.findings];
   const materials: Material[] = [];
-  for (const site of sites) {
-    const decoded = decodeSite(site, options.host, cache);
-    materials.push(decoded.material);
-    findings.push(...decoded.findings);
+  for (const d of progress.decoded) {
+    if (!d) continue;
+    materials.push(d.material);
+    findings.push(...d.findings);
   }
   const input: CheckInput = {
-    kubeconfig,
-    objects: scan.objects,
+    kubeconfig: structure.kubeconfig,
+    objects: structure.objects,
     materials,
     groups: groupMaterials(materials),
     now: options.now,
     warnDays: options.warnDays ?? DEFAULT_WARN_DAYS,
     serverCertificate: options.serverCertificate,
   };
-  if (kubeconfig) findings.push(...checkReferences(kubeconfig));
+  if (structure.kubeconfig) findings.push(...checkReferences(structure.kubeconfig));
   findings.push(...checkValidity(input), ...checkTrust(input), ...checkIdentity(input), ...checkStrength(input), ...checkCsrs(input));
   if (options.probed) findings.push(...checkServed(input, options.probed));
-
-  const certificates: CertificateOccurrence[] = [];
-  for (const m of materials) m.certificates.forEach((certificate, index) => certificates.push({ site: m.site, certificate, index, count: m.certificates.length }));
-
   return {
-    kind: kubeconfig ? 'kubeconfig' : scan.objects.length > 0 ? 'manifests' : 'none',
-    kubeconfig,
-    objects: scan.objects,
-    sites,
+    ...structure,
     materials,
-    certificates,
+    certificates: occurrences(materials),
     findings: applySeverities(findings, options.severities).sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code)),
   };
 }

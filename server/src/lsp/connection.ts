@@ -48,15 +48,25 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const publish = (uri: string): void => {
     const doc = documents.get(uri);
     if (!doc || !push) return;
+    if (scheduled.get(uri) === doc.version) return;
     scheduled.set(uri, doc.version);
     pending++;
-    setImmediate(() => {
-      pending--;
+    // One step of the analysis per turn of the event loop: requests are answered in between.
+    const step = (): void => {
       const current = documents.get(uri);
-      if (!current || scheduled.get(uri) !== current.version) return;
-      const snap = workspace.snapshot(uri, current.version, current.getText());
+      if (!current || scheduled.get(uri) !== current.version) {
+        pending--;
+        return;
+      }
+      const snap = workspace.step(uri, current.version, current.getText());
+      if (!snap) {
+        setImmediate(step);
+        return;
+      }
+      pending--;
       void connection.sendDiagnostics({ uri, version: snap.version, diagnostics: features.diagnostics(snap) });
-    });
+    };
+    setImmediate(step);
   };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -97,6 +107,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     let raw: unknown = (change.settings as Record<string, unknown> | undefined)?.kubecert;
     if (raw === undefined && configurable) raw = await connection.workspace.getConfiguration('kubecert').catch(() => undefined);
     if (raw && typeof raw === 'object') workspace.setSettings(resolveSettings({ ...initialSettings, ...(raw as Record<string, unknown>) }));
+    scheduled.clear();
     for (const doc of documents.all()) publish(doc.uri);
     if (canPull) void Promise.resolve(connection.languages.diagnostics.refresh()).catch(() => undefined);
   });
@@ -113,12 +124,18 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const snap = snapshotOf(params.textDocument.uri);
     return { kind: 'full', items: snap ? features.diagnostics(snap) : [] };
   });
+  // Hovers and code actions do not wait for a large analysis: they read what is known, decoding the site under the cursor.
+  const currentOf = (uri: string, position: { line: number; character: number }) => {
+    const doc = documents.get(uri);
+    if (!doc) return undefined;
+    return workspace.current(uri, doc.version, doc.getText(), doc.offsetAt(position));
+  };
   connection.onHover((p) => {
-    const snap = snapshotOf(p.textDocument.uri);
+    const snap = currentOf(p.textDocument.uri, p.position);
     return snap ? features.hover(snap, p.position) : null;
   });
   connection.onCodeAction((p) => {
-    const snap = snapshotOf(p.textDocument.uri);
+    const snap = currentOf(p.textDocument.uri, p.range.start);
     return snap ? features.codeActions(snap, p, options.host) : [];
   });
   connection.onCodeLens((p) => {
