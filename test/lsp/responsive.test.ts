@@ -51,7 +51,8 @@ test('the analysis so far: the site under the cursor is decoded on demand, the r
   const uri = 'file:///kubecert-big/steps.yaml';
   assert.equal(ws.step(uri, 1, text), undefined, 'first step: structure only');
   const offset = text.indexOf('certificate-authority-data', text.indexOf('name: c398')) + 40;
-  const partial = ws.current(uri, 1, text, offset);
+  const before = text.slice(0, offset).split('\n');
+  const partial = ws.current(uri, 1, text, { line: before.length - 1, character: before[before.length - 1].length });
   assert.equal(partial.complete, false);
   assert.equal(partial.analysis.findings.length, 0);
   assert.equal(partial.analysis.materials.length, 1, 'only the hovered site is decoded');

@@ -97,7 +97,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     // The same path a keystroke takes (analysis, positions, diagnostics, JSON), on a scratch workspace.
     const scratch = new Workspace(options.host, workspace.getSettings(), () => 0);
     warmUp(
-      () => pending > 0,
+      () => documents.all().length > 0,
       (text, round) => void JSON.stringify(features.diagnostics(scratch.snapshot('kubecert-warm-up:/sample', round, text))),
     );
     if (configurable) void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
@@ -128,7 +128,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const currentOf = (uri: string, position: { line: number; character: number }) => {
     const doc = documents.get(uri);
     if (!doc) return undefined;
-    return workspace.current(uri, doc.version, doc.getText(), doc.offsetAt(position));
+    // Our LineIndex, built once per version: TextDocument.offsetAt would index a large document again.
+    return workspace.current(uri, doc.version, doc.getText(), position);
   };
   connection.onHover((p) => {
     const snap = currentOf(p.textDocument.uri, p.position);

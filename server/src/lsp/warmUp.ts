@@ -16,15 +16,16 @@ function sample(round: number): string {
 }
 
 /**
- * Runs `exercise` on `rounds` sample texts, one per event-loop turn (a few milliseconds each), and
- * skips a turn whenever `busy()` says real work is waiting, so it never delays a user's request.
+ * Runs `exercise` on `rounds` sample texts, one per event-loop turn (a few milliseconds each), and stops
+ * for good as soon as `done()` says real documents arrived: from then on real work keeps the code warm,
+ * and warm-up must never delay a user's request.
  */
-export function warmUp(busy: () => boolean, exercise: (text: string, round: number) => void, rounds = 16): void {
+export function warmUp(done: () => boolean, exercise: (text: string, round: number) => void, rounds = 16): void {
   let round = 0;
   const step = (): void => {
-    if (round >= rounds) return;
-    if (!busy()) exercise(sample(round), round++);
-    setTimeout(step, busy() ? 20 : 0);
+    if (round >= rounds || done()) return;
+    exercise(sample(round), round++);
+    setImmediate(step);
   };
   setImmediate(step);
 }

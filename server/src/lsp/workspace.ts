@@ -4,7 +4,7 @@ import { URI } from 'vscode-uri';
 import { analyseInSteps, decodeAt, partialAnalysis, type Analysis, type AnalysisOptions, type Progress } from '../core/analysis';
 import { DecodeCache, type Host } from '../core/decode';
 import { inside } from '../core/locate';
-import { LineIndex } from '../positions';
+import { LineIndex, type Position } from '../positions';
 import type { Settings } from './settings';
 
 export interface Snapshot {
@@ -102,7 +102,7 @@ export class Workspace {
    * What a hover or code action at `offset` can use at once: the finished analysis, or the analysis so far
    * with the site under the cursor decoded on the spot.
    */
-  current(uri: string, version: number, text: string, offset: number): Snapshot {
+  current(uri: string, version: number, text: string, position: Position): Snapshot {
     const done = this.snapshots.get(uri);
     if (done && done.version === version && done.text === text) return done;
     const job = this.job(uri, version, text);
@@ -113,6 +113,7 @@ export class Workspace {
       job.progress = r.value;
     }
     const progress = job.progress;
+    const offset = job.lines.offset(position);
     progress.structure.sites.forEach((site, i) => {
       if (inside(site.field.span, offset) || inside(site.field.keySpan, offset)) decodeAt(progress, i, job.options, this.cache);
     });
