@@ -424,6 +424,8 @@ spec:
     assert.match(md, /Groups: `dev`/);
     assert.match(md, /verifies/);
     assert.doesNotMatch(md, /does NOT verify/);
+    assert.match(md, /Signer: `kubernetes.io\/kube-apiserver-client`/);
+    assert.match(md, /Requested usages: client auth/);
 
     const bad = newUri();
     const pemBad = `-----BEGIN CERTIFICATE REQUEST-----\n${tampered.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE REQUEST-----\n`;

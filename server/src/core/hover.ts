@@ -63,7 +63,15 @@ export function materialSections(analysis: Analysis, material: Material, now: nu
     if (!cert.ca) sections.push(meaningSection(cert.subject));
   });
   if (count > 1) sections.push(chainSection(material.certificates));
-  for (const csr of material.requests) sections.push(requestSection(csr), meaningSection(csr.subject));
+  const object = analysis.objects.find((o) => o.csr && site.group === `${o.document}/${o.label}`);
+  for (const csr of material.requests) {
+    const section = requestSection(csr);
+    if (object?.csr) {
+      section.rows.push({ label: 'Signer', text: object.csr.signerName?.value || '(none)', code: true });
+      section.rows.push({ label: 'Requested usages', text: object.csr.usages.join(', ') || '(none)' });
+    }
+    sections.push(section, meaningSection(csr.subject));
+  }
   for (const key of material.keys) sections.push(keySection(analysis, material, key));
   if (sections.length === 0) sections.push({ title: site.where, rows: [{ text: material.readable ? 'Holds no certificate, request or key.' : 'Could not be decoded; see the diagnostic.' }] });
   sections[0].rows.unshift({ label: 'Where', text: site.where, code: true });
