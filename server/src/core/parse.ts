@@ -1,6 +1,7 @@
 // Text → YAML documents with offsets. JSON is YAML, so one parser serves both.
 // Nothing here throws: syntax errors and limits become findings.
 import { Alias, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { fastParse } from './fastYaml';
 import { finding, type Finding, type Span } from './finding';
 
 export const LIMITS = {
@@ -31,6 +32,8 @@ export function parseText(text: string): ParsedText {
     );
     return { documents: [], findings };
   }
+  const fast = fastParse(text);
+  if (fast) return { documents: fast, findings };
   let documents: Document.Parsed[];
   try {
     documents = parseAllDocuments(text, { merge: true, uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];

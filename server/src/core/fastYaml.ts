@@ -1,0 +1,359 @@
+// A fast path for the YAML kubeconfigs and manifests are made of: block mappings and sequences of plain or
+// simply quoted scalars, `{}` and `[]`, comments and `---`. It builds the very nodes yaml.parseAllDocuments
+// builds (the library's own classes, the same values, types and ranges) several times faster, and gives up
+// at the first thing outside that subset (anchors, aliases, tags, block scalars, multi-line or escaped
+// scalars, flow collections with content, tabs, CR, directives, anything the library would call an error),
+// returning undefined so that the caller uses the library. test/unit/fastYaml.test.ts holds the two to the
+// same output on every fixture and on thousands of mutated inputs.
+import { Document, Pair, Scalar, YAMLMap, YAMLSeq, parseDocument, type Node } from 'yaml';
+
+/** Thrown inside this module only, caught by fastParse: the input left the subset. */
+class OutsideSubset {}
+const OUTSIDE = new OutsideSubset();
+
+const SPACE = 32;
+const HASH = 35;
+const COLON = 58;
+const DASH = 45;
+
+/** Characters that may not start a plain scalar here (YAML's indicators, quotes handled separately). */
+const INDICATOR = new Set('-?:,[]{}#&*!|>\'"%@`\t\r\uFEFF'.split('').map((c) => c.charCodeAt(0)));
+
+/** The text after the last content, parsed as a number, boolean or null by the library (core schema). */
+const NON_STRING_CANDIDATE = /^(?:[-+.0-9~].*|null|Null|NULL|true|True|TRUE|false|False|FALSE)$/;
+const resolvedScalars = new Map<string, Scalar>();
+
+function plainScalar(source: string, start: number, end: number, nodeEnd: number): Scalar {
+  let s: Scalar;
+  if (NON_STRING_CANDIDATE.test(source)) {
+    let model = resolvedScalars.get(source);
+    if (!model) {
+      const doc = parseDocument(source);
+      if (doc.errors.length || !(doc.contents instanceof Scalar)) throw OUTSIDE;
+      model = doc.contents as Scalar;
+      if (resolvedScalars.size < 10_000) resolvedScalars.set(source, model);
+    }
+    s = new Scalar(model.value);
+    if (model.format !== undefined) s.format = model.format;
+    if (model.minFractionDigits !== undefined) s.minFractionDigits = model.minFractionDigits;
+  } else s = new Scalar(source);
+  s.range = [start, end, nodeEnd];
+  s.source = source;
+  s.type = 'PLAIN';
+  return s;
+}
+
+interface Line {
+  /** Offset of the line's first character. */
+  start: number;
+  /** Offset of its newline (or the text's end). */
+  end: number;
+  indent: number;
+  /** Offset of its first non-space character. */
+  content: number;
+}
+
+class Parser {
+  private readonly n: number;
+  /** The first `#` at or after the last position asked for (kubeconfigs have few). */
+  private hash = -1;
+  constructor(private readonly text: string) {
+    this.n = text.length;
+  }
+
+  /** The line starting at `start`, or undefined at the end of the text. */
+  private line(start: number): Line | undefined {
+    if (start >= this.n) return undefined;
+    const t = this.text;
+    let end = t.indexOf('\n', start);
+    if (end < 0) end = this.n;
+    let content = start;
+    while (content < end && t.charCodeAt(content) === SPACE) content++;
+    const c = t.charCodeAt(content);
+    if (c === 9 || c === 13) throw OUTSIDE; // tab in indentation, CR line endings
+    return { start, end, indent: content - start, content };
+  }
+
+  private isBlank(l: Line): boolean {
+    return l.content === l.end;
+  }
+
+  private isComment(l: Line): boolean {
+    return this.text.charCodeAt(l.content) === HASH;
+  }
+
+  private isSeparator(l: Line): boolean {
+    const t = this.text;
+    if (l.indent !== 0) return false;
+    if (t.startsWith('---', l.start) && (l.start + 3 === l.end || t.charCodeAt(l.start + 3) === SPACE)) {
+      if (t.slice(l.start + 3, l.end).trim() !== '') throw OUTSIDE; // `--- content` or `--- # comment`
+      return true;
+    }
+    if (t.startsWith('...', l.start) || t.charCodeAt(l.start) === 37 /* % */) throw OUTSIDE;
+    return false;
+  }
+
+  /**
+   * The next line with content at or after `start`, and whether a comment line came first. A comment line
+   * indented deeper than that next content (or than column 0 at the end) is attached by the library to the
+   * node before it and stretches that node's range: outside the subset.
+   */
+  private next(start: number): { line: Line | undefined; comment: boolean } {
+    let comment = -1;
+    for (let l = this.line(start); l; l = this.line(l.end + 1)) {
+      if (this.isBlank(l)) continue;
+      if (this.isComment(l)) {
+        if (l.indent > comment) comment = l.indent;
+        continue;
+      }
+      if (comment > l.indent) throw OUTSIDE;
+      return { line: l, comment: comment >= 0 };
+    }
+    if (comment > 0) throw OUTSIDE;
+    return { line: undefined, comment: comment >= 0 };
+  }
+
+  parseStream(): Document.Parsed[] {
+    const docs: Document.Parsed[] = [];
+    let pos = 0;
+    let first = true;
+    for (;;) {
+      const { line } = this.next(pos);
+      if (!line) {
+        if (first) throw OUTSIDE; // empty or comment-only text
+        return docs;
+      }
+      let docStart = 0;
+      let l: Line | undefined = line;
+      if (this.isSeparator(line)) {
+        docStart = line.start;
+        l = this.next(line.end + 1).line;
+        if (!l || this.isSeparator(l)) {
+          // `---` with nothing after it: a document whose contents is an empty scalar.
+          if (this.commentBetween(line.end + 1, l ? l.start : this.n)) throw OUTSIDE;
+          const at = line.end;
+          docs.push(this.document(plainNull(at, at), docStart, at));
+          pos = l ? l.start : this.n;
+          first = false;
+          if (!l) return docs;
+          continue;
+        }
+      } else if (!first) throw OUTSIDE;
+      first = false;
+      const { node, end } = this.block(l, l.indent);
+      const after = this.next(end);
+      if (after.line && !this.isSeparator(after.line)) throw OUTSIDE;
+      docs.push(this.document(node, docStart, (node.range as [number, number, number])[1]));
+      if (!after.line) return docs;
+      pos = after.line.start;
+    }
+  }
+
+  private commentBetween(from: number, to: number): boolean {
+    const i = this.text.indexOf('#', from);
+    return i >= 0 && i < to;
+  }
+
+  private document(contents: Node, start: number, end: number): Document.Parsed {
+    const doc = new Document() as unknown as Document.Parsed;
+    doc.contents = contents as Document.Parsed['contents'];
+    doc.range = [start, end, end];
+    return doc;
+  }
+
+  /** A block node whose first line is `l`, at column `col`. Returns the node and the offset after it. */
+  private block(l: Line, col: number): { node: Node; end: number } {
+    const t = this.text;
+    if (t.charCodeAt(l.content) === DASH && this.dashIndicator(l.content, l.end)) return this.sequence(l, col);
+    if (this.keyEnd(l.content, l.end) >= 0) return this.mapping(l, l.content, col);
+    throw OUTSIDE;
+  }
+
+  /** Whether the `-` at `at` starts a sequence item. */
+  private dashIndicator(at: number, lineEnd: number): boolean {
+    return at + 1 === lineEnd || this.text.charCodeAt(at + 1) === SPACE;
+  }
+
+  /**
+   * If the text from `from` on this line is `key:` followed by a space or the line's end, the offset of
+   * that colon; -1 if it is not a plain key.
+   */
+  private keyEnd(from: number, lineEnd: number): number {
+    const t = this.text;
+    if (INDICATOR.has(t.charCodeAt(from))) return -1;
+    for (let i = from; i < lineEnd; i++) {
+      const c = t.charCodeAt(i);
+      if (c === COLON) {
+        if (i + 1 === lineEnd || t.charCodeAt(i + 1) === SPACE) return i;
+      } else if (c === HASH && t.charCodeAt(i - 1) === SPACE) return -1;
+      else if (c === 9) throw OUTSIDE;
+    }
+    return -1;
+  }
+
+  /** A collection ends where its last item ends (comments that would stretch it are outside the subset). */
+  private close(node: YAMLMap | YAMLSeq, start: number, last: Node, after: number): { node: Node; end: number } {
+    const end = (last.range as [number, number, number])[2];
+    node.range = [start, end, end];
+    return { node, end: after };
+  }
+
+  private mapping(first: Line, firstKey: number, col: number): { node: Node; end: number } {
+    const t = this.text;
+    const map = new YAMLMap();
+    let l: Line | undefined = first;
+    let keyAt = firstKey;
+    let last: Node | undefined;
+    let pos = first.start;
+    for (;;) {
+      const colon = this.keyEnd(keyAt, l.end);
+      if (colon < 0) throw OUTSIDE;
+      let keyEnd = colon;
+      while (t.charCodeAt(keyEnd - 1) === SPACE) keyEnd--;
+      const keySource = t.slice(keyAt, keyEnd);
+      if (keySource === '<<') throw OUTSIDE; // merge keys: the library's business
+      const key = plainScalar(keySource, keyAt, keyEnd, keyEnd);
+      let v = colon + 1;
+      while (v < l.end && t.charCodeAt(v) === SPACE) v++;
+      let value: Node;
+      if (v === l.end || t.charCodeAt(v) === HASH) {
+        // Nothing on this line: a nested block, a sequence at the same column, or an empty value.
+        const nested = this.next(l.end + 1);
+        const nl = nested.line;
+        if (nl && !this.isSeparator(nl) && (nl.indent > col || (nl.indent === col && t.charCodeAt(nl.content) === DASH && this.dashIndicator(nl.content, nl.end)))) {
+          if (nested.comment || (v < l.end && t.charCodeAt(v) === HASH)) throw OUTSIDE; // comments before a nested block: rare, and ranges differ
+          const r = this.block(nl, nl.indent);
+          value = r.node;
+          pos = r.end;
+        } else {
+          // An empty value takes in comments around it, and the library's ranges then follow rules of their own.
+          if (v < l.end || nested.comment) throw OUTSIDE;
+          value = plainNull(v, v);
+          pos = l.end + 1;
+        }
+      } else {
+        value = this.inlineScalar(v, l.end);
+        pos = l.end + 1;
+      }
+      map.items.push(new Pair(key, value));
+      last = value;
+      const nx = this.next(pos);
+      l = nx.line;
+      if (!l || l.indent < col || this.isSeparator(l)) break;
+      if (l.indent > col) throw OUTSIDE; // continuation of a scalar, or bad indentation
+      keyAt = l.content;
+    }
+    return this.close(map, firstKey, last as Node, pos);
+  }
+
+  private sequence(first: Line, col: number): { node: Node; end: number } {
+    const t = this.text;
+    const seq = new YAMLSeq();
+    let l: Line | undefined = first;
+    let last: Node | undefined;
+    let pos = first.start;
+    const start = first.content;
+    for (;;) {
+      const dash = l.content;
+      let c = dash + 1;
+      while (c < l.end && t.charCodeAt(c) === SPACE) c++;
+      if (c === l.end || t.charCodeAt(c) === HASH) throw OUTSIDE; // item on the following lines
+      let item: Node;
+      const ch = t.charCodeAt(c);
+      if (ch === DASH && this.dashIndicator(c, l.end)) throw OUTSIDE; // `- - x`
+      if (this.keyEnd(c, l.end) >= 0) {
+        const r = this.mapping(l, c, c - l.start);
+        item = r.node;
+        pos = r.end;
+      } else {
+        item = this.inlineScalar(c, l.end);
+        pos = l.end + 1;
+      }
+      seq.items.push(item);
+      last = item;
+      const nx = this.next(pos);
+      l = nx.line;
+      if (!l || l.indent < col || this.isSeparator(l)) break;
+      if (l.indent > col) throw OUTSIDE;
+      if (!(t.charCodeAt(l.content) === DASH && this.dashIndicator(l.content, l.end))) break;
+    }
+    return this.close(seq, start, last as Node, pos);
+  }
+
+  /** A scalar, `{}` or `[]` from `at` to the end of its line (where a comment may follow). */
+  private inlineScalar(at: number, lineEnd: number): Node {
+    const t = this.text;
+    const c = t.charCodeAt(at);
+    const nodeEnd = lineEnd < this.n ? lineEnd + 1 : lineEnd;
+    if (c === 34 || c === 39) {
+      const close = t.indexOf(String.fromCharCode(c), at + 1);
+      if (close < 0 || close >= lineEnd) throw OUTSIDE;
+      const inner = t.slice(at + 1, close);
+      if (c === 34 ? inner.includes('\\') : t.charCodeAt(close + 1) === 39) throw OUTSIDE; // escapes, ''
+      this.onlyComment(close + 1, lineEnd);
+      const s = new Scalar(inner);
+      s.range = [at, close + 1, nodeEnd];
+      s.source = inner;
+      s.type = c === 34 ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
+      return s;
+    }
+    if (c === 123 || c === 91) {
+      if (t.charCodeAt(at + 1) !== (c === 123 ? 125 : 93)) throw OUTSIDE;
+      this.onlyComment(at + 2, lineEnd);
+      const coll = c === 123 ? new YAMLMap() : new YAMLSeq();
+      coll.flow = true;
+      coll.range = [at, at + 2, nodeEnd];
+      return coll;
+    }
+    if (INDICATOR.has(c)) throw OUTSIDE;
+    // Values are mostly long base64 lines: search natively instead of walking characters.
+    let end = lineEnd;
+    for (let h = this.hashFrom(at + 1); h < lineEnd; h = this.hashFrom(h + 1)) {
+      if (t.charCodeAt(h - 1) === SPACE) {
+        end = h;
+        break;
+      }
+    }
+    while (t.charCodeAt(end - 1) === SPACE) end--;
+    const colon = t.indexOf(': ', at);
+    if ((colon >= 0 && colon < end) || t.charCodeAt(end - 1) === COLON) throw OUTSIDE; // `a: b: c`
+    return plainScalar(t.slice(at, end), at, end, nodeEnd);
+  }
+
+  private hashFrom(at: number): number {
+    if (this.hash < at) {
+      this.hash = this.text.indexOf('#', at);
+      if (this.hash < 0) this.hash = this.n;
+    }
+    return this.hash;
+  }
+
+  /** After a quoted scalar or `{}`: only spaces and a comment may follow on the line. */
+  private onlyComment(from: number, lineEnd: number): void {
+    const t = this.text;
+    let i = from;
+    while (i < lineEnd && t.charCodeAt(i) === SPACE) i++;
+    if (i < lineEnd && !(t.charCodeAt(i) === HASH && i > from)) throw OUTSIDE;
+  }
+}
+
+function plainNull(at: number, nodeEnd: number): Scalar {
+  const s = new Scalar(null);
+  s.range = [at, at, nodeEnd];
+  s.source = '';
+  s.type = 'PLAIN';
+  return s;
+}
+
+/** The documents of `text` if it lies inside the fast path's subset; undefined if the library must parse it. */
+export function fastParse(text: string): Document.Parsed[] | undefined {
+  // Tabs, CR line endings and a byte-order mark are rare in kubeconfigs and subtle in YAML: the library's.
+  if (text.includes('\t') || text.includes('\r') || text.charCodeAt(0) === 0xfeff) return undefined;
+  try {
+    return new Parser(text).parseStream();
+  } catch (e) {
+    if (e === OUTSIDE) return undefined;
+    // A RangeError (stack) or anything unforeseen: the library decides, the fast path never fails the caller.
+    return undefined;
+  }
+}
