@@ -70,7 +70,7 @@ function ranges(a: unknown, b: unknown, path: string): string | undefined {
 
 /** undefined when both agree (or the fast path declined); otherwise what differs. */
 function check(text: string): { fast: boolean; problem?: string } {
-  const fast = fastParse(text);
+  const fast = fastParse(text, 300);
   if (!fast) return { fast: false };
   const lib = parseAllDocuments(text, { merge: true, uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
   if (!Array.isArray(lib)) return { fast: true, problem: 'the library found no documents' };
@@ -224,6 +224,12 @@ test('the fast path builds what the library builds on the hand-written edge case
     const r = check(text);
     assert.equal(r.problem, undefined, `${JSON.stringify(text)}: ${r.problem}`);
   }
+});
+
+test('the fast path declines nesting deeper than its limit', () => {
+  const nested = (levels: number) => Array.from({ length: levels }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n') + ' x\n';
+  assert.ok(fastParse(nested(10), 10), '10 levels at a limit of 10');
+  assert.equal(fastParse(nested(11), 10), undefined, '11 levels at a limit of 10');
 });
 
 test('the fast path answers for generated kubeconfigs and the fixtures, and agrees with the library', () => {

@@ -57,7 +57,11 @@ class Parser {
   private readonly n: number;
   /** The first `#` at or after the last position asked for (kubeconfigs have few). */
   private hash = -1;
-  constructor(private readonly text: string) {
+  private depth = 0;
+  constructor(
+    private readonly text: string,
+    private readonly maxDepth: number,
+  ) {
     this.n = text.length;
   }
 
@@ -164,9 +168,14 @@ class Parser {
   /** A block node whose first line is `l`, at column `col`. Returns the node and the offset after it. */
   private block(l: Line, col: number): { node: Node; end: number } {
     const t = this.text;
-    if (t.charCodeAt(l.content) === DASH && this.dashIndicator(l.content, l.end)) return this.sequence(l, col);
-    if (this.keyEnd(l.content, l.end) >= 0) return this.mapping(l, l.content, col);
-    throw OUTSIDE;
+    // Deeper than the caller's limit: the library path says so in a finding.
+    if (++this.depth > this.maxDepth) throw OUTSIDE;
+    let r: { node: Node; end: number };
+    if (t.charCodeAt(l.content) === DASH && this.dashIndicator(l.content, l.end)) r = this.sequence(l, col);
+    else if (this.keyEnd(l.content, l.end) >= 0) r = this.mapping(l, l.content, col);
+    else throw OUTSIDE;
+    this.depth--;
+    return r;
   }
 
   /** Whether the `-` at `at` starts a sequence item. */
@@ -346,11 +355,11 @@ function plainNull(at: number, nodeEnd: number): Scalar {
 }
 
 /** The documents of `text` if it lies inside the fast path's subset; undefined if the library must parse it. */
-export function fastParse(text: string): Document.Parsed[] | undefined {
+export function fastParse(text: string, maxDepth: number): Document.Parsed[] | undefined {
   // Tabs, CR line endings and a byte-order mark are rare in kubeconfigs and subtle in YAML: the library's.
   if (text.includes('\t') || text.includes('\r') || text.charCodeAt(0) === 0xfeff) return undefined;
   try {
-    return new Parser(text).parseStream();
+    return new Parser(text, maxDepth).parseStream();
   } catch (e) {
     if (e === OUTSIDE) return undefined;
     // A RangeError (stack) or anything unforeseen: the library decides, the fast path never fails the caller.

@@ -32,7 +32,7 @@ export function parseText(text: string): ParsedText {
     );
     return { documents: [], findings };
   }
-  const fast = fastParse(text);
+  const fast = fastParse(text, LIMITS.maxDepth);
   if (fast) return { documents: fast, findings };
   let documents: Document.Parsed[];
   try {
