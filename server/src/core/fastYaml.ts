@@ -7,6 +7,55 @@
 // same output on every fixture and on thousands of mutated inputs.
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq, parseDocument, type Node } from 'yaml';
 
+// Nodes are the library's (its prototypes, so `instanceof`, isScalar() and methods work), built without the
+// library's constructors, which define the node-type symbol with Object.defineProperty: a tenth of the time.
+const NODE_TYPE = Symbol.for('yaml.node.type');
+const SCALAR = Symbol.for('yaml.scalar');
+const MAP = Symbol.for('yaml.map');
+const SEQ = Symbol.for('yaml.seq');
+const PAIR = Symbol.for('yaml.pair');
+
+class LightScalar {
+  [NODE_TYPE] = SCALAR;
+  source = '';
+  type: Scalar.Type = 'PLAIN';
+  range: [number, number, number];
+  constructor(
+    public value: unknown,
+    start: number,
+    end: number,
+    nodeEnd: number,
+  ) {
+    this.range = [start, end, nodeEnd];
+  }
+}
+Object.setPrototypeOf(LightScalar.prototype, Scalar.prototype);
+
+class LightMap {
+  [NODE_TYPE] = MAP;
+  items: Pair[] = [];
+  range?: [number, number, number];
+}
+Object.setPrototypeOf(LightMap.prototype, YAMLMap.prototype);
+
+class LightSeq {
+  [NODE_TYPE] = SEQ;
+  items: Node[] = [];
+  range?: [number, number, number];
+}
+Object.setPrototypeOf(LightSeq.prototype, YAMLSeq.prototype);
+
+class LightPair {
+  [NODE_TYPE] = PAIR;
+  constructor(
+    public key: Node,
+    public value: Node,
+  ) {}
+}
+Object.setPrototypeOf(LightPair.prototype, Pair.prototype);
+
+const scalar = (value: unknown, start: number, end: number, nodeEnd: number) => new LightScalar(value, start, end, nodeEnd) as unknown as Scalar;
+
 /** Thrown inside this module only, caught by fastParse: the input left the subset. */
 class OutsideSubset {}
 const OUTSIDE = new OutsideSubset();
@@ -33,13 +82,11 @@ function plainScalar(source: string, start: number, end: number, nodeEnd: number
       model = doc.contents as Scalar;
       if (resolvedScalars.size < 10_000) resolvedScalars.set(source, model);
     }
-    s = new Scalar(model.value);
+    s = scalar(model.value, start, end, nodeEnd);
     if (model.format !== undefined) s.format = model.format;
     if (model.minFractionDigits !== undefined) s.minFractionDigits = model.minFractionDigits;
-  } else s = new Scalar(source);
-  s.range = [start, end, nodeEnd];
+  } else s = scalar(source, start, end, nodeEnd);
   s.source = source;
-  s.type = 'PLAIN';
   return s;
 }
 
@@ -209,7 +256,7 @@ class Parser {
 
   private mapping(first: Line, firstKey: number, col: number): { node: Node; end: number } {
     const t = this.text;
-    const map = new YAMLMap();
+    const map = new LightMap() as unknown as YAMLMap;
     let l: Line | undefined = first;
     let keyAt = firstKey;
     let last: Node | undefined;
@@ -244,7 +291,7 @@ class Parser {
         value = this.inlineScalar(v, l.end);
         pos = l.end + 1;
       }
-      map.items.push(new Pair(key, value));
+      map.items.push(new LightPair(key, value) as unknown as Pair);
       last = value;
       const nx = this.next(pos);
       l = nx.line;
@@ -257,7 +304,7 @@ class Parser {
 
   private sequence(first: Line, col: number): { node: Node; end: number } {
     const t = this.text;
-    const seq = new YAMLSeq();
+    const seq = new LightSeq() as unknown as YAMLSeq;
     let l: Line | undefined = first;
     let last: Node | undefined;
     let pos = first.start;
@@ -300,8 +347,7 @@ class Parser {
       const inner = t.slice(at + 1, close);
       if (c === 34 ? inner.includes('\\') : t.charCodeAt(close + 1) === 39) throw OUTSIDE; // escapes, ''
       this.onlyComment(close + 1, lineEnd);
-      const s = new Scalar(inner);
-      s.range = [at, close + 1, nodeEnd];
+      const s = scalar(inner, at, close + 1, nodeEnd);
       s.source = inner;
       s.type = c === 34 ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
       return s;
@@ -309,7 +355,7 @@ class Parser {
     if (c === 123 || c === 91) {
       if (t.charCodeAt(at + 1) !== (c === 123 ? 125 : 93)) throw OUTSIDE;
       this.onlyComment(at + 2, lineEnd);
-      const coll = c === 123 ? new YAMLMap() : new YAMLSeq();
+      const coll = (c === 123 ? new LightMap() : new LightSeq()) as unknown as YAMLMap | YAMLSeq;
       coll.flow = true;
       coll.range = [at, at + 2, nodeEnd];
       return coll;
@@ -347,11 +393,7 @@ class Parser {
 }
 
 function plainNull(at: number, nodeEnd: number): Scalar {
-  const s = new Scalar(null);
-  s.range = [at, at, nodeEnd];
-  s.source = '';
-  s.type = 'PLAIN';
-  return s;
+  return scalar(null, at, at, nodeEnd);
 }
 
 /** The documents of `text` if it lies inside the fast path's subset; undefined if the library must parse it. */
