@@ -130,28 +130,57 @@ export interface DecodedItem {
 // ---------------------------------------------------------------------------
 // PEM
 
-const PEM_RE = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)(?:-----END \1-----|$)/g;
 
 export function looksLikePem(text: string): boolean {
   return text.includes('-----BEGIN ');
 }
 
-/** Every PEM block in `text`, in order. Broken armour or base64 is reported on the block. */
+const PEM_BEGIN = '-----BEGIN ';
+const NOT_BASE64_OR_SPACE = /[^A-Za-z0-9+/\s]/;
+const PADDING = /^=\s*(?:=\s*)?$/;
+
+/** The base64 alphabet and whitespace, then at most two "=" (whitespace between them allowed) at the end. */
+function isPemBase64(data: string): boolean {
+  const eq = data.indexOf('=');
+  if (eq < 0) return !NOT_BASE64_OR_SPACE.test(data);
+  return !NOT_BASE64_OR_SPACE.test(data.slice(0, eq)) && PADDING.test(data.slice(eq));
+}
+
+/** A PEM label character: A–Z, 0–9 or space. */
+function labelChar(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 32;
+}
+
+/**
+ * Every PEM block in `text`, in order: `-----BEGIN <label>-----`, then everything up to the matching END line
+ * (or the end of the text, when it is missing). Broken armour or base64 is reported on the block. Scanned with
+ * indexOf: a lazy regular expression with a back-reference cost more than decoding the certificate.
+ */
 export function pemBlocks(text: string): PemBlock[] {
   const out: PemBlock[] = [];
-  PEM_RE.lastIndex = 0;
-  for (let m = PEM_RE.exec(text); m; m = PEM_RE.exec(text)) {
-    const label = m[1];
-    const body = m[2];
-    const complete = m[0].endsWith(`-----END ${label}-----`);
-    const cleaned = body.replace(/^[A-Za-z-]+:.*$/gm, '').replace(/\s+/g, '');
-    const block: PemBlock = { label, der: new Uint8Array(0), start: m.index, end: m.index + m[0].length };
+  for (let pos = text.indexOf(PEM_BEGIN); pos >= 0; pos = text.indexOf(PEM_BEGIN, pos)) {
+    let i = pos + PEM_BEGIN.length;
+    while (i < text.length && labelChar(text.charCodeAt(i))) i++;
+    if (i === pos + PEM_BEGIN.length || !text.startsWith('-----', i)) {
+      pos++;
+      continue;
+    }
+    const label = text.slice(pos + PEM_BEGIN.length, i);
+    const bodyStart = i + 5;
+    const endLine = `-----END ${label}-----`;
+    const endAt = text.indexOf(endLine, bodyStart);
+    const complete = endAt >= 0;
+    const end = complete ? endAt + endLine.length : text.length;
+    const body = text.slice(bodyStart, complete ? endAt : text.length);
+    // RFC 1421 headers (Proc-Type:, DEK-Info:) are not part of the base64.
+    const data = body.includes(':') ? body.replace(/^[A-Za-z-]+:.*$/gm, '') : body;
+    const block: PemBlock = { label, der: new Uint8Array(0), start: pos, end };
     if (!complete) block.error = `the ${label} block has no END line`;
-    else if (!/^[A-Za-z0-9+/]*={0,2}$/.test(cleaned)) block.error = `the ${label} block's body is not base64`;
-    else block.der = new Uint8Array(Buffer.from(cleaned, 'base64'));
+    else if (!isPemBase64(data)) block.error = `the ${label} block's body is not base64`;
+    else block.der = new Uint8Array(Buffer.from(data, 'base64')); // Node's decoder skips the whitespace
     if (!block.error && block.der.length === 0) block.error = `the ${label} block is empty`;
     out.push(block);
-    if (m[0].length === 0) PEM_RE.lastIndex++;
+    pos = end;
   }
   return out;
 }

@@ -52,7 +52,19 @@ export class DecodeCache {
 }
 
 const MAX_FILE_BYTES = 1024 * 1024;
-const GO_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/**
+ * The bytes of `s` if it is standard padded base64 as Go decodes it (whole quads of the alphabet, "=" or "=="
+ * only at the end), else undefined. One pass: Node's decoder skips anything outside the alphabet and stops at
+ * "=", so any such character leaves fewer bytes than the length promises (tested exhaustively against
+ * the alphabet's regular expression in test/unit/certificates.test.ts).
+ */
+export function goBase64Bytes(s: string): Buffer | undefined {
+  // Node also reads the URL-safe alphabet, which Go's standard encoding does not.
+  if (s.length % 4 !== 0 || s.includes('-') || s.includes('_')) return undefined;
+  const pad = s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0;
+  const bytes = Buffer.from(s, 'base64');
+  return bytes.length === (s.length / 4) * 3 - pad ? bytes : undefined;
+}
 
 export function decodeSite(site: Site, host: Host | undefined, cache: DecodeCache): { material: Material; findings: Finding[] } {
   const findings: Finding[] = [];
@@ -98,25 +110,24 @@ function decodeBase64(raw: string, optional: boolean): Decoding {
     return { ...decodeText(raw), problems };
   }
   // Go's base64 decoder (which kubectl uses for []byte fields) skips \r and \n, nothing else.
-  const goView = raw.replace(/[\r\n]/g, '');
-  let text = goView;
-  if (!GO_BASE64.test(goView)) {
+  const goView = raw.includes('\n') || raw.includes('\r') ? raw.replace(/[\r\n]/g, '') : raw;
+  let bytes = goBase64Bytes(goView);
+  if (!bytes) {
     const joined = raw.replace(/\s+/g, '');
     const bad = firstBadBase64(goView);
-    if (GO_BASE64.test(joined)) {
+    bytes = goBase64Bytes(joined);
+    if (bytes) {
       problems.push({
         code: 'invalid-base64',
         message: `Not valid base64: it contains ${describeChar(goView[bad])} at character ${bad + 1}. The data is fine once the whitespace is removed, but kubectl rejects it as written.`,
         data: { join: true },
       });
-      text = joined;
     } else {
       const why = bad < goView.length ? `${describeChar(goView[bad])} at character ${bad + 1}` : `a length of ${goView.length} characters, which is not a multiple of 4 (missing "=" padding or truncated)`;
       problems.push({ code: 'invalid-base64', message: `Not valid base64: ${why}.` });
       return { items: [], readable: false, problems };
     }
   }
-  const bytes = Buffer.from(text, 'base64');
   const inner = decodeBytes(new Uint8Array(bytes), optional);
   return { ...inner, problems: [...problems, ...inner.problems] };
 }

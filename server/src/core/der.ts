@@ -111,9 +111,28 @@ export function isContext(tlv: Tlv | undefined, tag: number): boolean {
   return tlv !== undefined && tlv.cls === 2 && tlv.tag === tag;
 }
 
+/** Decoded OIDs by their content bytes: certificates repeat a few dozen OIDs thousands of times. */
+const oidCache = new Map<string, string>();
+
 export function readOid(tlv: Tlv): string {
   const c = content(expect(tlv, TAG.OID, 'object identifier'));
   if (c.length === 0) throw new DerError('empty object identifier');
+  const key = c.length <= 32 ? bytesToLatin1(c) : undefined;
+  const known = key === undefined ? undefined : oidCache.get(key);
+  if (known !== undefined) return known;
+  const oid = decodeOid(c);
+  if (key !== undefined && oidCache.size < 1000) oidCache.set(key, oid);
+  return oid;
+}
+
+/** Short byte strings as latin1 text, without a TextDecoder call. */
+function bytesToLatin1(c: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < c.length; i++) s += String.fromCharCode(c[i]);
+  return s;
+}
+
+function decodeOid(c: Uint8Array): string {
   const parts: number[] = [];
   let value = 0;
   for (let i = 0; i < c.length; i++) {
@@ -169,7 +188,7 @@ export function readString(tlv: Tlv): string {
   const c = content(tlv);
   switch (tlv.tag) {
     case TAG.UTF8String:
-      return utf8.decode(c);
+      return c.length <= 64 && isAscii(c) ? bytesToLatin1(c) : utf8.decode(c);
     case TAG.BMPString: {
       let s = '';
       for (let i = 0; i + 1 < c.length; i += 2) s += String.fromCharCode((c[i] << 8) | c[i + 1]);
@@ -184,8 +203,13 @@ export function readString(tlv: Tlv): string {
       return s;
     }
     default:
-      return latin1.decode(c);
+      return c.length <= 64 ? bytesToLatin1(c) : latin1.decode(c);
   }
+}
+
+function isAscii(c: Uint8Array): boolean {
+  for (let i = 0; i < c.length; i++) if (c[i] >= 0x80) return false;
+  return true;
 }
 
 /** UTCTime or GeneralizedTime to milliseconds since the epoch. */
