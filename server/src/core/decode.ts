@@ -23,32 +23,78 @@ interface Decoding {
   problems: Array<Omit<Finding, 'span' | 'where' | 'severity'>>;
 }
 
-/** Decoded results by raw text: a value that did not change is never decoded again. */
+interface Cached {
+  kind: string;
+  text: string;
+  decoding: Decoding;
+  key: number;
+}
+
+/**
+ * Decoded results by raw text: a value that did not change is never decoded again. Looked up by a fingerprint
+ * of the text (its length and 32 characters spread through it), then compared in full: a Map keyed by the text
+ * itself hashes every character of every value on every keystroke, which cost more than the rest of a lookup.
+ */
 export class DecodeCache {
-  // One map per kind of text, keyed by the text itself: no concatenated key to build and hash per lookup.
-  private maps = new Map<string, Map<string, Decoding>>();
-  private count = 0;
+  private buckets = new Map<number, Cached[]>();
+  private overflow = new Map<string, Cached>();
+  /** Insertion order, for evicting the oldest past capacity. */
+  private order: Cached[] = [];
+  private head = 0;
   constructor(private readonly capacity = 20_000) {}
 
   get(kind: 'file' | 'pem' | 'b64' | 'b64-optional', text: string, compute: () => Decoding): Decoding {
-    let map = this.maps.get(kind);
-    if (!map) this.maps.set(kind, (map = new Map()));
-    let hit = map.get(text);
-    if (hit) return hit;
-    hit = compute();
-    // Bounded: past capacity the oldest entry of this kind goes (insertion order); values in use come back on their next miss.
-    if (this.count >= this.capacity && map.size > 0) {
-      map.delete(map.keys().next().value as string);
-      this.count--;
+    const key = fingerprint(text);
+    const bucket = this.buckets.get(key);
+    if (bucket) {
+      for (const c of bucket) if (c.kind === kind && c.text === text) return c.decoding;
+      if (bucket.length >= BUCKET_LIMIT) {
+        const hit = this.overflow.get(`${kind}\0${text}`);
+        if (hit) return hit.decoding;
+      }
     }
-    map.set(text, hit);
-    this.count++;
-    return hit;
+    const entry: Cached = { kind, text, decoding: compute(), key };
+    if (!bucket) this.buckets.set(key, [entry]);
+    else if (bucket.length < BUCKET_LIMIT) bucket.push(entry);
+    // Values made to share a fingerprint: past a few per bucket they go to an exact map, never a long scan.
+    else this.overflow.set(`${kind}\0${text}`, entry);
+    this.order.push(entry);
+    // Bounded: past capacity the oldest entry goes; values in use come back on their next miss.
+    if (this.size > this.capacity) this.evictOldest();
+    return entry.decoding;
+  }
+
+  private evictOldest(): void {
+    const old = this.order[this.head++];
+    const bucket = this.buckets.get(old.key);
+    const i = bucket ? bucket.indexOf(old) : -1;
+    if (bucket && i >= 0) {
+      bucket.splice(i, 1);
+      if (bucket.length === 0) this.buckets.delete(old.key);
+    } else this.overflow.delete(`${old.kind}\0${old.text}`);
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
+    }
   }
 
   get size(): number {
-    return this.count;
+    return this.order.length - this.head;
   }
+}
+
+const BUCKET_LIMIT = 8;
+
+function fingerprint(text: string): number {
+  const n = text.length;
+  let h = n | 0;
+  if (n <= 64) {
+    for (let i = 0; i < n; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+    return h;
+  }
+  const step = n / 33;
+  for (let k = 1; k <= 32; k++) h = (Math.imul(h, 31) + text.charCodeAt((k * step) | 0)) | 0;
+  return h;
 }
 
 const MAX_FILE_BYTES = 1024 * 1024;

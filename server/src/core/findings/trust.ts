@@ -59,7 +59,6 @@ function checkChains(input: CheckInput): Finding[] {
     if (!ca || !client || ca.certificates.length === 0 || client.certificates.length === 0) continue;
     const [leaf, ...own] = client.certificates;
     if (leaf.notAfter < input.now) continue; // cert-expired already says it all
-    const related = [{ span: ca.site.field.span, message: `the CA of cluster "${cluster.name}": ${ca.certificates.map((c) => c.subject.text).join('; ')}` }];
     const chain = buildChain(leaf, own, ca.certificates);
     let message: string | undefined;
     if (!chain.ok) {
@@ -73,6 +72,7 @@ function checkChains(input: CheckInput): Finding[] {
     const id = `${client.site.where}\0${message}`;
     if (seen.has(id)) continue;
     seen.add(id);
+    const related = [{ span: ca.site.field.span, message: `the CA of cluster "${cluster.name}": ${ca.certificates.map((c) => c.subject.text).join('; ')}` }];
     out.push(finding('chain-untrusted', client.site.field.span, client.site.where, message, { related, data: { context: context.name } }));
   }
   return out;
