@@ -1,5 +1,5 @@
 // The effective kubeconfig, as kubectl merges it: which files, which contexts, which is current.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parseForEdit } from '../../../server/src/core/kubeconfigEdit';
@@ -35,12 +35,14 @@ export function loadMerged(files: string[]): Merged {
   const merged: Merged = { files, contexts: [], errors: [] };
   const clusters = new Map<string, string | undefined>();
   for (const file of files) {
-    if (!existsSync(file)) continue;
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      merged.errors.push(`${file}: ${(e as Error).message}`);
+      // As kubectl: a missing file (or a link to one) is skipped; anything else unreadable is an error, not silence.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') continue;
+      merged.errors.push(`${file}: ${code === 'ELOOP' ? 'a loop of symbolic links' : code === 'EISDIR' ? 'a folder, not a file' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
       continue;
     }
     const parsed = parseForEdit(text);
