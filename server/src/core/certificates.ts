@@ -466,12 +466,25 @@ export function decodeCertificate(der: Uint8Array): Certificate {
     publicKey,
     signatureAlgorithm: sigAlg?.name ?? signatureOid,
     signatureHash: sigAlg?.hash,
-    sha256: createHash('sha256').update(der).digest('hex'),
-    sha1: createHash('sha1').update(der).digest('hex'),
+    // Fingerprints are for display: computed on first read (two hashes per certificate were a tenth of decoding).
+    get sha256(): string {
+      return fingerprintOf(der, 'sha256');
+    },
+    get sha1(): string {
+      return fingerprintOf(der, 'sha1');
+    },
     tbs: whole(tbsTlv),
     signature: readBitString(sigTlv).bits,
     signatureOid,
   };
+}
+
+const fingerprints = new WeakMap<Uint8Array, { sha256?: string; sha1?: string }>();
+
+function fingerprintOf(der: Uint8Array, hash: 'sha256' | 'sha1'): string {
+  let known = fingerprints.get(der);
+  if (!known) fingerprints.set(der, (known = {}));
+  return (known[hash] ??= createHash(hash).update(der).digest('hex'));
 }
 
 // ---------------------------------------------------------------------------
@@ -543,6 +556,30 @@ export function verifySignature(data: Uint8Array, signature: Uint8Array, signatu
 
 /** Verified pairs: decoded certificates are shared across analyses, so an edit never re-verifies. */
 const verified = new WeakMap<Certificate, Map<Certificate, boolean>>();
+
+/**
+ * Verifies that `issuer` signed `cert` on libuv's thread pool and records the answer where isSignedBy looks,
+ * so that a server can verify on the other core while it decodes. Undefined when there is nothing to wait for.
+ */
+export function verifyInBackground(cert: Certificate, issuer: Certificate): Promise<void> | undefined {
+  if (verified.get(cert)?.has(issuer)) return undefined;
+  const key = publicKeyObject(issuer.publicKey.spki);
+  const alg = SIGNATURE_ALGORITHMS[cert.signatureOid];
+  if (!key || !alg) return undefined; // isSignedBy answers false at once
+  return new Promise((resolve) => {
+    const record = (ok: boolean) => {
+      let byIssuer = verified.get(cert);
+      if (!byIssuer) verified.set(cert, (byIssuer = new Map()));
+      if (!byIssuer.has(issuer)) byIssuer.set(issuer, ok);
+      resolve();
+    };
+    try {
+      cryptoVerify(alg.hash ?? null, cert.tbs, key, cert.signature, (err, ok) => record(!err && ok));
+    } catch {
+      record(false);
+    }
+  });
+}
 
 /** True when `issuer`'s key signed `cert`. */
 export function isSignedBy(cert: Certificate, issuer: Certificate): boolean {
