@@ -135,26 +135,30 @@ test(`soak: ${SWITCHES} Kubecert context switches (and ${SWITCHES / 2} namespace
       }
     },
   };
-  for (let i = 1; i <= SWITCHES; i++) {
-    target = '';
-    const r = useContext(files, KUBECTL_CONTEXTS[i % KUBECTL_CONTEXTS.length], options);
-    if (r.ok) kubecert.switches++;
-    else kubecert.failures.push(r.error);
-    if (i % 2 === 0) {
+  try {
+    for (let i = 1; i <= SWITCHES; i++) {
       target = '';
-      const c = KUBECERT_NAMESPACED[(i / 2) % 2];
-      const ns = `c${i}`;
-      history.get(c)!.add(ns);
-      const n = useNamespace(files, c, ns, options);
-      if (n.ok) {
-        kubecert.namespaces++;
-        lastOurs.set(c, ns);
-      } else kubecert.failures.push(n.error);
+      const r = useContext(files, KUBECTL_CONTEXTS[i % KUBECTL_CONTEXTS.length], options);
+      if (r.ok) kubecert.switches++;
+      else kubecert.failures.push(r.error);
+      if (i % 2 === 0) {
+        target = '';
+        const c = KUBECERT_NAMESPACED[(i / 2) % 2];
+        const ns = `c${i}`;
+        history.get(c)!.add(ns);
+        const n = useNamespace(files, c, ns, options);
+        if (n.ok) {
+          kubecert.namespaces++;
+          lastOurs.set(c, ns);
+        } else kubecert.failures.push(n.error);
+      }
+      Atomics.wait(pause, 0, 0, PAUSE_MS);
     }
-    Atomics.wait(pause, 0, 0, PAUSE_MS);
+  } finally {
+    // Stop kubectl even when an assertion failed, so no loop outlives the test.
+    writeFileSync(stop, '');
+    await loopDone;
   }
-  writeFileSync(stop, '');
-  await loopDone;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 
   // kubectl's side, from its log.
