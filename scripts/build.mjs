@@ -22,7 +22,8 @@ const common = {
 const entries = [
   ['server/src/cli.ts', `${outdir}/cli.js`],
   ['server/src/server.ts', `${outdir}/server.js`],
-  ['client/src/extension.ts', `${outdir}/extension.js`, { external: ['vscode'] }],
+  // The banner marks when the extension host starts evaluating the bundle, for the activation figure.
+  ['client/src/extension.ts', `${outdir}/extension.js`, { external: ['vscode'], banner: { js: 'globalThis.__kubecertLoadStart = performance.now();' } }],
 ];
 const started = Date.now();
 // A release build starts from an empty dist/, so no stale bundle or source map ships.

@@ -34,4 +34,6 @@ export interface Ctx {
   /** The clock: the `kubecert.now` setting (tests) or the real one. */
   now(): number;
   refreshStatus(): void;
+  /** How long activation took, measured in the extension host: evaluating the bundle, and activate() itself. */
+  activation?: { loadMs: number; activateMs: number };
 }

@@ -11,6 +11,8 @@ import { renderStatus, type StatusState } from './statusBar';
 const SERVED_LANGUAGES = ['kubeconfig', 'yaml', 'json', 'jsonc'];
 
 export async function activate(extension: vscode.ExtensionContext): Promise<Ctx> {
+  const activateStart = performance.now();
+  const loadStart = (globalThis as { __kubecertLoadStart?: number }).__kubecertLoadStart;
   const output = vscode.window.createOutputChannel('Kubecert');
   const item = vscode.window.createStatusBarItem('kubecert.context', vscode.StatusBarAlignment.Left, 100);
   item.name = 'Kubecert: kube context';
@@ -74,16 +76,21 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Ctx>
   let starting: Promise<void> | undefined;
   const startIfNeeded = (doc: vscode.TextDocument): Promise<void> | undefined => {
     if (starting || !SERVED_LANGUAGES.includes(doc.languageId) || (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled')) return starting;
-    starting = startClient(ctx).then((client) => {
-      ctx.client = client;
-      extension.subscriptions.push({ dispose: () => void client.stop() });
-    });
+    starting = startClient(ctx).then(
+      (client) => {
+        ctx.client = client;
+        extension.subscriptions.push({ dispose: () => void client.stop() });
+      },
+      (e: unknown) => output.appendLine(`The language server did not start: ${e instanceof Error ? e.message : String(e)}`),
+    );
     return starting;
   };
   extension.subscriptions.push(vscode.workspace.onDidOpenTextDocument((d) => void startIfNeeded(d)));
-  for (const d of vscode.workspace.textDocuments) await startIfNeeded(d);
+  // The server starts in the background: activation returns without waiting for it.
+  for (const d of vscode.workspace.textDocuments) void startIfNeeded(d);
 
   refresh();
+  ctx.activation = { loadMs: loadStart === undefined ? NaN : activateStart - loadStart, activateMs: performance.now() - activateStart };
   return ctx;
 }
 
