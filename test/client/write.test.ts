@@ -1,10 +1,10 @@
 // Writing kubeconfig: kubectl's file choice and locks, byte-for-byte edits, atomic and refusing to damage.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { loadMerged } from '../../client/src/kubeconfig/load';
 import { useContext, useNamespace } from '../../client/src/kubeconfig/write';
 
@@ -45,8 +45,15 @@ users:
     token: not-a-real-token
 `;
 
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
 function dir(): string {
-  return mkdtempSync(join(tmpdir(), 'kubecert-write-'));
+  const d = mkdtempSync(join(tmpdir(), 'kubecert-write-'));
+  dirs.push(d);
+  return d;
 }
 
 test('switching context changes only the value; kubectl agrees', { skip: !kubectlPresent && 'kubectl not installed' }, () => {
