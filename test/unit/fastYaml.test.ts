@@ -135,6 +135,11 @@ const EDGE_CASES = [
   'a: b: c\n',
   'a:b\n',
   'a : 1\nb  :   2   \n',
+  'a: ["v1", "v1beta1"]\nb: [x,y ]  # c\nc: [ 1 ]\nd: [a b, 0x1, \'q\']\n',
+  'a: [x, ]\nb: ["a" ]\n',
+  'a: [[x]]\n',
+  'a: [x: y]\n',
+  'a: [x\n',
 ];
 
 function fixtureTexts(): Array<[string, string]> {
@@ -171,7 +176,7 @@ function rng(seed: number): () => number {
   };
 }
 
-const VALUES = ['', ' ', '1', '-1', '0x10', '1.0', 'true', 'null', '~', '"q"', "'q'", '{}', '[]', 'a b', 'x # c', '"a: b"', 'a:b', '#x', '- x', '*a', '&a x', '!t x', '|', '>-', '[a]', '"a\\"b"', "'a''b'", 'é', 'a\tb'];
+const VALUES = ['["v1"]', '[a, b]', '[ 1 , "x" ]', '[a,]', '[a b]', '[#]', '[a] b', '["a", \'b\']', ' [x]  # c', '', ' ', '1', '-1', '0x10', '1.0', 'true', 'null', '~', '"q"', "'q'", '{}', '[]', 'a b', 'x # c', '"a: b"', 'a:b', '#x', '- x', '*a', '&a x', '!t x', '|', '>-', '[a]', '"a\\"b"', "'a''b'", 'é', 'a\tb'];
 
 function mutate(text: string, random: () => number): string {
   const lines = text.split('\n');

@@ -54,6 +54,30 @@ class LightPair {
 }
 Object.setPrototypeOf(LightPair.prototype, Pair.prototype);
 
+class LightDocument {
+  [NODE_TYPE] = Symbol.for('yaml.document');
+  commentBefore = null;
+  comment = null;
+  errors = [];
+  warnings = [];
+  options: unknown;
+  directives: unknown;
+  schema: unknown;
+  range: [number, number, number];
+  constructor(
+    template: Document,
+    public contents: Node,
+    start: number,
+    end: number,
+  ) {
+    this.options = template.options;
+    this.directives = template.directives;
+    this.schema = template.schema;
+    this.range = [start, end, end];
+  }
+}
+Object.setPrototypeOf(LightDocument.prototype, Document.prototype);
+
 const scalar = (value: unknown, start: number, end: number, nodeEnd: number) => new LightScalar(value, start, end, nodeEnd) as unknown as Scalar;
 
 /** Thrown inside this module only, caught by fastParse: the input left the subset. */
@@ -205,11 +229,12 @@ class Parser {
     return i >= 0 && i < to;
   }
 
+  /** One library Document per parse; its options, schema and directives are shared by the light ones. */
+  private template?: Document;
+
   private document(contents: Node, start: number, end: number): Document.Parsed {
-    const doc = new Document() as unknown as Document.Parsed;
-    doc.contents = contents as Document.Parsed['contents'];
-    doc.range = [start, end, end];
-    return doc;
+    this.template ??= new Document();
+    return new LightDocument(this.template, contents, start, end) as unknown as Document.Parsed;
   }
 
   /** A block node whose first line is `l`, at column `col`. Returns the node and the offset after it. */
@@ -352,6 +377,7 @@ class Parser {
       s.type = c === 34 ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
       return s;
     }
+    if (c === 91 && t.charCodeAt(at + 1) !== 93) return this.flowSequence(at, lineEnd, nodeEnd);
     if (c === 123 || c === 91) {
       if (t.charCodeAt(at + 1) !== (c === 123 ? 125 : 93)) throw OUTSIDE;
       this.onlyComment(at + 2, lineEnd);
@@ -381,6 +407,54 @@ class Parser {
       if (this.hash < 0) this.hash = this.n;
     }
     return this.hash;
+  }
+
+  /**
+   * `[a, "b", 1]` on one line: scalars only (plain or simply quoted), no nesting, no trailing comma.
+   * Webhook configurations carry `admissionReviewVersions: ["v1"]`.
+   */
+  private flowSequence(at: number, lineEnd: number, nodeEnd: number): Node {
+    const t = this.text;
+    const seq = new LightSeq() as unknown as YAMLSeq;
+    seq.flow = true;
+    let i = at + 1;
+    for (;;) {
+      while (i < lineEnd && t.charCodeAt(i) === SPACE) i++;
+      const c = t.charCodeAt(i);
+      let item: Scalar;
+      if (c === 34 || c === 39) {
+        const close = t.indexOf(String.fromCharCode(c), i + 1);
+        if (close < 0 || close >= lineEnd) throw OUTSIDE;
+        const inner = t.slice(i + 1, close);
+        if (c === 34 ? inner.includes('\\') : t.charCodeAt(close + 1) === 39) throw OUTSIDE;
+        item = scalar(inner, i, close + 1, close + 1);
+        item.source = inner;
+        item.type = c === 34 ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
+        i = close + 1;
+      } else {
+        if (i >= lineEnd || INDICATOR.has(c)) throw OUTSIDE;
+        let e = i;
+        for (; e < lineEnd; e++) {
+          const ch = t.charCodeAt(e);
+          if (ch === 44 || ch === 93) break; // , ]
+          if (ch === 91 || ch === 123 || ch === 125 || (ch === HASH && t.charCodeAt(e - 1) === SPACE) || (ch === COLON && (t.charCodeAt(e + 1) === SPACE || t.charCodeAt(e + 1) === 44 || t.charCodeAt(e + 1) === 93))) throw OUTSIDE;
+        }
+        let end = e;
+        while (t.charCodeAt(end - 1) === SPACE) end--;
+        item = plainScalar(t.slice(i, end), i, end, e);
+        i = e;
+      }
+      seq.items.push(item);
+      const d = t.charCodeAt(i);
+      if (d === 93) break;
+      if (d !== 44) throw OUTSIDE; // a space after a quoted item, or the line ended
+      i++;
+      while (i < lineEnd && t.charCodeAt(i) === SPACE) i++;
+      if (t.charCodeAt(i) === 93) throw OUTSIDE; // trailing comma
+    }
+    this.onlyComment(i + 1, lineEnd);
+    seq.range = [at, i + 1, nodeEnd];
+    return seq;
   }
 
   /** After a quoted scalar or `{}`: only spaces and a comment may follow on the line. */
