@@ -557,30 +557,6 @@ export function verifySignature(data: Uint8Array, signature: Uint8Array, signatu
 /** Verified pairs: decoded certificates are shared across analyses, so an edit never re-verifies. */
 const verified = new WeakMap<Certificate, Map<Certificate, boolean>>();
 
-/**
- * Verifies that `issuer` signed `cert` on libuv's thread pool and records the answer where isSignedBy looks,
- * so that a server can verify on the other core while it decodes. Undefined when there is nothing to wait for.
- */
-export function verifyInBackground(cert: Certificate, issuer: Certificate): Promise<void> | undefined {
-  if (verified.get(cert)?.has(issuer)) return undefined;
-  const key = publicKeyObject(issuer.publicKey.spki);
-  const alg = SIGNATURE_ALGORITHMS[cert.signatureOid];
-  if (!key || !alg) return undefined; // isSignedBy answers false at once
-  return new Promise((resolve) => {
-    const record = (ok: boolean) => {
-      let byIssuer = verified.get(cert);
-      if (!byIssuer) verified.set(cert, (byIssuer = new Map()));
-      if (!byIssuer.has(issuer)) byIssuer.set(issuer, ok);
-      resolve();
-    };
-    try {
-      cryptoVerify(alg.hash ?? null, cert.tbs, key, cert.signature, (err, ok) => record(!err && ok));
-    } catch {
-      record(false);
-    }
-  });
-}
-
 /** True when `issuer`'s key signed `cert`. */
 export function isSignedBy(cert: Certificate, issuer: Certificate): boolean {
   let byIssuer = verified.get(cert);
