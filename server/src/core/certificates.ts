@@ -245,7 +245,10 @@ function decodeName(tlv: Tlv): DistinguishedName {
   return { rdns, text: nameText(rdns), derHex: toHex(whole(tlv)) };
 }
 
+const RFC4514_SPECIAL = /[\\,+"<>;\u0000-\u001f\u007f]|^[ #]| $/;
+
 function escapeRfc4514(value: string): string {
+  if (!RFC4514_SPECIAL.test(value)) return value;
   let s = value.replace(/[\\,+"<>;]/g, (c) => '\\' + c);
   s = s.replace(/[\u0000-\u001f\u007f]/g, (c) => '\\' + c.charCodeAt(0).toString(16).padStart(2, '0'));
   if (s.startsWith(' ') || s.startsWith('#')) s = '\\' + s;
@@ -453,31 +456,40 @@ export function decodeCertificate(der: Uint8Array): Certificate {
   }
   const signatureOid = readOid(seq(sigAlgTlv, 'signature algorithm')[0]);
   const sigAlg = SIGNATURE_ALGORITHMS[signatureOid];
-  return {
-    kind: 'certificate',
-    der,
-    version,
-    serial,
-    subject,
-    issuer,
-    notBefore,
-    notAfter,
-    ...ext,
-    publicKey,
-    signatureAlgorithm: sigAlg?.name ?? signatureOid,
-    signatureHash: sigAlg?.hash,
-    // Fingerprints are for display: computed on first read (two hashes per certificate were a tenth of decoding).
-    get sha256(): string {
-      return fingerprintOf(der, 'sha256');
-    },
-    get sha1(): string {
-      return fingerprintOf(der, 'sha1');
-    },
-    tbs: whole(tbsTlv),
-    signature: readBitString(sigTlv).bits,
-    signatureOid,
-  };
+  const cert = Object.create(CERTIFICATE_PROTO) as Certificate;
+  cert.kind = 'certificate';
+  cert.der = der;
+  cert.version = version;
+  cert.serial = serial;
+  cert.subject = subject;
+  cert.issuer = issuer;
+  cert.notBefore = notBefore;
+  cert.notAfter = notAfter;
+  Object.assign(cert, ext);
+  cert.publicKey = publicKey;
+  cert.signatureAlgorithm = sigAlg?.name ?? signatureOid;
+  cert.signatureHash = sigAlg?.hash;
+  cert.tbs = whole(tbsTlv);
+  cert.signature = readBitString(sigTlv).bits;
+  cert.signatureOid = signatureOid;
+  return cert;
 }
+
+/**
+ * Fingerprints are for display: computed on first read, from the prototype (two hashes per certificate
+ * were a tenth of decoding, and getters in each object literal cost two closures per certificate).
+ */
+const CERTIFICATE_PROTO = {
+  get sha256(): string {
+    return fingerprintOf((this as unknown as Certificate).der, 'sha256');
+  },
+  get sha1(): string {
+    return fingerprintOf((this as unknown as Certificate).der, 'sha1');
+  },
+  toJSON(this: Certificate): Record<string, unknown> {
+    return { ...this, sha256: this.sha256, sha1: this.sha1 };
+  },
+};
 
 const fingerprints = new WeakMap<Uint8Array, { sha256?: string; sha1?: string }>();
 
