@@ -1,8 +1,10 @@
 // JIT warm-up: a fresh server analyses a small kubeconfig a few times while idle, so the user's first
-// open and first keystroke run optimised code instead of paying V8's compilation on the spot.
+// open and first keystroke run compiled code instead of paying V8's compilation on the spot.
 
+// A self-signed P-256 certificate made for this purpose (its key was discarded): a valid certificate, so
+// the warm-up runs the whole decoding path, not its error branch.
 const SAMPLE_CERT =
-  'MIIBfjCCASSgAwIBAgIBATAKBggqhkjOPQQDAjAVMRMwEQYDVQQDEwprdWJlcm5ldGVzMB4XDTI1MDEwMTAwMDAwMFoXDTM1MDEwMTAwMDAwMFowFTETMBEGA1UEAxMKa3ViZXJuZXRlczBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABA==';
+  'MIIB2TCCAX6gAwIBAgIBATAKBggqhkjOPQQDAjA0MRkwFwYDVQQDDBBrdWJlY2VydC13YXJtLXVwMRcwFQYDVQQKDA5zeXN0ZW06bWFzdGVyczAeFw0yNjExMjIwMjIyMjZaFw0zNjExMTkwMjIyMjZaMDQxGTAXBgNVBAMMEGt1YmVjZXJ0LXdhcm0tdXAxFzAVBgNVBAoMDnN5c3RlbTptYXN0ZXJzMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEBNSWfmRdXvxZ8+E16nLX3v7DF3mA8OH1LpxtspfaaW+9Z4HtobLDo973Ju6yAHhfrX0Kd0Vc1RG1t8ANucdouKOBgDB+MB0GA1UdDgQWBBRcFvk9t7DLtVk5mPXUzyu8W0tC8zAfBgNVHSMEGDAWgBRcFvk9t7DLtVk5mPXUzyu8W0tC8zAPBgNVHRMBAf8EBTADAQH/MBsGA1UdEQQUMBKCCmt1YmVybmV0ZXOHBH8AAAEwDgYDVR0PAQH/BAQDAgKEMAoGCCqGSM49BAMCA0kAMEYCIQCH40Tpg/G/qLlAxE3JSERsj1o1Gh1HDCWI8VMmNpOpKQIhAN5QoaLvHiq9UJYYUqD83sUnlpdOzRb6w7b8oNgx1zsq';
 
 function sample(round: number): string {
   const pem = Buffer.from(`-----BEGIN CERTIFICATE-----\n${SAMPLE_CERT}\n-----END CERTIFICATE-----\n`).toString('base64');
@@ -11,19 +13,24 @@ function sample(round: number): string {
   lines.push('contexts:');
   for (let i = 0; i < 8; i++) lines.push('- context:', `    cluster: c${i}`, `    user: u${i}`, `    namespace: ns${round}`, `  name: x${i}`);
   lines.push('current-context: x0', 'users:');
-  for (let i = 0; i < 8; i++) lines.push(`- name: u${i}`, '  user:', '    token: warm-up');
+  for (let i = 0; i < 8; i++) lines.push(`- name: u${i}`, '  user:', i % 2 ? '    token: warm-up' : `    client-certificate-data: ${pem}`);
   return lines.join('\n') + '\n';
 }
 
 /**
- * Runs `exercise` on `rounds` sample texts, one per event-loop turn (a few milliseconds each), and stops
- * for good as soon as `done()` says real documents arrived: from then on real work keeps the code warm,
- * and warm-up must never delay a user's request.
+ * Runs `exercise` on `rounds` sample texts, one per idle turn of the event loop (a few milliseconds each,
+ * less once compiled). While `busy()` (real documents being analysed) it waits and looks again later, so
+ * warm-up never competes with real work; it also runs after the first real analysis, while the user
+ * reads, so that the first keystroke runs compiled code too.
  */
-export function warmUp(done: () => boolean, exercise: (text: string, round: number) => void, rounds = 16): void {
+export function warmUp(busy: () => boolean, exercise: (text: string, round: number) => void, rounds = 24): void {
   let round = 0;
   const step = (): void => {
-    if (round >= rounds || done()) return;
+    if (round >= rounds) return;
+    if (busy()) {
+      setTimeout(step, 50);
+      return;
+    }
     exercise(sample(round), round++);
     setImmediate(step);
   };
