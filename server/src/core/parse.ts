@@ -1,14 +1,20 @@
 // Text → YAML documents with offsets. JSON is YAML, so one parser serves both.
 // Nothing here throws: syntax errors and limits become findings.
-import { Alias, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { Alias, Composer, isAlias, type CST, isMap, isPair, isScalar, isSeq, Lexer, Parser, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { fastParse } from './fastYaml';
 import { finding, type Finding, type Span } from './finding';
 
 export const LIMITS = {
   /** Larger documents are not analysed; the editor stays responsive. */
   maxTextLength: 32 * 1024 * 1024,
-  /** Deeper nesting is refused before the YAML parser recurses into it. */
-  maxDepth: 1000,
+  /**
+   * Deeper nesting is refused before the YAML composer recurses into it. It recurses once per level, and on
+   * Node 20's default stack (~1 MB) overflowed from 700 levels on (flow sequences in block maps, cold code),
+   * in a worker with a 1 MB stack from 600; near that edge V8 can even abort the process. 300 keeps half in hand.
+   */
+  maxDepth: 300,
+  /** yaml makes an Error, stack trace and all, per syntax error: 200,000 of them (800 kB of `- !!seq `) took 4 s. Past this, they are counted. */
+  maxSyntaxErrors: 1000,
 };
 
 export interface ParsedText {
@@ -25,19 +31,11 @@ export function parseText(text: string): ParsedText {
     );
     return { documents: [], findings };
   }
-  const deep = tooDeep(text);
-  if (deep !== undefined) {
-    findings.push(
-      finding('input-limit', { start: deep, end: deep + 1 }, '(document)', `Nesting deeper than ${LIMITS.maxDepth} levels starts here; Kubecert did not analyse this document.`),
-    );
-    return { documents: [], findings };
-  }
   const fast = fastParse(text, LIMITS.maxDepth);
   if (fast) return { documents: fast, findings };
   let documents: Document.Parsed[];
   try {
-    documents = parseAllDocuments(text, { merge: true, uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
-    if (!Array.isArray(documents)) documents = [];
+    documents = parseDocuments(text, findings);
   } catch (e) {
     findings.push(finding('yaml-syntax', { start: 0, end: 0 }, '(document)', `The YAML parser failed: ${(e as Error).message}`));
     return { documents: [], findings };
@@ -56,20 +54,79 @@ function cleanMessage(message: string): string {
   return message.split('\n')[0];
 }
 
-const DEEP_BLOCK = new RegExp(`^[ -]{${LIMITS.maxDepth * 2 + 1}}`, 'm');
-const BRACKETS = /[[\]{}]/g;
-
-/** Offset where bracket/indent nesting first exceeds the limit, if it does. Regex-driven: a kubeconfig has few brackets. */
-function tooDeep(text: string): number | undefined {
-  const block = DEEP_BLOCK.exec(text);
-  let flow = 0;
-  BRACKETS.lastIndex = 0;
-  for (let m = BRACKETS.exec(text); m; m = BRACKETS.exec(text)) {
-    if (m[0] === '[' || m[0] === '{') {
-      if (++flow > LIMITS.maxDepth) return block && block.index < m.index ? block.index : m.index;
-    } else if (flow > 0) flow--;
+/**
+ * Where the collection that nests past the limit starts (its bracket, or its line), if one does. The top-level
+ * collection is level 0; the parser's stack also holds the document and the token being read.
+ */
+function tooDeep(text: string, stack: CST.Token[]): number | undefined {
+  if (stack.length <= LIMITS.maxDepth + 1) return undefined;
+  let open = 0;
+  let newest: CST.Token | undefined;
+  for (let i = stack.length - 1; i >= 0; i--) {
+    const t = stack[i];
+    if (t.type !== 'block-map' && t.type !== 'block-seq' && t.type !== 'flow-collection') continue;
+    open++;
+    newest ??= t;
   }
-  return block ? block.index : undefined;
+  if (!newest || open <= LIMITS.maxDepth + 1) return undefined;
+  return newest.type === 'flow-collection' ? newest.offset : text.lastIndexOf('\n', newest.offset - 1) + 1;
+}
+
+/**
+ * yaml's parseAllDocuments, with the parser's stack (one entry per open collection, exactly what the composer
+ * will recurse through) watched: a document nested deeper than the limit is dropped where it passes it, and
+ * parsing resumes at the next `---`, so the documents before and after it are still analysed.
+ */
+function parseDocuments(text: string, findings: Finding[]): Document.Parsed[] {
+  const composer = new Composer({ merge: true, uniqueKeys: false, prettyErrors: false });
+  const documents: Document.Parsed[] = [];
+  let errors = 0;
+  let uncounted: number | undefined;
+  const count = (at: number): boolean => {
+    if (++errors <= LIMITS.maxSyntaxErrors) return true;
+    uncounted ??= at;
+    return false;
+  };
+  // The composer reports through this property (looked up at each call); stream-level error tokens are counted in compose().
+  const internals = composer as unknown as { onError: (source: CST.Token | [number, number], code: string, message: string, warning?: boolean) => void };
+  const report = internals.onError;
+  internals.onError = (source, code, message, warning) => {
+    if (count(Array.isArray(source) ? source[0] : source.offset)) report(source, code, message, warning);
+  };
+  const compose = (token: CST.Token): void => {
+    if (token.type !== 'error' || count(token.offset)) documents.push(...(composer.next(token) as Iterable<Document.Parsed>));
+  };
+  let parser: Parser | undefined = new Parser();
+  let offset = 0;
+  for (const lexeme of new Lexer().lex(text)) {
+    if (!parser) {
+      if (lexeme !== '---') {
+        // The parser's own accounting: the three control lexemes stand for no text.
+        if (lexeme !== '\x02' && lexeme !== '\x18' && lexeme !== '\x1f') offset += lexeme.length;
+        continue;
+      }
+      parser = new Parser();
+      parser.offset = offset;
+    }
+    for (const token of parser.next(lexeme)) compose(token);
+    const at = tooDeep(text, parser.stack);
+    if (at !== undefined) {
+      offset = parser.offset;
+      findings.push(
+        finding('input-limit', { start: at, end: Math.min(at + 1, text.length) }, '(document)', `Nesting deeper than ${LIMITS.maxDepth} levels starts here; Kubecert did not analyse this YAML document.`),
+      );
+      parser = undefined;
+    }
+  }
+  if (parser) for (const token of parser.end()) compose(token);
+  documents.push(...(composer.end() as Iterable<Document.Parsed>));
+  if (uncounted !== undefined) {
+    const at = Math.min(uncounted, Math.max(0, text.length - 1));
+    findings.push(
+      finding('input-limit', { start: at, end: Math.min(at + 1, text.length) }, '(document)', `This text has ${errors.toLocaleString('en-US')} YAML errors and warnings; Kubecert lists the first ${LIMITS.maxSyntaxErrors.toLocaleString('en-US')}; the first one it leaves out is here.`),
+    );
+  }
+  return documents;
 }
 
 // ---------------------------------------------------------------------------
