@@ -12,7 +12,7 @@ import { checkTrust } from './findings/trust';
 import { checkValidity } from './findings/validity';
 import { isKubeconfig, readKubeconfig, type Field, type Kubeconfig } from './kubeconfig';
 import { scanManifests, type ManifestObject } from './manifests';
-import { parseText } from './parse';
+import { aliasFindings, parseText } from './parse';
 import { kubeconfigSites, type Site } from './sites';
 
 export interface AnalysisOptions {
@@ -75,7 +75,7 @@ export function structureOf(text: string, options: Pick<AnalysisOptions, 'path'>
   const scan = scanManifests(parsed.documents, kubeconfigDocs, options.path);
   sites.push(...scan.sites);
   for (const site of sites) trimBlockSpan(text, site.field);
-  return { kind: kubeconfig ? 'kubeconfig' : scan.objects.length > 0 ? 'manifests' : 'none', kubeconfig, objects: scan.objects, sites, findings: parsed.findings };
+  return { kind: kubeconfig ? 'kubeconfig' : scan.objects.length > 0 ? 'manifests' : 'none', kubeconfig, objects: scan.objects, sites, findings: [...parsed.findings, ...aliasFindings(parsed.documents, text)] };
 }
 
 /** An analysis under way: the structure, and the sites decoded so far (by site index). */

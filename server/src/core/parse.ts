@@ -1,6 +1,6 @@
 // Text → YAML documents with offsets. JSON is YAML, so one parser serves both.
 // Nothing here throws: syntax errors and limits become findings.
-import { Alias, Composer, isAlias, type CST, isMap, isPair, isScalar, isSeq, Lexer, Parser, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { Composer, isAlias, type CST, isCollection, isMap, isPair, isScalar, isSeq, Lexer, Parser, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { fastParse } from './fastYaml';
 import { finding, type Finding, type Span } from './finding';
 
@@ -13,6 +13,16 @@ export const LIMITS = {
    * in a worker with a 1 MB stack from 600; near that edge V8 can even abort the process. 300 keeps half in hand.
    */
   maxDepth: 300,
+  /**
+   * Aliases followed and pairs copied by merge keys (`<<`) per document, or as many as it has nodes if that is more:
+   * reading expands an alias bomb (a List whose items are aliases of Lists, merge keys nine times over) that far.
+   */
+  maxAliasVisits: 10_000,
+  /**
+   * Nodes a document would have with its aliases written out. Kubecert never writes them out; past this, as Go's
+   * YAML decoder does past 4,000,000 with over 10% of them from aliases, it says the document is an alias bomb.
+   */
+  maxExpandedNodes: 4_000_000,
   /** yaml makes an Error, stack trace and all, per syntax error: 200,000 of them (800 kB of `- !!seq `) took 4 s. Past this, they are counted. */
   maxSyntaxErrors: 1000,
 };
@@ -134,26 +144,172 @@ function parseDocuments(text: string, findings: Finding[]): Document.Parsed[] {
 
 export type YNode = Node | null | undefined;
 
-export function resolve(node: YNode, doc: Document.Parsed, hops = 0): YNode {
-  if (isAlias(node) && hops < 32) return resolve((node as Alias).resolve(doc) as YNode, doc, hops + 1);
-  return node;
+/** What reading one document has followed: yaml's Alias.resolve() walks the whole document per call; this table is built once. */
+interface Aliases {
+  targets: Map<Alias, Node>;
+  /** Aliases that stand inside the node they name (`&a [*a]`): Go's YAML decoder, so kubectl, refuses the document. */
+  recursive: Alias[];
+  /** Nodes with every alias written out, and the alias that writes out the most. */
+  expanded: number;
+  largest?: Alias;
+  nodes: number;
+  visits: number;
+  /** Where the budget ran out. */
+  limitedAt?: Span;
+  merged: WeakMap<YAMLMap, Pair<Node, YNode>[]>;
+  merging: Set<YAMLMap>;
+}
+
+const aliasTables = new WeakMap<Document.Parsed, Aliases>();
+
+function aliasesOf(doc: Document.Parsed): Aliases {
+  let table = aliasTables.get(doc);
+  if (!table) aliasTables.set(doc, (table = { ...anchorTargets(doc), visits: 0, merged: new WeakMap(), merging: new Set() }));
+  return table;
+}
+
+/**
+ * One walk in document order: an alias names the last node before it with that anchor. On the way back up, each
+ * collection's size with its aliases written out (a number, never the nodes: 9⁹ for a billion laughs).
+ */
+function anchorTargets(doc: Document.Parsed): Pick<Aliases, 'targets' | 'recursive' | 'expanded' | 'largest' | 'nodes'> {
+  const targets = new Map<Alias, Node>();
+  const recursive: Alias[] = [];
+  const anchors = new Map<string, Node>();
+  const open = new Set<Node>();
+  const sizes = new Map<unknown, number>();
+  let nodes = 0;
+  let largest: { alias: Alias; size: number } | undefined;
+  const sizeOf = (n: unknown): number => (isPair(n) ? sizeOf(n.key) + sizeOf(n.value) : n === null || n === undefined ? 0 : (sizes.get(n) ?? 1));
+  const stack: Array<{ node: unknown; leave?: boolean }> = [{ node: doc.contents }];
+  while (stack.length) {
+    const { node, leave } = stack.pop()!;
+    if (leave) {
+      open.delete(node as Node);
+      if (isCollection(node)) sizes.set(node, node.items.reduce((sum: number, item) => sum + sizeOf(item), 1));
+      continue;
+    }
+    if (isPair(node)) {
+      stack.push({ node: node.value }, { node: node.key });
+    } else if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (!target) continue;
+      targets.set(node, target);
+      if (open.has(target)) recursive.push(node);
+      else {
+        const size = sizeOf(target);
+        sizes.set(node, size);
+        if (!largest || size > largest.size) largest = { alias: node, size };
+      }
+    } else if (isScalar(node) || isCollection(node)) {
+      nodes++;
+      if (node.anchor) anchors.set(node.anchor, node);
+      if (isCollection(node)) {
+        open.add(node);
+        stack.push({ node, leave: true });
+        for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i] });
+      }
+    }
+  }
+  return { targets, recursive, expanded: sizeOf(doc.contents), largest: largest?.alias, nodes };
+}
+
+/** Counts `n` visits against the document's budget; false once it is spent. */
+function spend(doc: Document.Parsed, n: number, at: YNode): boolean {
+  const table = aliasesOf(doc);
+  table.visits += n;
+  if (table.visits <= Math.max(LIMITS.maxAliasVisits, table.nodes)) return true;
+  table.limitedAt ??= span(at) ?? { start: 0, end: 0 };
+  return false;
+}
+
+export function resolve(node: YNode, doc: Document.Parsed): YNode {
+  if (!isAlias(node)) return node;
+  return spend(doc, 1, node) ? aliasesOf(doc).targets.get(node) : undefined;
 }
 
 export function pairs(node: YNode, doc: Document.Parsed): Pair<Node, YNode>[] {
   const map = resolve(node, doc);
   if (!isMap(map)) return [];
+  const items = (map as YAMLMap<Node, YNode>).items;
+  if (!items.some((item) => isPair(item) && isMergeKey(item.key))) return items.filter((item) => isPair(item));
+  return merged(map as YAMLMap<Node, YNode>, doc);
+}
+
+/** A map's pairs with its merge keys' pairs in (its own keys win), once per map: a merge bomb costs its size, not its expansion. */
+function merged(map: YAMLMap<Node, YNode>, doc: Document.Parsed): Pair<Node, YNode>[] {
+  const table = aliasesOf(doc);
+  const known = table.merged.get(map);
+  if (known) return known;
+  // A merge key that reaches its own map (`&m {<<: *m}`) adds nothing the second time round.
+  if (table.merging.has(map)) return [];
+  table.merging.add(map);
   const out: Pair<Node, YNode>[] = [];
-  for (const item of (map as YAMLMap<Node, YNode>).items) {
+  const keys = new Set<string | undefined>();
+  for (const item of map.items) {
     if (!isPair(item)) continue;
-    if (isMergeKey(item.key)) {
-      const src = resolve(item.value, doc);
-      const sources = isSeq(src) ? src.items : [src];
-      for (const s of sources) out.push(...pairs(s as YNode, doc).filter((p) => !out.some((q) => keyOf(q) === keyOf(p))));
+    if (!isMergeKey(item.key)) {
+      out.push(item);
+      keys.add(keyOf(item));
       continue;
     }
-    out.push(item as Pair<Node, YNode>);
+    const src = resolve(item.value, doc);
+    for (const s of isSeq(src) ? src.items : [src]) {
+      const from = pairs(s as YNode, doc);
+      if (!spend(doc, from.length, item.key as Node)) break;
+      for (const p of from) {
+        const k = keyOf(p);
+        if (keys.has(k)) continue;
+        keys.add(k);
+        out.push(p);
+      }
+    }
+  }
+  table.merging.delete(map);
+  table.merged.set(map, out);
+  return out;
+}
+
+/** An alias bomb, a budget spent, aliases inside what they name: what the documents' aliases did. */
+export function aliasFindings(documents: Document.Parsed[], text: string): Finding[] {
+  const out: Finding[] = [];
+  // No `*`, no alias: the common case costs one search.
+  if (!text.includes('*')) return out;
+  for (const doc of documents) {
+    const table = aliasesOf(doc);
+    const fromAliases = table.expanded - table.nodes;
+    if (table.expanded > LIMITS.maxExpandedNodes && fromAliases > table.expanded / 10 && table.largest) {
+      out.push(
+        finding(
+          'input-limit',
+          span(table.largest) ?? { start: 0, end: 0 },
+          '(document)',
+          `With its aliases written out this document would have ${approximately(table.expanded)} nodes (an alias bomb); Kubecert reads each alias once and expands none. kubectl refuses it ("excessive aliasing").`,
+        ),
+      );
+    }
+    if (table.limitedAt) {
+      const budget = Math.max(LIMITS.maxAliasVisits, table.nodes).toLocaleString('en-US');
+      out.push(
+        finding(
+          'input-limit',
+          table.limitedAt,
+          '(document)',
+          `Reading this document follows aliases and merge keys more than ${budget} times (an alias bomb); Kubecert stopped following them here and reads what the rest would bring in as absent.`,
+        ),
+      );
+    }
+    for (const alias of table.recursive.slice(0, 10)) {
+      const s = span(alias);
+      if (s) out.push(finding('yaml-syntax', s, '(document)', `The alias *${alias.source} stands inside the node it names; kubectl refuses a document that contains itself.`));
+    }
   }
   return out;
+}
+
+function approximately(n: number): string {
+  if (!Number.isFinite(n)) return 'more than 10^308';
+  return n < 1e15 ? Math.round(n).toLocaleString('en-US') : `about 10^${Math.floor(Math.log10(n))}`;
 }
 
 /** `<<`: yaml gives a merge key as a Symbol when merge is on. */
