@@ -6,6 +6,7 @@
 //   s.timings.start                       spawn → initialize result (ms)
 //   await s.configure()                   didChangeConfiguration, answered from `settings`
 //   await s.open(uri, text)               didOpen → first publishDiagnostics (and first non-empty)
+//   await s.openWithHover(uri, text, pos) didOpen + an immediate hover: its latency, and whether it beat the diagnostics
 //   await s.hover(uri, position)          one hover request, timed
 //   await s.change(uri, range, text)      one incremental didChange → next publishDiagnostics
 //   s.memory()                            VmHWM / VmRSS of the server process from /proc
@@ -266,6 +267,45 @@ export class LspServer {
       publishes: all.length,
       last: last.t - t,
       finalCount: last.count,
+    };
+  }
+
+  /**
+   * Responsiveness during the first analysis: didOpen, then at once (without waiting for anything)
+   * a hover at `position`. Returns the hover's latency (request sent → result), whether the result
+   * arrived before the first publishDiagnostics for the uri, and the open → first diagnostics time
+   * of this open (which the hover may have delayed). Waits for both, then for the diagnostics to go
+   * quiet, like open().
+   *
+   * "Before" is decided by message order: the hover's promise settles while its response message is
+   * handled (vscode-jsonrpc handles one message per macrotask), so a publish counted at that moment
+   * came earlier on the wire.
+   */
+  async openWithHover(uri, text, position, { languageId = 'yaml', quietMs = 600 } = {}) {
+    this.versions.set(uri, 1);
+    const fromSeq = this.publishes.length;
+    const t = performance.now();
+    this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+    const tHover = performance.now();
+    const hover = this.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position }).then((result) => ({
+      result,
+      at: performance.now(),
+      publishesBefore: this.publishes.slice(fromSeq).filter((e) => e.uri === uri).length,
+    }));
+    const [h, first] = await Promise.all([
+      this.within(`a hover at ${position.line}:${position.character} sent right after didOpen`, hover),
+      this.waitForPublish(`the first diagnostics of ${uri}`, (e) => e.uri === uri, fromSeq),
+    ]);
+    await this.quiet(uri, quietMs);
+    const contents = h.result?.contents;
+    const hoverText = typeof contents === 'string' ? contents : Array.isArray(contents) ? contents.map((c) => (typeof c === 'string' ? c : c.value)).join('\n') : contents?.value ?? '';
+    return {
+      hoverMs: h.at - tHover,
+      hoverBeforeDiagnostics: h.publishesBefore === 0,
+      hoverEmpty: !h.result,
+      hoverChars: hoverText.length,
+      openFirst: first.t - t,
+      firstCount: first.count,
     };
   }
 

@@ -1,31 +1,36 @@
 // The benchmark: Kubecert's language server vs yaml-language-server on kubeconfigs of 10 … 5,000
-// contexts and a 2,000-document manifest file, plus `kubecert check` on the largest kubeconfig.
+// contexts and a 2,000-document manifest file, plus `kubecert check` on the largest kubeconfig, the
+// servers' responsiveness during the first analysis of the 5,000-context file, the extension's
+// activation in a real extension host (code-server) and the size of the packaged .vsix.
 // `npm run bench` builds first; see bench/README.md for what each number means.
 //
 //   node scripts/bench.mjs [--runs N] [--sizes 10,100,1000,5000] [--quick] [--timeout SECONDS]
 //                          [--no-manifests] [--no-cli] [--servers kubecert,yaml-ls] [--no-network-guard]
+//                          [--no-responsiveness] [--no-extension] [--activation-runs N] [--no-vsix]
 //
 // Writes bench/results/latest.json and bench/results/latest.md and prints the Markdown.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { CACHE_DIR, ensureInputs, KUBECERT_MAX_TEXT } from '../bench/generate.mjs';
 import { BenchError, LspServer } from '../bench/lspDriver.mjs';
-import { growth, markdown, median, summarise, targets } from '../bench/report.mjs';
+import { growth, markdown, median, summarise, summariseResponsiveness, targets } from '../bench/report.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NOW = '2026-11-21T00:00:00Z';
 const WARM_HOVERS = 10;
 const PARSE_SAMPLES = 5;
+/** The size at which the responsiveness during the first analysis is measured (when it is among --sizes). */
+const RESPONSIVENESS_SIZE = 5000;
 
 // ------------------------------------------------------------------ arguments
 
 function parseArgs(argv) {
-  const o = { runs: undefined, sizes: undefined, quick: false, timeoutMs: 120_000, manifests: true, cli: true, servers: ['kubecert', 'yamlLs'], guard: true };
+  const o = { runs: undefined, sizes: undefined, quick: false, timeoutMs: 120_000, manifests: true, cli: true, servers: ['kubecert', 'yamlLs'], guard: true, responsiveness: true, extension: true, activationRuns: 3, vsix: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -41,6 +46,10 @@ function parseArgs(argv) {
     else if (name === '--no-manifests') o.manifests = false;
     else if (name === '--no-cli') o.cli = false;
     else if (name === '--no-network-guard') o.guard = false;
+    else if (name === '--no-responsiveness') o.responsiveness = false;
+    else if (name === '--no-extension') o.extension = false;
+    else if (name === '--activation-runs') o.activationRuns = Number(value());
+    else if (name === '--no-vsix') o.vsix = false;
     else if (name === '--servers') o.servers = value().split(',').map((s) => (/^y/i.test(s) ? 'yamlLs' : 'kubecert'));
     else if (name === '--help' || name === '-h') usage();
     else usage(`unknown argument ${a}`);
@@ -50,6 +59,7 @@ function parseArgs(argv) {
   if (!Number.isInteger(o.runs) || o.runs < 1) usage('--runs must be a positive integer');
   if (o.sizes.some((s) => !Number.isInteger(s) || s < 1)) usage('--sizes must be positive integers');
   if (!(o.timeoutMs > 0)) usage('--timeout must be a positive number of seconds');
+  if (!Number.isInteger(o.activationRuns) || o.activationRuns < 1) usage('--activation-runs must be a positive integer');
   o.sizes = [...new Set(o.sizes)].sort((a, b) => a - b);
   return o;
 }
@@ -57,7 +67,12 @@ function parseArgs(argv) {
 function usage(error) {
   const text = `usage: node scripts/bench.mjs [--runs N] [--sizes 10,100,1000,5000] [--quick] [--timeout SECONDS]
                               [--no-manifests] [--no-cli] [--servers kubecert,yaml-ls] [--no-network-guard]
-  --quick   sizes 10,100,1000 (no 5,000), ${5} runs unless --runs is given`;
+                              [--no-responsiveness] [--no-extension] [--activation-runs N] [--no-vsix]
+  --quick               sizes 10,100,1000 (no 5,000), ${5} runs unless --runs is given
+  --no-responsiveness   skip the hover sent right after opening the ${RESPONSIVENESS_SIZE.toLocaleString('en-US')}-context file
+  --no-extension        skip the extension's activation in code-server (test/e2e/runInCodeServer.mjs)
+  --activation-runs N   fresh code-server runs for the activation figure (default 3)
+  --no-vsix             skip packaging the .vsix (node scripts/package.mjs) and reporting its size`;
   if (error) {
     console.error(`bench: ${error}\n${text}`);
     process.exit(2);
@@ -208,6 +223,240 @@ function runCli(path) {
   });
 }
 
+/**
+ * Responsiveness during the first analysis: a fresh server, didOpen and at once a hover on the same
+ * certificate as the other hovers (the middle cluster's certificate-authority-data), without waiting
+ * for diagnostics. See LspServer.openWithHover.
+ */
+async function runResponsiveness(key, input, text) {
+  const uri = pathToFileURL(input.path).href;
+  const s = await startServer(key);
+  try {
+    await s.configure();
+    const r = await s.openWithHover(uri, text, input.meta.hover);
+    if (s.networkBlocked) throw new BenchError(`${s.name} tried to use the network (blocked)${s.stderrSuffix()}`);
+    return r;
+  } finally {
+    await s.stop();
+  }
+}
+
+// ------------------------------------------------------------------ the extension: activation, .vsix
+
+/** Children started by spawnCollect; told to stop (SIGTERM: the e2e runner then stops its code-server) if the benchmark exits. */
+const collected = new Set();
+process.on('exit', () => {
+  for (const child of collected) {
+    try {
+      child.kill('SIGTERM');
+    } catch {
+      // gone
+    }
+  }
+});
+
+/** Runs a command, keeps the tail of its output; on timeout SIGTERM, then SIGKILL 15 s later. */
+function spawnCollect(command, args, { env = process.env, timeoutMs }) {
+  return new Promise((resolve) => {
+    const t = performance.now();
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    collected.add(child);
+    let output = '';
+    const keep = (d) => (output = (output + d).slice(-20_000));
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    let timedOut = false;
+    let killer;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGTERM');
+      killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    }, timeoutMs);
+    let settled = false;
+    const done = (code, signal, error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearTimeout(killer);
+      collected.delete(child);
+      resolve({ code, signal, error, timedOut, output, ms: performance.now() - t });
+    };
+    child.on('error', (err) => done(null, null, err.message));
+    // 'close' once the output is read to the end; 2 s after 'exit' at most, should a grandchild keep the pipes open.
+    child.on('close', (code, signal) => done(code, signal));
+    child.on('exit', (code, signal) => setTimeout(() => done(code, signal), 2000).unref());
+  });
+}
+
+const tail = (output, lines = 15) => output.trim().split('\n').slice(-lines).join('\n');
+/** The runner's own error line (`[e2e] ERROR: …`), else its last line: the one-line summary of a failed run. */
+const runnerError = (output) => {
+  const lines = output.trim().split('\n');
+  return (lines.find((l) => l.startsWith('[e2e] ERROR')) ?? lines[lines.length - 1] ?? '').slice(0, 300);
+};
+
+const E2E_TOOLS_DIR = process.env.KUBECERT_E2E_TOOLS_DIR || join(ROOT, '.vscode-test/code-server');
+const E2E_RUNNER = join(ROOT, 'test/e2e/runInCodeServer.mjs');
+const ACTIVATION_SOURCE = join(ROOT, 'test/e2e/activation/index.ts');
+const ACTIVATION_DIR = join(ROOT, 'bench/.cache/activation');
+const ACTIVATION_FIXTURE = join(ROOT, 'test/fixtures/seed/admin.kubeconfig');
+
+/** Why the activation cannot be measured here, or null. Missing tools are "not measured", never a failure. */
+function activationMissing() {
+  const chromium = process.env.KUBECERT_E2E_CHROMIUM || '/usr/bin/chromium';
+  if (!existsSync(join(E2E_TOOLS_DIR, 'node_modules/code-server/out/node/entry.js'))) return `code-server is not installed in ${relative(ROOT, E2E_TOOLS_DIR) || E2E_TOOLS_DIR} — scripts/install-e2e.sh installs it`;
+  if (!existsSync(join(E2E_TOOLS_DIR, 'node_modules/playwright-core'))) return 'playwright-core is not installed — scripts/install-e2e.sh installs it';
+  if (!existsSync(chromium)) return `chromium is not installed at ${chromium}`;
+  for (const f of [E2E_RUNNER, ACTIVATION_SOURCE, ACTIVATION_FIXTURE, 'node_modules/typescript/bin/tsc']) if (!existsSync(resolve(ROOT, f))) return `${relative(ROOT, resolve(ROOT, f))} is missing`;
+  if (!existsSync(join(ROOT, 'dist/extension.js'))) return 'dist/extension.js is missing — run `npm run build`';
+  return null;
+}
+
+/**
+ * Compiles test/e2e/activation/index.ts (and whatever it imports) with the project's compiler options
+ * into bench/.cache/activation/out/ — on its own, so it neither depends on the rest of the project
+ * type-checking nor writes into out/ while other builds may be using it. tsc emits despite type
+ * errors; the output is used when it was written, and the errors are kept.
+ */
+function compileActivationEntry() {
+  mkdirSync(ACTIVATION_DIR, { recursive: true });
+  const rel = (p) => relative(ACTIVATION_DIR, p);
+  writeFileSync(
+    join(ACTIVATION_DIR, 'tsconfig.json'),
+    JSON.stringify({ extends: rel(join(ROOT, 'tsconfig.json')), compilerOptions: { outDir: 'out', rootDir: rel(ROOT), sourceMap: false }, files: [rel(ACTIVATION_SOURCE)], include: [] }, null, 2) + '\n',
+  );
+  const out = join(ACTIVATION_DIR, 'out/test/e2e/activation/index.js');
+  rmSync(out, { force: true });
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ACTIVATION_DIR, 'tsconfig.json')], { cwd: ROOT, encoding: 'utf8', timeout: opts.timeoutMs });
+  const messages = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
+  if (!existsSync(out)) throw new BenchError(`tsc did not compile ${relative(ROOT, ACTIVATION_SOURCE)} (exit ${r.status}${r.error ? `, ${r.error.message}` : ''})${messages ? `:\n${tail(messages)}` : ''}`);
+  return { path: out, tscErrors: r.status === 0 ? null : tail(messages, 30) };
+}
+
+/**
+ * One fresh code-server (fresh user data, extensions and temp folders: runInCodeServer.mjs) with the
+ * repository as the development extension (dist/extension.js as `npm run build` made it), a workspace
+ * holding admin.kubeconfig, HOME and KUBECONFIG pointing at a copy of it; the entry opens the file,
+ * activates Kubecert and writes what the extension measured.
+ */
+async function runActivationOnce(entry) {
+  const tmp = mkdtempSync(join(tmpdir(), 'kubecert-bench-activation-'));
+  try {
+    const ws = join(tmp, 'workspace');
+    const home = join(tmp, 'home');
+    mkdirSync(join(ws, '.vscode'), { recursive: true });
+    mkdirSync(join(home, '.kube'), { recursive: true });
+    copyFileSync(ACTIVATION_FIXTURE, join(ws, 'admin.kubeconfig'));
+    copyFileSync(ACTIVATION_FIXTURE, join(home, '.kube/config'));
+    writeFileSync(join(ws, '.vscode/settings.json'), JSON.stringify({ 'kubecert.now': NOW }));
+    const outFile = join(tmp, 'activation.json');
+    const args = [E2E_RUNNER, '--extension', ROOT, '--tests', entry, '--workspace', ws, '--timeout', String(opts.timeoutMs)];
+    for (const kv of [`HOME=${home}`, `KUBECONFIG=${join(home, '.kube/config')}`, `KUBECERT_ACTIVATION_OUT=${outFile}`]) args.push('--env', kv);
+    // The runner's --timeout covers the suite; code-server's and Chromium's start (≤ 60 s each) come on top.
+    const r = await spawnCollect(process.execPath, args, { timeoutMs: opts.timeoutMs + 150_000 });
+    if (r.timedOut) throw new BenchError(`runInCodeServer.mjs did not finish in ${(opts.timeoutMs + 150_000) / 1000} s\n${tail(r.output)}`);
+    if (r.code !== 0) throw new BenchError(`runInCodeServer.mjs exited with ${r.code ?? r.signal ?? r.error}: ${runnerError(r.output)}\n${tail(r.output)}`);
+    let figures;
+    try {
+      figures = JSON.parse(readFileSync(outFile, 'utf8'));
+    } catch (e) {
+      throw new BenchError(`the activation entry wrote no figures (${e.message}):\n${tail(r.output)}`);
+    }
+    const { loadMs, activateMs } = figures;
+    if (typeof loadMs !== 'number' || typeof activateMs !== 'number') throw new BenchError(`the extension reported no ${typeof loadMs !== 'number' ? 'load time (is the bundle banner missing from dist/extension.js?)' : 'activate() time'}: ${JSON.stringify(figures)}`);
+    return { loadMs, activateMs, totalMs: loadMs + activateMs, vscode: figures.vscode ?? null, wallMs: r.ms };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** The activation section: "not measured" (with the reason) when the tools are missing, never a failure of the bench. */
+async function measureActivation(failures) {
+  const missing = activationMissing();
+  if (missing) {
+    log(`bench: extension activation not measured: ${missing}`);
+    return { measured: false, reason: missing };
+  }
+  let entry;
+  try {
+    entry = compileActivationEntry();
+  } catch (e) {
+    failures.push({ input: 'activation', server: 'tsc', run: 0, error: e.message });
+    log(`bench: extension activation: FAILED to compile the entry: ${e.message}`);
+    return { measured: false, reason: `the extension-host entry did not compile: ${e.message.split('\n')[0]}` };
+  }
+  if (entry.tscErrors) log(`bench: tsc reported errors while compiling the activation entry (output used anyway):\n${entry.tscErrors}`);
+  const all = [];
+  for (let r = 1; r <= opts.activationRuns; r++) {
+    try {
+      const m = await runActivationOnce(entry.path);
+      all.push(m);
+      log(`  activation run ${r}/${opts.activationRuns} load ${m.loadMs.toFixed(1)} · activate() ${m.activateMs.toFixed(1)} · total ${m.totalMs.toFixed(1)} ms (VS Code ${m.vscode}; run took ${(m.wallMs / 1000).toFixed(1)} s)`);
+    } catch (e) {
+      all.push({ error: e.message });
+      failures.push({ input: 'activation', server: 'extension host', run: r, error: e.message });
+      log(`  activation run ${r}/${opts.activationRuns}: FAILED: ${e.message}`);
+    }
+  }
+  const ok = all.filter((m) => !m.error);
+  let codeServer = null;
+  try {
+    codeServer = JSON.parse(readFileSync(join(E2E_TOOLS_DIR, 'node_modules/code-server/package.json'), 'utf8')).version;
+  } catch {
+    // unknown
+  }
+  return {
+    measured: ok.length > 0,
+    ...(ok.length ? {} : { reason: 'every run failed (see Failures)' }),
+    runs: ok.length,
+    failed: all.length - ok.length,
+    totalMs: median(ok.map((m) => m.totalMs)),
+    loadMs: median(ok.map((m) => m.loadMs)),
+    activateMs: median(ok.map((m) => m.activateMs)),
+    vscode: ok[0]?.vscode ?? null,
+    codeServer,
+    bundle: 'dist/extension.js',
+    setup: { workspace: 'a temporary folder holding test/fixtures/seed/admin.kubeconfig (opened by the entry)', home: 'a fresh temporary folder', kubeconfig: 'a copy of admin.kubeconfig at $HOME/.kube/config' },
+    bundleBytes: statSync(join(ROOT, 'dist/extension.js')).size,
+    tscErrors: entry.tscErrors,
+    all,
+  };
+}
+
+/**
+ * `node scripts/package.mjs --out <temporary folder>/kubecert.vsix` (a production build staged in a
+ * temporary folder and packed by vsce), the size of the file, then the folder is removed. TMPDIR
+ * points into that folder too, so the script's staging folder cannot outlive it even if it fails.
+ * Without --out the script would write kubecert.vsix in the repository root.
+ */
+async function measureVsix(failures) {
+  for (const f of ['scripts/package.mjs', 'node_modules/@vscode/vsce/vsce']) {
+    if (!existsSync(join(ROOT, f))) {
+      log(`bench: .vsix not measured: ${f} is missing`);
+      return { measured: false, reason: `${f} is missing` };
+    }
+  }
+  const tmp = mkdtempSync(join(tmpdir(), 'kubecert-bench-vsix-'));
+  try {
+    const out = join(tmp, 'kubecert.vsix');
+    const r = await spawnCollect(process.execPath, [join(ROOT, 'scripts/package.mjs'), '--out', out], { env: { ...process.env, TMPDIR: tmp }, timeoutMs: opts.timeoutMs });
+    if (r.timedOut || r.code !== 0 || !existsSync(out)) {
+      const error = `node scripts/package.mjs ${r.timedOut ? `timed out after ${opts.timeoutMs / 1000} s` : `exited with ${r.code ?? r.signal ?? r.error}`}${existsSync(out) ? '' : ' and wrote no .vsix'}:\n${tail(r.output)}`;
+      failures.push({ input: 'vsix', server: 'package', run: 1, error });
+      log(`bench: .vsix: FAILED: ${error}`);
+      return { measured: false, reason: `packaging failed: ${error.split('\n')[0]}` };
+    }
+    const bytes = statSync(out).size;
+    const packed = /Packaged: .*\((\d+) files?, ([^)]+)\)/.exec(r.output);
+    // vsce's listing of what went in (one line per entry, with sizes), for the JSON.
+    const listing = r.output.split('\n').filter((l) => /[├└│]/.test(l)).map((l) => l.replace(/\s+$/, ''));
+    log(`bench: .vsix ${(bytes / 1024).toFixed(0)} KB (${bytes} bytes${packed ? `, ${packed[1]} files` : ''}; packaged in ${(r.ms / 1000).toFixed(1)} s)`);
+    return { measured: true, bytes, files: packed ? Number(packed[1]) : null, packageMs: r.ms, command: 'node scripts/package.mjs --out <temporary folder>/kubecert.vsix', listing };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 // ------------------------------------------------------------------ preflight
 
 /** yaml-language-server must really validate against the schema, or the comparison is meaningless. */
@@ -262,8 +511,17 @@ async function main() {
     commit,
     loadavgStart,
   };
-  const config = { runs: opts.runs, sizes: opts.sizes, manifests: opts.manifests, cli: opts.cli, servers: opts.servers, warmHovers: WARM_HOVERS, parseSamples: PARSE_SAMPLES, timeoutMs: opts.timeoutMs, now: NOW, networkGuard: opts.guard, quick: opts.quick };
-  log(`bench: ${opts.runs} runs · sizes ${opts.sizes.join(', ')}${opts.manifests ? ' · manifests' : ''}${opts.cli ? ' · CLI' : ''} · timeout ${opts.timeoutMs / 1000} s · load average ${loadavgStart.map((x) => x.toFixed(2)).join(' ')}`);
+  // The extension's own figures (activation, .vsix) belong to Kubecert, like the CLI timing.
+  const withKubecert = opts.servers.includes('kubecert');
+  const responsivenessSize = opts.responsiveness && opts.sizes.includes(RESPONSIVENESS_SIZE) ? RESPONSIVENESS_SIZE : null;
+  const config = {
+    runs: opts.runs, sizes: opts.sizes, manifests: opts.manifests, cli: opts.cli, servers: opts.servers, warmHovers: WARM_HOVERS, parseSamples: PARSE_SAMPLES, timeoutMs: opts.timeoutMs, now: NOW, networkGuard: opts.guard, quick: opts.quick,
+    responsiveness: responsivenessSize, extension: opts.extension && withKubecert, activationRuns: opts.activationRuns, vsix: opts.vsix && withKubecert,
+  };
+  log(
+    `bench: ${opts.runs} runs · sizes ${opts.sizes.join(', ')}${opts.manifests ? ' · manifests' : ''}${opts.cli ? ' · CLI' : ''}${responsivenessSize ? ` · responsiveness at ${responsivenessSize}` : ''}` +
+      `${config.extension ? ` · activation (${opts.activationRuns} runs)` : ''}${config.vsix ? ' · .vsix' : ''} · timeout ${opts.timeoutMs / 1000} s · load average ${loadavgStart.map((x) => x.toFixed(2)).join(' ')}`,
+  );
   if (opts.runs < 5) log('bench: fewer than 5 runs — medians will be noisy');
 
   const t = performance.now();
@@ -286,7 +544,7 @@ async function main() {
   }
 
   const cliSize = opts.cli && opts.servers.includes('kubecert') ? opts.sizes[opts.sizes.length - 1] : null;
-  const results = { kubeconfig: {}, manifests: undefined, cli: undefined };
+  const results = { kubeconfig: {}, manifests: undefined, cli: undefined, activation: undefined, vsix: undefined };
   const cliRuns = [];
 
   /** Runs every server `runs` times on one input, interleaved; with `cli`, a CLI run after each round. */
@@ -324,9 +582,41 @@ async function main() {
     return out;
   }
 
+  /**
+   * Responsiveness during the first analysis: per run and server (interleaved) a fresh process,
+   * didOpen and at once a hover; its latency and whether it came before the first diagnostics.
+   */
+  async function measureResponsiveness(label, input) {
+    const text = readFileSync(input.path, 'utf8');
+    const runs = Object.fromEntries(opts.servers.map((k) => [k, []]));
+    for (let r = 1; r <= opts.runs; r++) {
+      for (const key of opts.servers) {
+        try {
+          const m = await runResponsiveness(key, input, text);
+          runs[key].push(m);
+          log(
+            `  ${label} responsiveness run ${r}/${opts.runs} ${SERVERS[key].label.padEnd(20)} hover right after open ${m.hoverMs.toFixed(1)} ms (${m.hoverEmpty || m.hoverChars === 0 ? 'empty' : `${m.hoverChars} chars`}), ` +
+              `${m.hoverBeforeDiagnostics ? 'before' : 'after'} the first diagnostics (open → diagnostics ${m.openFirst.toFixed(0)})`,
+          );
+        } catch (e) {
+          runs[key].push({ error: e.message });
+          failures.push({ input: `${label} responsiveness`, server: key, run: r, error: e.message });
+          log(`  ${label} responsiveness run ${r}/${opts.runs} ${SERVERS[key].label}: FAILED: ${e.message}`);
+        }
+      }
+    }
+    const out = { hover: input.meta.hover };
+    for (const key of opts.servers) out[key] = { ...summariseResponsiveness(runs[key]), all: runs[key] };
+    return out;
+  }
+
   for (const size of opts.sizes) {
     log(`bench: ${size} contexts`);
     results.kubeconfig[size] = await measure(`${size}`, inputs.kubeconfigs[size], false, size === cliSize);
+    if (size === responsivenessSize) {
+      log(`bench: ${size} contexts: a hover sent right after didOpen, during the first analysis`);
+      results.kubeconfig[size].responsiveness = await measureResponsiveness(`${size}`, inputs.kubeconfigs[size]);
+    }
   }
   if (cliSize !== null) {
     results.cli = { size: cliSize, file: inputs.kubeconfigs[cliSize].path, runs: cliRuns, median: median(cliRuns), serverOpen: results.kubeconfig[cliSize].kubecert?.openFirst ?? null };
@@ -335,6 +625,15 @@ async function main() {
     log(`bench: manifest file`);
     results.manifests = await measure('manifests', inputs.manifests, true, false);
   }
+  const skipped = (flag) => ({ measured: false, reason: withKubecert ? `skipped with ${flag}` : 'skipped: --servers without kubecert' });
+  if (config.extension) {
+    log(`bench: extension activation in code-server (${opts.activationRuns} runs, a fresh code-server each)`);
+    results.activation = await measureActivation(failures);
+  } else results.activation = skipped('--no-extension');
+  if (config.vsix) {
+    log('bench: .vsix (node scripts/package.mjs)');
+    results.vsix = await measureVsix(failures);
+  } else results.vsix = skipped('--no-vsix');
 
   const report = {
     generatedAt: new Date().toISOString(),
