@@ -1,5 +1,6 @@
 // What a quick fix changes, by finding code (never by message text), and the embed/extract refactors.
 import type { Analysis } from './analysis';
+import { pemBlocks } from './certificates';
 import type { Host } from './decode';
 import { lineEnding, lineStart, nextLineStart, removePair, replacePair, replaceValue, scalar, type TextEdit } from './edits';
 import type { Code, Span } from './finding';
@@ -16,6 +17,8 @@ export interface Fix {
   createFile?: { path: string; content: string };
   /** A command instead of an edit (renewal steps). */
   command?: { name: string; title: string; arguments: unknown[] };
+  /** Why this refactor cannot be applied here (shown greyed out, with no edit). */
+  disabled?: string;
 }
 
 /** The minimal description of a diagnostic a fix needs: what the client sends back. */
@@ -192,6 +195,10 @@ export function refactorsAt(analysis: Analysis, offset: number, host: Host | und
     if (!dataKey || !path || !host || entry?.fields.get(dataKey)) return [];
     const read = host.readFile(path);
     if ('error' in read) return [];
+    // Only what the field is for: a key into client-key-data; certificates, and nothing that holds a key, into the others.
+    // A file that is neither (/etc/passwd, a binary) is reported by its diagnostic, never copied into the document.
+    const holdsKey = PRIVATE_KEY_BLOCK.test(Buffer.from(read.bytes).toString('latin1'));
+    if (dataKey === 'client-key-data' ? material.keys.length === 0 : material.certificates.length === 0 || holdsKey) return [];
     return [{ title: `Embed ${site.file?.written} as ${dataKey}`, kind: 'refactor.inline', edits: replacePair(site.field, dataKey, Buffer.from(read.bytes).toString('base64'), config.json) }];
   }
   const fileKey = Object.keys(EMBED).find((k) => EMBED[k] === site.field.key);
@@ -199,13 +206,23 @@ export function refactorsAt(analysis: Analysis, offset: number, host: Host | und
   if (!fileKey || fileKey === 'client-key' || !documentPath || material.certificates.length === 0 || entry?.fields.get(fileKey)) return [];
   const dir = documentPath.slice(0, documentPath.lastIndexOf('/') + 1);
   const base = `${(entry?.name || 'entry').replace(/[^A-Za-z0-9._-]/g, '_')}-${fileKey === 'certificate-authority' ? 'ca' : 'client'}.crt`;
-  const pem = Buffer.from(site.field.value.replace(/\s+/g, ''), 'base64').toString('latin1');
-  return [
-    {
-      title: `Extract ${site.field.key} to ${base}`,
-      kind: 'refactor.extract',
-      createFile: { path: dir + base, content: pem },
-      edits: replacePair(site.field, fileKey, base, config.json),
-    },
-  ];
+  const raw = site.field.value.trim();
+  const pem = raw.startsWith('-----BEGIN ') ? raw + '\n' : Buffer.from(raw.replace(/\s+/g, ''), 'base64').toString('latin1');
+  const title = `Extract ${site.field.key} to ${base}`;
+  // The file gets certificate blocks and nothing else: never a key bundled with them, never a block that does not decode.
+  const blocks = pemBlocks(pem);
+  const others = [...new Set(blocks.filter((b) => b.error || !CERTIFICATE_LABELS.has(b.label)).map((b) => b.label))];
+  if (others.length > 0) {
+    const key = others.some((l) => l.includes('PRIVATE KEY'));
+    const reason = key
+      ? `${site.field.key} also holds a private key, and an extracted file could not be given mode 0600; move the key to client-key-data first.`
+      : `${site.field.key} also holds ${others.map((l) => `a ${l} block`).join(', ')}; only certificates are extracted.`;
+    return [{ title, kind: 'refactor.extract', edits: [], disabled: reason }];
+  }
+  const outside = blocks.reduce((rest, b) => rest.replace(pem.slice(b.start, b.end), ''), pem);
+  const content = outside.trim() === '' ? pem : blocks.map((b) => pem.slice(b.start, b.end)).join('\n') + '\n';
+  return [{ title, kind: 'refactor.extract', createFile: { path: dir + base, content }, edits: replacePair(site.field, fileKey, base, config.json) }];
 }
+
+const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'TRUSTED CERTIFICATE', 'X509 CERTIFICATE']);
+const PRIVATE_KEY_BLOCK = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;

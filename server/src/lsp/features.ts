@@ -47,7 +47,12 @@ export function codeActions(snap: Snapshot, params: CodeActionParams, host: Host
     }
   }
   const offset = snap.lines.offset(params.range.start);
-  for (const fix of refactorsAt(snap.analysis, offset, host, snap.path)) if (wants(fix.kind)) out.push(toCodeAction(snap, fix));
+  for (const fix of refactorsAt(snap.analysis, offset, host, snap.path)) {
+    if (!wants(fix.kind)) continue;
+    const action = toCodeAction(snap, fix);
+    if (fix.disabled) action.disabled = { reason: fix.disabled };
+    out.push(action);
+  }
   return out;
 }
 
