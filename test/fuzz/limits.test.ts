@@ -1,0 +1,221 @@
+// The limits that must hold whatever the input: a 50 MB file, 100,000 levels of nesting and alias bombs each get a
+// clear diagnostic saying what was limited, memory stays bounded, and the server keeps answering. The core runs in
+// the fuzzer's watched worker (a stack overflow, a hang or a heap past 512 MB fails the test instead of ending the
+// test process); the server is the built one (dist/server.js) over stdio, its resident set read from /proc.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { after, test } from 'node:test';
+import { LIMITS } from '../../server/src/core/parse';
+import { NOW } from '../support/fixtures';
+import { LspClient } from '../support/lspClient';
+import { Checker } from './checker';
+import { loadCorpus, ROOT } from './corpus';
+import { LIMIT_MS } from './oracle';
+import type { AnalyseResult } from './worker';
+
+const MB = 1024 * 1024;
+const seed = readFileSync(join(ROOT, 'test/fixtures/seed/admin.kubeconfig'), 'utf8');
+const b64 = /client-certificate-data: (\S+)/.exec(seed)![1];
+const STACK_OVERFLOW = /call stack|stack size|too much recursion/i;
+/** The server's resident set may grow by this much over its size before the input (the 50 MB text arrives as 50 MB of JSON). */
+const RSS_GROWTH_MB = 400;
+
+const checker = new Checker(loadCorpus(), { hangMs: LIMIT_MS + 1000, heapMb: 512 });
+after(() => checker.close());
+
+async function analysed(text: string): Promise<AnalyseResult> {
+  const r = await checker.executor.analyse(text);
+  if ('failure' in r) assert.fail(`${r.failure.kind} in ${r.failure.phase}: ${r.failure.message}${r.failure.stack ? '\n' + r.failure.stack : ''}`);
+  assert.equal(r.threw, undefined, `the core threw:\n${r.threw}`);
+  assert.ok(!r.findings.some((f) => STACK_OVERFLOW.test(f.message)), `a stack overflow reached the user: ${describe(r)}`);
+  return r;
+}
+
+function describe(r: AnalyseResult): string {
+  return `${r.count} finding(s) in ${r.ms.toFixed(0)} ms: ${r.findings.slice(0, 3).map((f) => `${f.code}: ${f.message}`).join(' | ')}`;
+}
+
+function limited(r: AnalyseResult, says: RegExp): AnalyseResult['findings'][number] {
+  const f = r.findings.find((x) => x.code === 'input-limit' && says.test(x.message));
+  assert.ok(f, `no input-limit finding that matches ${says}: ${describe(r)}`);
+  return f;
+}
+
+/**
+ * The built server over stdio: the input (open → diagnostics, hover, code action, lenses, symbols, each within its
+ * limit, no error, no secret), then a small kubeconfig, whose hover must come within 2 s. Returns the server's RSS.
+ */
+async function serverAnswers(text: string): Promise<{ rssMb: number; peakMb: number; grewMb: number }> {
+  const before = checker.server.memory();
+  const positions = [0, Math.floor(text.length / 2), text.length];
+  const outcome = await checker.check({ text, positions, server: true, hoverFirst: true, languageId: 'yaml' });
+  assert.deepEqual(
+    outcome.failures.map((f) => `${f.kind} @ ${f.phase}: ${f.message}`),
+    [],
+  );
+  const memory = checker.server.memory();
+  const small = await checker.check({ text: seed, positions: [seed.indexOf('client-certificate-data') + 40], server: true, hoverFirst: false, languageId: 'yaml' });
+  assert.deepEqual(
+    small.failures.map((f) => `${f.kind} @ ${f.phase}: ${f.message}`),
+    [],
+    'a small kubeconfig afterwards',
+  );
+  assert.ok(small.timings['server.hover'] < LIMIT_MS, `the hover on a small kubeconfig afterwards took ${small.timings['server.hover']} ms`);
+  assert.ok(memory, 'the server is running (and /proc/<pid>/status readable)');
+  const grewMb = memory.peakMb - (before?.rssMb ?? memory.peakMb);
+  assert.ok(grewMb < RSS_GROWTH_MB, `the server's resident set grew by ${grewMb.toFixed(0)} MB`);
+  return { ...memory, grewMb };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 50 MB
+
+function fiftyMegabyteKubeconfig(): string {
+  const user = seed.slice(seed.indexOf('- name: admin'));
+  const parts = [seed];
+  let length = seed.length;
+  for (let i = 0; length < 50 * MB; i++) {
+    const u = user.replace('name: admin', `name: admin-${i}`);
+    parts.push(u);
+    length += u.length;
+  }
+  return parts.join('');
+}
+
+test('a 50 MB kubeconfig: an input-limit finding with its size and the limit; memory bounded; the server answers on', { timeout: 120_000 }, async (t) => {
+  const text = fiftyMegabyteKubeconfig();
+  assert.ok(text.length >= 50 * MB);
+  const r = await analysed(text);
+  assert.ok(r.ms < LIMIT_MS, `the core took ${r.ms.toFixed(0)} ms to refuse it`);
+  const f = limited(r, /MB/);
+  assert.match(f.message, new RegExp(`${(text.length / MB).toFixed(1).replace('.', '\\.')} MB`), 'the message says how large the document is');
+  assert.match(f.message, new RegExp(`${LIMITS.maxTextLength / MB} MB`), 'and what the limit is');
+
+  // A client of its own: what it measures is the 50 MB document itself, not the fuzzer's per-size limits.
+  const client = LspClient.spawn(process.execPath, [join(ROOT, 'dist/server.js'), '--stdio'], { ...process.env, NODE_OPTIONS: '' });
+  try {
+    await client.initialize({ now: new Date(NOW).toISOString() });
+    const rss = () => Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${client.child!.pid}/status`, 'utf8'))![1]) / 1024;
+    const idle = rss();
+    const opened = performance.now();
+    const diagnostics = await client.open('file:///kubecert-limits/fifty.kubeconfig', text);
+    const openMs = performance.now() - opened;
+    assert.deepEqual(
+      diagnostics.map((d) => d.code),
+      ['input-limit'],
+    );
+    const asked = performance.now();
+    assert.equal(await client.hover('file:///kubecert-limits/fifty.kubeconfig', { line: 3, character: 40 }), null, 'the large document has no hover, and no hang');
+    const bigHoverMs = performance.now() - asked;
+    const small = 'file:///kubecert-limits/small.kubeconfig';
+    await client.open(small, seed);
+    const hovered = performance.now();
+    const hover = await client.hover(small, { line: 18, character: 40 });
+    const smallHoverMs = performance.now() - hovered;
+    assert.match(hover?.contents.value ?? '', /User: `admin`/);
+    assert.ok(smallHoverMs < LIMIT_MS, `a hover on a small document took ${smallHoverMs.toFixed(0)} ms`);
+    const peak = rss();
+    t.diagnostic(
+      `core ${r.ms.toFixed(0)} ms; server: open → diagnostics ${openMs.toFixed(0)} ms, hover on it ${bigHoverMs.toFixed(0)} ms, hover on a small one ${smallHoverMs.toFixed(0)} ms; peak RSS ${peak.toFixed(0)} MB (${idle.toFixed(0)} MB idle)`,
+    );
+    assert.ok(openMs < 10_000, `diagnostics of the 50 MB document took ${openMs.toFixed(0)} ms`);
+    assert.ok(peak - idle < RSS_GROWTH_MB, `the server's resident set grew by ${(peak - idle).toFixed(0)} MB for a 50 MB document`);
+  } finally {
+    await client.shutdown();
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// 100,000 levels of nesting
+
+const LEVELS = 100_000;
+const kubeconfigWith = (value: string): string => `apiVersion: v1\nkind: Config\nclusters:\n- name: deep\n  cluster: ${value}\n`;
+
+const nesting: Array<[string, string]> = [
+  ['flow sequences [[[[…', kubeconfigWith('['.repeat(LEVELS) + ']'.repeat(LEVELS))],
+  ['flow mappings {a: {a: …', kubeconfigWith('{a: '.repeat(LEVELS) + '1' + '}'.repeat(LEVELS))],
+  ['JSON [{"a": [{"a": …', kubeconfigWith('[{"a": '.repeat(LEVELS / 2) + '1' + '}]'.repeat(LEVELS / 2))],
+  ['unclosed flow sequences [[[[ (no closing bracket)', kubeconfigWith('['.repeat(LEVELS))],
+  ['compact block sequences - - - …', kubeconfigWith('\n' + '- '.repeat(LEVELS) + 'x')],
+  ['compact explicit keys ? ? ? …', kubeconfigWith('\n' + '? '.repeat(LEVELS) + 'x')],
+  ['block sequences of explicit keys - ? - ? …', kubeconfigWith('\n' + '- ? '.repeat(LEVELS / 2) + 'x')],
+  // By indentation, depth costs its square in bytes: 100,000 levels would be 5 GB. 5,000 levels (12.5 MB) is as deep as fits.
+  ['block mappings, one more space per level (5,000 levels)', Array.from({ length: 5_000 }, (_, i) => ' '.repeat(i) + `k${i}:`).join('\n') + ' x\n'],
+];
+
+for (const [name, text] of nesting) {
+  test(`100,000 levels of ${name}: an input-limit finding, never a stack overflow; the server answers on`, { timeout: 60_000 }, async (t) => {
+    const r = await analysed(text);
+    assert.ok(r.ms < LIMIT_MS, `took ${r.ms.toFixed(0)} ms`);
+    const f = limited(r, new RegExp(`Nesting deeper than ${LIMITS.maxDepth} levels`));
+    assert.ok(f.start > 0 && f.start < 100_000, `at offset ${f.start}, where the limit was passed, not at the end`);
+    const memory = await serverAnswers(text);
+    t.diagnostic(`${(text.length / MB).toFixed(2)} MB; core ${r.ms.toFixed(0)} ms: ${f.message}; server RSS ${memory.rssMb.toFixed(0)} MB (+${memory.grewMb.toFixed(0)} MB)`);
+  });
+}
+
+test('a document nested too deep is dropped alone: the documents around it are analysed', { timeout: 60_000 }, async () => {
+  const ca = /certificate-authority-data: (\S+)/.exec(seed)![1];
+  const secret = `apiVersion: v1\nkind: Secret\nmetadata: {name: third}\ndata:\n  ca.crt: ${ca}\n`;
+  const text = `${seed}---\na: ${'['.repeat(LEVELS)}\n---\n${secret}`;
+  const r = await analysed(text);
+  limited(r, /Nesting deeper/);
+  assert.ok(r.findings.some((f) => f.code === 'superuser-group' && f.start < seed.length), `the first document is analysed: ${describe(r)}`);
+  assert.ok(r.findings.some((f) => f.code === 'cert-expired' && f.start > text.lastIndexOf('---')), `the third document is analysed: ${describe(r)}`);
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Alias bombs
+
+function billionLaughs(): string {
+  const lines = ['apiVersion: v1', 'kind: Config', 'x-l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+  for (let i = 1; i <= 9; i++) lines.push(`x-l${i}: &l${i} [${Array(9).fill(`*l${i - 1}`).join(', ')}]`);
+  lines.push('clusters: *l9', 'users: *l9', 'contexts: *l9', 'current-context: *l9', 'preferences: *l9');
+  return lines.join('\n') + '\n';
+}
+
+function mergeKeyBomb(levels: number): string {
+  const lines = ['apiVersion: v1', 'kind: Config', `x-m0: &m0 {client-certificate-data: ${b64}}`];
+  for (let i = 1; i <= levels; i++) lines.push(`x-m${i}: &m${i} {<<: [${Array(9).fill(`*m${i - 1}`).join(', ')}], k${i}: v}`);
+  lines.push('users:', '- name: bomb', `  user: *m${levels}`);
+  return lines.join('\n') + '\n';
+}
+
+/** A List of Lists of Lists of Lists, each of `width` aliases of the one below, down to a Secret: width⁴ Secrets. */
+function listBomb(width: number): string {
+  const items = (alias: string) => `[${Array(width).fill(alias).join(', ')}]`;
+  return [
+    `x-secret: &s {apiVersion: v1, kind: Secret, metadata: {name: web}, data: {tls.crt: ${b64}}}`,
+    `x-l1: &l1 {kind: List, items: ${items('*s')}}`,
+    `x-l2: &l2 {kind: List, items: ${items('*l1')}}`,
+    `x-l3: &l3 {kind: List, items: ${items('*l2')}}`,
+    'kind: List',
+    `items: ${items('*l3')}`,
+  ].join('\n');
+}
+
+function manyAliases(count: number): string {
+  const lines = ['apiVersion: v1', 'kind: Config', 'users:', '- name: u0', `  user: &body {client-certificate-data: ${b64}}`];
+  for (let i = 1; i < count; i++) lines.push(`- name: u${i}`, '  user: *body');
+  return lines.join('\n') + '\n';
+}
+
+const bombs: Array<{ name: string; text: string; says?: RegExp }> = [
+  { name: 'billion laughs (9 levels of 9 aliases) as a kubeconfig', text: billionLaughs(), says: /aliases written out this document would have [\d,]{14,} nodes \(an alias bomb\)/ },
+  { name: 'a merge-key bomb (<<: nine aliases of the level below, 12 levels)', text: mergeKeyBomb(12), says: /aliases written out .* nodes \(an alias bomb\)/ },
+  { name: 'a List of Lists of Lists of Lists, 100 aliases each (10⁸ Secrets)', text: listBomb(100), says: /follows aliases and merge keys more than 10,000 times/ },
+  { name: '10,000 users that are all one alias', text: manyAliases(10_000) },
+  { name: 'a merge key that merges its own map (&s {<<: *s})', text: 'apiVersion: v1\nkind: Config\nusers:\n- name: loop\n  user: &s {<<: *s}\n' },
+];
+
+for (const bomb of bombs) {
+  test(`${bomb.name}: ${bomb.says ? 'an input-limit finding' : 'analysed'} within 2 s, memory bounded; the server answers on`, { timeout: 60_000 }, async (t) => {
+    const r = await analysed(bomb.text);
+    assert.ok(r.ms < LIMIT_MS, `took ${r.ms.toFixed(0)} ms`);
+    const f = bomb.says ? limited(r, bomb.says) : undefined;
+    const memory = await serverAnswers(bomb.text);
+    t.diagnostic(`${bomb.text.length} characters; core ${r.ms.toFixed(0)} ms, ${r.count} findings${f ? `: ${f.message}` : ''}; server RSS ${memory.rssMb.toFixed(0)} MB (+${memory.grewMb.toFixed(0)} MB)`);
+  });
+}
