@@ -5,6 +5,7 @@ import type { Analysis } from './core/analysis';
 import { decodeCertificate, type Certificate } from './core/certificates';
 import type { Served } from './core/findings/probe';
 import { serverHost } from './core/hostnames';
+import { shownServer } from './core/hover';
 
 export interface ProbeTarget {
   url: string;
@@ -18,9 +19,12 @@ export function probeServer(target: ProbeTarget): Promise<Served> {
   try {
     url = new URL(target.url);
   } catch {
-    return Promise.resolve({ error: `"${target.url}" is not a URL` });
+    return Promise.resolve({ error: `"${shownServer(target.url)}" is not a URL` });
   }
   if (url.protocol !== 'https:') return Promise.resolve({ error: `only https:// servers are probed, not ${url.protocol}//` });
+  // A probe sends no credentials; a URL that carries some is not probed (and its password is never repeated).
+  if (url.username || url.password) return Promise.resolve({ error: 'the server URL carries credentials (user:password@host); Kubecert sends none and does not probe it' });
+  if (!url.hostname) return Promise.resolve({ error: 'the server URL names no host' });
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || 443);
   const servername = target.serverName || (/^[\d.]+$|:/.test(host) ? undefined : host);
@@ -62,6 +66,10 @@ export async function probeKubeconfig(analysis: Analysis, log: (s: string) => vo
   for (const cluster of analysis.kubeconfig?.clusters ?? []) {
     const server = cluster.fields.get('server')?.value;
     if (!server || !serverHost(server)) continue;
+    if (shownServer(server) !== server) {
+      log(`kubecert: not probing ${shownServer(server)}: the server URL carries credentials, and a probe sends none\n`);
+      continue;
+    }
     log(`kubecert: probing ${server} (TLS handshake only, no credentials)\n`);
     out[cluster.name] = await probeServer({ url: server, serverName: cluster.fields.get('tls-server-name')?.value });
   }

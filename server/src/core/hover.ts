@@ -187,7 +187,7 @@ function entrySummary(analysis: Analysis, entry: Entry, now: number): HoverSecti
     rows.push({ label, text: `${c.subject.text} — ${c.notAfter < now ? `expired ${relative(c.notAfter, now)}` : `expires ${relative(c.notAfter, now)}`}`, tone: c.notAfter < now ? 'error' : 'ok' });
   };
   const describeCluster = (cluster: Entry): void => {
-    rows.push({ label: 'Server', text: cluster.fields.get('server')?.value ?? '(none)', code: true });
+    rows.push({ label: 'Server', text: shownServer(cluster.fields.get('server')?.value ?? '(none)'), code: true });
     certRow('CA', `clusters/${cluster.index}`, ['cluster-ca']);
     if (cluster.fields.get('insecure-skip-tls-verify')?.value === 'true') rows.push({ label: 'TLS', text: 'insecure-skip-tls-verify: the server is not verified', tone: 'warning' });
   };
@@ -208,4 +208,9 @@ function entrySummary(analysis: Analysis, entry: Entry, now: number): HoverSecti
   } else if (entry.kind === 'cluster') describeCluster(entry);
   else if (entry.kind === 'user') describeUser(entry);
   return { title: `${entry.kind[0].toUpperCase()}${entry.kind.slice(1)} "${entry.name}"`, rows };
+}
+
+/** A server URL as shown anywhere: credentials written into it (https://user:password@host) are not. */
+export function shownServer(server: string): string {
+  return server.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@/?#\s]*@/i, '$1(credentials hidden)@');
 }

@@ -2,6 +2,7 @@
 import type { Analysis } from './analysis';
 import { attributes } from './certificates';
 import type { Span } from './finding';
+import { shownServer } from './hover';
 import { findEntry, type Entry } from './kubeconfig';
 import { inside, locate } from './locate';
 import { residual } from './time';
@@ -71,7 +72,7 @@ export function outline(analysis: Analysis, now: number): OutlineSymbol[] {
             e.kind === 'context'
               ? `${e.fields.get('cluster')?.value ?? '?'} · ${e.fields.get('user')?.value ?? '?'}${config.currentContext?.value === e.name ? ' · current' : ''}`
               : e.kind === 'cluster'
-                ? [e.fields.get('server')?.value ?? '', health(`clusters/${e.index}`)].filter(Boolean).join(' · ')
+                ? [shownServer(e.fields.get('server')?.value ?? ''), health(`clusters/${e.index}`)].filter(Boolean).join(' · ')
                 : health(`users/${e.index}`),
           kind: e.kind,
           span: e.span,
@@ -125,7 +126,7 @@ export function completions(analysis: Analysis, offset: number): Completion[] {
   const config = analysis.kubeconfig;
   if (!config) return [];
   const suggest = (entries: Entry[], span: Span, kind: string): Completion[] =>
-    entries.filter((e) => e.name !== '').map((e) => ({ label: e.name, detail: kind === 'context' ? `${e.fields.get('cluster')?.value ?? ''} · ${e.fields.get('user')?.value ?? ''}` : (e.fields.get('server')?.value ?? kind), span }));
+    entries.filter((e) => e.name !== '').map((e) => ({ label: e.name, detail: kind === 'context' ? `${e.fields.get('cluster')?.value ?? ''} · ${e.fields.get('user')?.value ?? ''}` : shownServer(e.fields.get('server')?.value ?? kind), span }));
   const cur = config.currentContext;
   if (cur && (inside(cur.span, offset) || (offset >= cur.keySpan.end && offset <= cur.span.end + 1))) return suggest(config.contexts, cur.span, 'context');
   for (const c of config.contexts) {
