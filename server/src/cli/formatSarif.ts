@@ -46,5 +46,6 @@ export function formatSarif(reports: FileReport[], toolVersion: string, toUri: (
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + '\n';
+  // JSON leaves DEL and the C1 controls raw; escaped, a certificate's text cannot drive the terminal the log is printed on.
+  return JSON.stringify(log, null, 2).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n';
 }

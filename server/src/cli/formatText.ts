@@ -1,4 +1,5 @@
 // The terminal view: a certificate table like `kubeadm certs check-expiration`, then one line per finding.
+import { oneLine } from '../core/hover';
 import { residual } from '../core/time';
 import type { FileReport } from './report';
 
@@ -16,15 +17,16 @@ export function formatText(reports: FileReport[], options: TextOptions): string 
   let warnings = 0;
   for (const report of reports) {
     if (report.certificates.length > 0) {
-      out.push(paint('bold', report.path));
+      out.push(paint('bold', oneLine(report.path)));
       const rows = report.certificates.map((c) => {
         const left = Date.parse(c.notAfter) - options.now;
+        // Certificate text cannot move the cursor, clear the screen or start a line of its own.
         return [
-          c.where + (c.index > 0 ? ` #${c.index + 1}` : ''),
-          c.subject,
+          oneLine(c.where + (c.index > 0 ? ` #${c.index + 1}` : '')),
+          oneLine(c.subject),
           c.notAfter.slice(0, 16).replace('T', ' ') + ' UTC',
           residual(Date.parse(c.notAfter), options.now),
-          c.issuer === c.subject ? '(self-signed)' : c.issuer,
+          c.issuer === c.subject ? '(self-signed)' : oneLine(c.issuer),
           left,
         ] as const;
       });
@@ -41,9 +43,9 @@ export function formatText(reports: FileReport[], options: TextOptions): string 
     for (const f of report.findings) {
       if (f.severity === 'error') errors++;
       else if (f.severity === 'warning') warnings++;
-      const where = `${report.path}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
+      const where = `${oneLine(report.path)}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
       const sev = f.severity === 'error' ? paint('red', 'error') : f.severity === 'warning' ? paint('yellow', 'warning') : paint('cyan', f.severity);
-      out.push(`${where} ${sev} ${f.code} ${f.message}`);
+      out.push(`${where} ${sev} ${f.code} ${oneLine(f.message)}`);
     }
   }
   const files = reports.length;

@@ -1,6 +1,7 @@
 // The `openssl x509 -text` view of what a site holds, for a read-only editor. Never a private key.
 import type { Analysis } from './analysis';
 import type { Certificate, CertificateRequest } from './certificates';
+import { oneLine } from './hover';
 import { identityOf } from './identity';
 import { inside } from './locate';
 import { formatDate, relative } from './time';
@@ -38,18 +39,20 @@ export function certificateText(cert: Certificate, now: number): string {
     `SHA1 Fingerprint=${hexColons(cert.sha1).toUpperCase()}`,
   );
   if (!cert.ca) lines.push('', 'Kubernetes:', `    User: ${id.user ?? '(none)'}`, `    Groups: ${id.groups.join(', ') || '(none)'}`, ...id.meanings.map((m) => `    ${m.name}: ${m.text}`));
-  lines.push('', pemOf('CERTIFICATE', cert.der));
-  return lines.join('\n');
+  // One line per fact: a value from the certificate cannot add a line (a forged "Not After") or drive a terminal.
+  return [...lines.map(oneLine), '', pemOf('CERTIFICATE', cert.der)].join('\n');
 }
 
 function requestText(csr: CertificateRequest): string {
   return [
-    'Certificate Request:',
-    `    Subject: ${csr.subject.text}`,
-    `    Public Key: ${csr.publicKey.label}`,
-    ...(csr.sans.length ? [`    Requested names: ${csr.sans.join(', ')}`] : []),
-    ...(csr.keyUsage.length || csr.extKeyUsage.length ? [`    Requested usages: ${[...csr.keyUsage, ...csr.extKeyUsage].join(', ')}`] : []),
-    `    Signature: ${csr.signatureAlgorithm} (${csr.signatureValid ? 'verifies' : 'does NOT verify'})`,
+    ...[
+      'Certificate Request:',
+      `    Subject: ${csr.subject.text}`,
+      `    Public Key: ${csr.publicKey.label}`,
+      ...(csr.sans.length ? [`    Requested names: ${csr.sans.join(', ')}`] : []),
+      ...(csr.keyUsage.length || csr.extKeyUsage.length ? [`    Requested usages: ${[...csr.keyUsage, ...csr.extKeyUsage].join(', ')}`] : []),
+      `    Signature: ${csr.signatureAlgorithm} (${csr.signatureValid ? 'verifies' : 'does NOT verify'})`,
+    ].map(oneLine),
     '',
     pemOf('CERTIFICATE REQUEST', csr.der),
   ].join('\n');

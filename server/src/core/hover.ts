@@ -210,6 +210,11 @@ function entrySummary(analysis: Analysis, entry: Entry, now: number): HoverSecti
   return { title: `${entry.kind[0].toUpperCase()}${entry.kind.slice(1)} "${entry.name}"`, rows };
 }
 
+/** Text from a certificate or file on one line: control characters (line breaks, terminal escapes) become visible \xHH. */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 /** A server URL as shown anywhere: credentials written into it (https://user:password@host) are not. */
 export function shownServer(server: string): string {
   return server.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@/?#\s]*@/i, '$1(credentials hidden)@');

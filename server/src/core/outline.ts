@@ -2,7 +2,7 @@
 import type { Analysis } from './analysis';
 import { attributes } from './certificates';
 import type { Span } from './finding';
-import { shownServer } from './hover';
+import { oneLine, shownServer } from './hover';
 import { findEntry, type Entry } from './kubeconfig';
 import { inside, locate } from './locate';
 import { residual } from './time';
@@ -20,14 +20,14 @@ export function lenses(analysis: Analysis, now: number): Lens[] {
   for (const m of analysis.materials) {
     const c = m.certificates[0];
     if (c) {
-      const who = [...attributes(c.subject, 'CN').map((v) => `CN=${v}`), ...attributes(c.subject, 'O').map((v) => `O=${v}`)].join(' · ') || c.subject.text;
+      const who = oneLine([...attributes(c.subject, 'CN').map((v) => `CN=${v}`), ...attributes(c.subject, 'O').map((v) => `O=${v}`)].join(' · ') || c.subject.text);
       const when = c.notAfter < now ? `EXPIRED ${new Date(c.notAfter).toISOString().slice(0, 10)}` : `expires ${new Date(c.notAfter).toISOString().slice(0, 10)} (in ${residual(c.notAfter, now)})`;
       const more = m.certificates.length > 1 ? ` · +${m.certificates.length - 1} more in bundle` : '';
       out.push({ span: m.site.field.keySpan, title: `${who} · ${when}${more}`, expired: m.certificates.some((x) => x.notAfter < now), where: m.site.where });
     } else if (m.keys[0]) {
       out.push({ span: m.site.field.keySpan, title: `private key · ${m.keys[0].label}`, expired: false, where: m.site.where });
     } else if (m.requests[0]) {
-      out.push({ span: m.site.field.keySpan, title: `certificate request · ${m.requests[0].subject.text}`, expired: false, where: m.site.where });
+      out.push({ span: m.site.field.keySpan, title: `certificate request · ${oneLine(m.requests[0].subject.text)}`, expired: false, where: m.site.where });
     }
   }
   return out;

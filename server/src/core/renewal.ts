@@ -1,5 +1,6 @@
 // No edit can renew a certificate: these are the exact steps, by the kind of certificate.
 import { attributes, type Certificate } from './certificates';
+import { oneLine } from './hover';
 import type { Role } from './sites';
 
 export interface RenewalSteps {
@@ -8,6 +9,11 @@ export interface RenewalSteps {
 }
 
 export function renewalSteps(cert: Certificate, role: Role): RenewalSteps {
+  const steps = stepsFor(cert, role);
+  return { title: oneLine(steps.title), steps: steps.steps };
+}
+
+function stepsFor(cert: Certificate, role: Role): RenewalSteps {
   const issuerCn = attributes(cert.issuer, 'CN')[0] ?? '';
   const cn = attributes(cert.subject, 'CN')[0] ?? '';
   const groups = attributes(cert.subject, 'O');
@@ -54,12 +60,13 @@ export function renewalSteps(cert: Certificate, role: Role): RenewalSteps {
         role === 'client-certificate' ? 'sudo cp /etc/kubernetes/admin.conf ~/.kube/config   (then merge it into this kubeconfig)' : 'Verify: sudo kubeadm certs check-expiration',
       ],
     };
-  const subj = cert.subject.rdns.flat().filter((a) => a.type === 'CN' || a.type === 'O').map((a) => `/${a.type}=${a.value}`).join('');
+  // openssl's -subj escapes / + \ with a backslash; the shell gets one single-quoted word, so nothing in a name is run when pasted.
+  const subj = cert.subject.rdns.flat().filter((a) => a.type === 'CN' || a.type === 'O').map((a) => `/${a.type}=${oneLine(a.value).replace(/[\\/+]/g, '\\$&')}`).join('');
   return {
     title: `Reissue the client certificate ${cert.subject.text}`,
     steps: [
       'Generate a new key and a request for the same identity:',
-      `openssl ecparam -genkey -name prime256v1 -noout -out user.key && openssl req -new -key user.key -subj "${subj || '/CN=<user>'}" -out user.csr`,
+      `openssl ecparam -genkey -name prime256v1 -noout -out user.key && openssl req -new -key user.key -subj ${shellWord(subj || '/CN=<user>')} -out user.csr`,
       'Ask the cluster to sign it (signer kubernetes.io/kube-apiserver-client):',
       'kubectl apply -f - <<EOF\napiVersion: certificates.k8s.io/v1\nkind: CertificateSigningRequest\nmetadata:\n  name: renew-' + (cn.replace(/[^a-z0-9-]/gi, '-').toLowerCase() || 'user') + '\nspec:\n  request: $(base64 -w0 user.csr)\n  signerName: kubernetes.io/kube-apiserver-client\n  usages: ["client auth"]\nEOF',
       `kubectl certificate approve renew-${cn.replace(/[^a-z0-9-]/gi, '-').toLowerCase() || 'user'}`,
@@ -67,4 +74,9 @@ export function renewalSteps(cert: Certificate, role: Role): RenewalSteps {
       'kubectl config set-credentials <user> --client-certificate=user.crt --client-key=user.key --embed-certs=true',
     ],
   };
+}
+
+/** One single-quoted shell word: the shell expands nothing inside it. */
+function shellWord(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
 }

@@ -15,7 +15,7 @@ import {
 import type { Host } from '../core/decode';
 import { decodedTextAt } from '../core/decodedText';
 import { fixesFor, refactorsAt } from '../core/fixes';
-import { hoverAt } from '../core/hover';
+import { hoverAt, oneLine } from '../core/hover';
 import { completions, definition, lenses, outline, references, type OutlineSymbol } from '../core/outline';
 import { renewalSteps } from '../core/renewal';
 import { toCodeAction, toDiagnostic } from './convert';
@@ -25,7 +25,13 @@ import type { Position } from '../positions';
 import type { DecodedCertificateResult, RenewalStepsResult } from '../protocol';
 
 export function diagnostics(snap: Snapshot): Diagnostic[] {
-  return snap.analysis.findings.map((f) => toDiagnostic(snap, f));
+  return snap.analysis.findings.map((f) => {
+    const d = toDiagnostic(snap, f);
+    // Messages quote certificates: their control characters (C1 ones included) are shown, not sent to a terminal UI.
+    d.message = oneLine(d.message);
+    for (const r of d.relatedInformation ?? []) r.message = oneLine(r.message);
+    return d;
+  });
 }
 
 export function hover(snap: Snapshot, position: Position): Hover | null {
@@ -60,7 +66,8 @@ export function codeLenses(snap: Snapshot): CodeLens[] {
   return lenses(snap.analysis, snap.now).map((l) => ({
     range: snap.lines.range(l.span),
     // A lens without a command is not shown by VS Code; this one only opens the decoded view.
-    command: { title: `${l.expired ? '$(error) ' : ''}${l.title}`, command: 'kubecert.showDecodedCertificate', arguments: [snap.uri, snap.lines.position(l.span.start)] },
+    // VS Code draws $(name) in a title as an icon; one written in a certificate stays text.
+    command: { title: `${l.expired ? '$(error) ' : ''}${l.title.replace(/\$\(/g, '\\$(')}`, command: 'kubecert.showDecodedCertificate', arguments: [snap.uri, snap.lines.position(l.span.start)] },
   }));
 }
 

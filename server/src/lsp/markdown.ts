@@ -9,12 +9,14 @@ export function escapeMarkdown(text: string): string {
   return text
     .replace(/[\r\n]+/g, ' ')
     .replace(/[\\`*_[\]<>&|~]/g, (c) => '\\' + c)
-    .replace(/^([#+\-=>]|\d+[.)])/, (m) => '\\' + m);
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .replace(/^[#+\-=>]/, (m) => '\\' + m)
+    .replace(/^(\d+)([.)])/, '$1\\$2');
 }
 
 /** Inline code cannot be escaped with backslashes; keep it plain when it could break out. */
 function code(text: string): string {
-  if (/[`\r\n]/.test(text)) return escapeMarkdown(text);
+  if (/[`\u0000-\u001f\u007f-\u009f]/.test(text)) return escapeMarkdown(text);
   return '`' + text + '`';
 }
 
