@@ -154,7 +154,7 @@ export function buildCorpus(dir: string, urls: { server: string; issuer: string;
     `    value: ${secrets.execEnv}`,
     '  interactiveMode: Never',
   ]);
-  // The same secrets in a user whose fields are also misspelt or duplicated (YAML errors near a secret).
+  // A password written into the server URL itself.
   const userinfoServer = server.replace('https://', `https://admin:${secrets.urlPassword}@`);
   const clusters = [
     '- cluster:',
