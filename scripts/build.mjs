@@ -24,6 +24,7 @@ const entries = [
   ['server/src/server.ts', `${outdir}/server.js`],
   // The banner marks when the extension host starts evaluating the bundle, for the activation figure.
   ['client/src/extension.ts', `${outdir}/extension.js`, { external: ['vscode'], banner: { js: 'globalThis.__kubecertLoadStart = performance.now();' } }],
+  ['client/src/languageClient.ts', `${outdir}/languageClient.js`, { external: ['vscode'] }],
 ];
 const started = Date.now();
 // A release build starts from an empty dist/, so no stale bundle or source map ships.

@@ -1,6 +1,6 @@
 // Commands, each a small factory over the shared context; re-registered state lives in Ctx.
 import * as vscode from 'vscode';
-import { DecodedCertificateRequest, ProbeRequest, RenewalStepsRequest } from '../../server/src/protocol';
+import { DecodedCertificateRequest, ProbeRequest, RenewalStepsRequest, type ParamsOf, type ResultOf } from '../../server/src/protocol';
 import type { Ctx } from './context';
 import { kubeconfigFiles, loadMerged } from './kubeconfig/load';
 import { contextsHealth, healthIcon } from './kubeconfig/health';
@@ -36,7 +36,7 @@ async function decoded(ctx: Ctx, args: unknown[]) {
   const client = requireClient(ctx);
   const t = target(args);
   if (!client || !t) return undefined;
-  const result = await client.sendRequest(DecodedCertificateRequest, { uri: t.uri, position: { line: t.position.line, character: t.position.character } });
+  const result = await client.sendRequest<ResultOf<typeof DecodedCertificateRequest>>(DecodedCertificateRequest.method, <ParamsOf<typeof DecodedCertificateRequest>>{ uri: t.uri, position: { line: t.position.line, character: t.position.character } });
   if (!result) void vscode.window.showInformationMessage('No certificate under the cursor.');
   return result ?? undefined;
 }
@@ -159,7 +159,7 @@ export function createCommands(ctx: Ctx): Record<string, Command> {
       const server = clusters.find((c) => c.name === name)?.detail.split(' · ')[0] ?? name;
       const ok = await vscode.window.showWarningMessage(`Connect to ${server} to read its certificate? A TLS handshake only: no credentials are sent.`, { modal: true }, 'Connect');
       if (ok !== 'Connect') return undefined;
-      const result = await client.sendRequest(ProbeRequest, { uri: editor.document.uri.toString(), cluster: name });
+      const result = await client.sendRequest<ResultOf<typeof ProbeRequest>>(ProbeRequest.method, <ParamsOf<typeof ProbeRequest>>{ uri: editor.document.uri.toString(), cluster: name });
       await showText(`probe-${name}`, [`Probe of ${result.server}`, '', ...(result.error ? [`Failed: ${result.error}`] : result.summary)].join('\n'));
       return result;
     },
@@ -167,7 +167,7 @@ export function createCommands(ctx: Ctx): Record<string, Command> {
       const client = requireClient(ctx);
       const [uri, where] = args as [string, { where: string; index: number }];
       if (!client || typeof uri !== 'string' || !where) return undefined;
-      const steps = await client.sendRequest(RenewalStepsRequest, { uri, where: where.where, index: where.index });
+      const steps = await client.sendRequest<ResultOf<typeof RenewalStepsRequest>>(RenewalStepsRequest.method, <ParamsOf<typeof RenewalStepsRequest>>{ uri, where: where.where, index: where.index });
       if (steps) await showText(`renew-${where.where}`, [`# ${steps.title}`, '', ...steps.steps.map((s, i) => `${i + 1}. ${s}`)].join('\n'));
       return steps;
     },

@@ -1,5 +1,6 @@
 // Activation: status bar and commands at once (cheap); the language server only when a YAML, JSON or kubeconfig document is open.
 import { unwatchFile, watchFile } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { createCommands, DECODED_SCHEME, DecodedContentProvider } from './commands';
@@ -89,14 +90,22 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Ctx>
   // The server starts in the background: activation returns without waiting for it.
   for (const d of vscode.workspace.textDocuments) void startIfNeeded(d);
 
-  refresh();
+  // The status bar reads and checks kubeconfig right after activation, not during it.
+  setImmediate(refresh);
   ctx.activation = { loadMs: loadStart === undefined ? NaN : activateStart - loadStart, activateMs: performance.now() - activateStart };
   return ctx;
 }
 
+function loadLanguageClient(): typeof import('./languageClient') {
+  // A path esbuild cannot resolve at build time, so the library stays in dist/languageClient.js; the
+  // compiled tests (out/) load the module beside this one the same way.
+  const file = join(__dirname, 'languageClient.js');
+  return require(file) as typeof import('./languageClient');
+}
+
 async function startClient(ctx: Ctx): Promise<LanguageClient> {
-  // Loaded on demand: activation without an open document never pays for the client library.
-  const { LanguageClient, TransportKind } = await import('vscode-languageclient/node');
+  // Loaded on demand from its own bundle: activation never pays for the client library.
+  const { LanguageClient, TransportKind } = loadLanguageClient();
   const module = ctx.extension.asAbsolutePath('dist/server.js');
   const serverSettings = () => ({ warnDays: ctx.settings.warnDays, severities: ctx.settings.severities, codeLens: ctx.settings.codeLens, now: ctx.settings.now });
   const client = new LanguageClient(

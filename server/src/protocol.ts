@@ -1,5 +1,14 @@
-// Kubecert's own LSP messages, shared by the server and the VS Code client.
-import { RequestType } from 'vscode-languageserver-protocol';
+// Kubecert's own LSP messages, shared by the server and the VS Code client. No imports: the client's
+// activation bundle includes this file and must not pull in the protocol library for three names.
+
+/** A request's method name, with its parameter and result types for both ends. */
+export interface KubecertRequest<P, R> {
+  readonly method: string;
+  /** Never set: carries the types. */
+  readonly types?: (params: P) => R;
+}
+export type ParamsOf<T> = T extends KubecertRequest<infer P, unknown> ? P : never;
+export type ResultOf<T> = T extends KubecertRequest<never, infer R> ? R : never;
 
 export interface DecodedCertificateParams {
   uri: string;
@@ -13,7 +22,7 @@ export interface DecodedCertificateResult {
   pem: string;
 }
 /** Client → server: the decoded certificate under the cursor, for a read-only editor. */
-export const DecodedCertificateRequest = new RequestType<DecodedCertificateParams, DecodedCertificateResult | null, void>('kubecert/decodedCertificate');
+export const DecodedCertificateRequest: KubecertRequest<DecodedCertificateParams, DecodedCertificateResult | null> = { method: 'kubecert/decodedCertificate' };
 
 export interface ProbeParams {
   uri: string;
@@ -28,7 +37,7 @@ export interface ProbeResult {
   summary: string[];
 }
 /** Client → server: TLS handshake with one cluster's server (no credentials sent); only on the user's request. */
-export const ProbeRequest = new RequestType<ProbeParams, ProbeResult, void>('kubecert/probe');
+export const ProbeRequest: KubecertRequest<ProbeParams, ProbeResult> = { method: 'kubecert/probe' };
 
 export interface RenewalStepsParams {
   uri: string;
@@ -40,7 +49,7 @@ export interface RenewalStepsResult {
   steps: string[];
 }
 /** Client → server: the renewal steps for one certificate (the quick fix of cert-expired / cert-expiring-soon). */
-export const RenewalStepsRequest = new RequestType<RenewalStepsParams, RenewalStepsResult | null, void>('kubecert/renewalSteps');
+export const RenewalStepsRequest: KubecertRequest<RenewalStepsParams, RenewalStepsResult | null> = { method: 'kubecert/renewalSteps' };
 
 /** The command a cert-expired quick fix carries; the VS Code client shows the steps, other clients get a message. */
 export const SHOW_RENEWAL_STEPS = 'kubecert.showRenewalSteps';

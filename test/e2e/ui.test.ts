@@ -51,6 +51,11 @@ test('hover, status bar and context switching as a person sees them', { skip: mi
     const status = page.locator('.statusbar-item', { hasText: 'prod · default' });
     await status.waitFor({ timeout: 90_000 });
 
+    // One language client, one set of diagnostics: 1 error (expired CA), 2 warnings (chain, superuser).
+    // Waiting for them also means the server is up (it starts in the background, after activation).
+    const problems = page.locator('[id="status.problems"]');
+    await page.waitForFunction(`/Errors: 1, Warnings: 2/.test(document.getElementById('status.problems')?.getAttribute('aria-label') ?? '')`, undefined, { timeout: 60_000 });
+
     const line = page.locator('.view-line', { hasText: 'client-certificate-data' });
     await line.waitFor({ timeout: 60_000 });
     const box = await line.boundingBox();
@@ -60,8 +65,6 @@ test('hover, status bar and context switching as a person sees them', { skip: mi
     await hover.first().waitFor({ timeout: 30_000 });
     assert.match((await hover.first().innerText()).replace(/\s+/g, ' '), /CN=admin/);
     await page.screenshot({ path: join(artifacts, 'vscode-hover.png') });
-    // One language client, one set of diagnostics: 1 error (expired CA), 2 warnings (chain, superuser).
-    const problems = page.locator('[id="status.problems"]');
     assert.match((await problems.getAttribute('aria-label')) ?? (await problems.innerText()), /Errors: 1, Warnings: 2/);
 
     await page.keyboard.press('Escape');

@@ -14,7 +14,7 @@ import type { Host } from '../core/decode';
 import { groupMaterials } from '../core/findings/context';
 import { checkServed } from '../core/findings/probe';
 import { probeServer } from '../probe';
-import { DecodedCertificateRequest, ProbeRequest, RenewalStepsRequest, SHOW_RENEWAL_STEPS } from '../protocol';
+import { DecodedCertificateRequest, ProbeRequest, RenewalStepsRequest, SHOW_RENEWAL_STEPS, type ParamsOf, type ResultOf } from '../protocol';
 import * as features from './features';
 import { resolveSettings } from './settings';
 import { warmUp } from './warmUp';
@@ -163,11 +163,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const snap = snapshotOf(p.textDocument.uri);
     return snap ? features.complete(snap, p.position) : [];
   });
-  connection.onRequest(DecodedCertificateRequest, (p) => {
+  connection.onRequest(DecodedCertificateRequest.method, (p: ParamsOf<typeof DecodedCertificateRequest>): ResultOf<typeof DecodedCertificateRequest> => {
     const snap = snapshotOf(p.uri);
     return snap ? features.decodedCertificate(snap, p.position) : null;
   });
-  connection.onRequest(RenewalStepsRequest, (p) => {
+  connection.onRequest(RenewalStepsRequest.method, (p: ParamsOf<typeof RenewalStepsRequest>): ResultOf<typeof RenewalStepsRequest> => {
     const snap = snapshotOf(p.uri);
     return snap ? features.renewal(snap, p.where, p.index) : null;
   });
@@ -180,7 +180,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (steps) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `${steps.title}:\n${steps.steps.join('\n')}` });
     return steps;
   });
-  connection.onRequest(ProbeRequest, async (p) => {
+  connection.onRequest(ProbeRequest.method, async (p: ParamsOf<typeof ProbeRequest>): Promise<ResultOf<typeof ProbeRequest>> => {
     const snap = snapshotOf(p.uri);
     const cluster = snap?.analysis.kubeconfig?.clusters.find((c) => c.name === p.cluster);
     const server = cluster?.fields.get('server')?.value;
