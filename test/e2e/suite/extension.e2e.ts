@@ -134,6 +134,91 @@ suite('Kubecert in VS Code', () => {
     assert.equal(await kubectl(f, 'view', '--minify', '-o', 'jsonpath={..namespace}'), 'web');
   });
 
+  test('exec plugins and auth-providers never run: open, diagnostics, hover, lenses, actions, context switch', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubecert-e2e-exec-'));
+    const marker = (name: string) => join(dir, `marker-${name}`);
+    writeFileSync(join(dir, 'make-marker.sh'), '#!/bin/sh\ntouch "$1"\n', { mode: 0o755 });
+    // The commands work: run once each on a control marker, they make it.
+    await run('/bin/sh', ['-c', `touch '${marker('control')}'`]);
+    await run(join(dir, 'make-marker.sh'), [marker('control-relative')], { cwd: dir });
+    assert.ok(existsSync(marker('control')) && existsSync(marker('control-relative')), 'the plugin commands make their markers when run');
+    const text = `apiVersion: v1
+kind: Config
+clusters:
+- cluster:
+    certificate-authority-data: ${/certificate-authority-data: (\S+)/.exec(readFileSync(join(workspace(), 'admin.kubeconfig'), 'utf8'))![1]}
+    server: https://192.0.2.10:6443
+  name: prod
+contexts:
+- context: {cluster: prod, user: sh-c}
+  name: sh-c
+- context: {cluster: prod, user: path}
+  name: path
+- context: {cluster: prod, user: relative}
+  name: relative
+- context: {cluster: prod, user: gcp}
+  name: gcp
+current-context: sh-c
+users:
+- name: sh-c
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: /bin/sh
+      args: ["-c", "touch '${marker('sh-c')}'"]
+      interactiveMode: Never
+- name: path
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: touch
+      args: ["${marker('path')}"]
+      env: [{name: MARKER, value: "${marker('env')}"}]
+- name: relative
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: ./make-marker.sh
+      args: ["${marker('relative')}"]
+- name: gcp
+  user:
+    auth-provider:
+      name: gcp
+      config:
+        cmd-path: /bin/sh
+        cmd-args: -c "touch '${marker('gcp')}'"
+`;
+    const file = join(dir, 'plugins.kubeconfig');
+    writeFileSync(file, text);
+    const doc = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file)).then((e) => e.document);
+    assert.equal(doc.languageId, 'kubeconfig');
+    await diagnosticsOf(doc.uri, (d) => d.some((x) => x.code === 'cert-expired'));
+    const hovers: vscode.Hover[] = [];
+    for (let line = 0; line < doc.lineCount; line++) {
+      const position = new vscode.Position(line, Math.min(12, doc.lineAt(line).text.length));
+      hovers.push(...(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, position)));
+      await vscode.commands.executeCommand('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(position, position));
+    }
+    assert.ok(hovers.length > 0, 'the hovers answered');
+    const shown = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
+    assert.match(shown, /exec \(never run or shown by Kubecert\)/);
+    // Never trusted, no HTML: a hover cannot run a command or render markup from a certificate.
+    for (const h of hovers) for (const c of h.contents) if (typeof c !== 'string') assert.ok(!(c as vscode.MarkdownString).isTrusted && !(c as vscode.MarkdownString).supportHtml);
+    await vscode.commands.executeCommand('vscode.executeCodeLensProvider', doc.uri);
+    await vscode.commands.executeCommand('vscode.executeDocumentSymbolProvider', doc.uri);
+    // The status bar and the switch read this file: the extension's own kubeconfig reader runs nothing either.
+    await vscode.workspace.getConfiguration('kubecert').update('kubeconfig', [file], vscode.ConfigurationTarget.Global);
+    for (const name of ['path', 'relative', 'gcp', 'sh-c']) {
+      const r = await vscode.commands.executeCommand<{ ok: boolean; error?: string }>('kubecert.switchContext', name);
+      assert.ok(r.ok, r.error);
+    }
+    // Not `kubectl config current-context`: this machine's kubectl (a version dispatcher) runs the exec plugin to ask the server its version.
+    assert.match(readFileSync(file, 'utf8'), /^current-context: sh-c$/m);
+    // One more round trip through the server: everything asked before has been handled.
+    await vscode.commands.executeCommand('vscode.executeHoverProvider', doc.uri, new vscode.Position(20, 8));
+    for (const name of ['sh-c', 'path', 'env', 'relative', 'gcp']) assert.equal(existsSync(marker(name)), false, `the ${name} plugin ran`);
+  });
+
   test('a KUBECONFIG list, a symlink and a held lock', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubecert-e2e-'));
     const a = join(dir, 'a');
