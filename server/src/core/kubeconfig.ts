@@ -1,5 +1,6 @@
 // The kubeconfig model: clusters, users, contexts and current-context, each value with its offsets.
-import { isMap, isScalar, type Document, type Node, type Pair } from 'yaml';
+import type { Document, Node, Pair } from 'yaml';
+import { isMap, isScalar } from './yamlNodes';
 import { get, items, keyOf, pair, pairSpan, pairs, resolve, scalarText, span, type YNode } from './parse';
 import type { Span } from './finding';
 

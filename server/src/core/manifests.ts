@@ -1,5 +1,6 @@
 // Kubernetes objects that carry certificates: where each certificate lives and what it is for.
-import { isMap, isScalar, type Document } from 'yaml';
+import type { Document } from 'yaml';
+import { isMap, isScalar } from './yamlNodes';
 import { fieldOf, type Field } from './kubeconfig';
 import { get, items, pair, pairs, resolve, scalarText, span, type YNode } from './parse';
 import { resolveReference, type Role, type Site } from './sites';

@@ -1,6 +1,7 @@
 // Text → YAML documents with offsets. JSON is YAML, so one parser serves both.
 // Nothing here throws: syntax errors and limits become findings.
-import { Composer, isAlias, type CST, isCollection, isMap, isPair, isScalar, isSeq, Lexer, Parser, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { Composer, type CST, Lexer, Parser, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq } from './yamlNodes';
 import { fastParse } from './fastYaml';
 import { finding, type Finding, type Span } from './finding';
 

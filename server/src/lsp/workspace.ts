@@ -65,7 +65,9 @@ export class Workspace {
   private job(uri: string, version: number, text: string): Job | undefined {
     let job = this.jobs.get(uri);
     if (job && job.version === version && job.text === text) return job;
-    if (!INTERESTING.test(text)) return undefined;
+    // A document worth analysing stays so through its edits: no pattern search of the whole text per keystroke.
+    const before = this.snapshots.get(uri);
+    if (!(before && before.analysis !== EMPTY) && !INTERESTING.test(text)) return undefined;
     const options = this.options(uri, this.now());
     job = { version, text, options, steps: analyseInSteps(text, options), lines: new LineIndex(text) };
     this.jobs.set(uri, job);
