@@ -1,6 +1,7 @@
 // Commands, each a small factory over the shared context; re-registered state lives in Ctx.
 import * as vscode from 'vscode';
 import { DecodedCertificateRequest, ProbeRequest, RenewalStepsRequest, type ParamsOf, type ResultOf } from '../../server/src/protocol';
+import { shownServer } from '../../server/src/core/hover';
 import type { Ctx } from './context';
 import { kubeconfigFiles, loadMerged } from './kubeconfig/load';
 import { contextsHealth, healthIcon } from './kubeconfig/health';
@@ -68,7 +69,7 @@ async function pickContext(ctx: Ctx, list: string[]): Promise<string | undefined
   const items = merged.contexts.map((c) => ({
     label: `${c.name === merged.current ? '$(check) ' : ''}${c.name}`,
     description: `${healthIcon(health.get(c.name)?.health ?? 'unknown')} ${c.cluster} · ${c.user}${c.namespace ? ` · ${c.namespace}` : ''}${expiryWords(health.get(c.name)?.expires, ctx.now())}`,
-    detail: c.server,
+    detail: shownServer(c.server ?? ''),
     name: c.name,
   }));
   const pick = await vscode.window.showQuickPick(items, { title: 'Switch kube context', placeHolder: `current: ${merged.current ?? '(none)'}`, matchOnDescription: true, matchOnDetail: true });

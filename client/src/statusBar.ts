@@ -1,4 +1,5 @@
 // The status bar item is state plus one pure render function.
+import { shownServer } from '../../server/src/core/hover';
 
 export type Health = 'ok' | 'expiring' | 'expired' | 'unknown';
 
@@ -30,7 +31,7 @@ export function renderStatus(s: StatusState, now: number): StatusView {
   const text = `${icon} ${s.context} · ${s.namespace || 'default'}`;
   const lines = [
     `Context: ${s.context}`,
-    `Cluster: ${s.cluster ?? '(none)'}${s.server ? ` (${s.server})` : ''}`,
+    `Cluster: ${s.cluster ?? '(none)'}${s.server ? ` (${shownServer(s.server)})` : ''}`,
     `User: ${s.user ?? '(none)'}`,
     `Namespace: ${s.namespace || 'default'}`,
   ];

@@ -5,7 +5,7 @@ import { analyse, DEFAULT_WARN_DAYS } from './core/analysis';
 import { decodeCertificate, decodePem, type Certificate } from './core/certificates';
 import { DecodeCache } from './core/decode';
 import { defaultKubeconfigs, expandPaths } from './cli/files';
-import { formatSarif } from './cli/formatSarif';
+import { formatSarif, terminalSafeJson } from './cli/formatSarif';
 import { formatText } from './cli/formatText';
 import { fileReport, type FileReport } from './cli/report';
 import { fileHost } from './host';
@@ -196,7 +196,7 @@ export async function main(io: CliIo): Promise<number> {
     const shown = relative(io.cwd, file);
     reports.push(fileReport(shown.startsWith('..') ? file : shown, text, analysis));
   }
-  if (options.format === 'json') io.stdout(JSON.stringify({ files: reports }, null, 2) + '\n');
+  if (options.format === 'json') io.stdout(terminalSafeJson({ files: reports }));
   else if (options.format === 'sarif') io.stdout(formatSarif(reports, VERSION, (p) => p.split('\\').join('/')));
   else io.stdout(formatText(reports, { color: options.color ?? (io.isTTY && !io.env.NO_COLOR), now }));
   if (readError) return 2;

@@ -1,5 +1,5 @@
-// The core's window on the file system: reads only the files a document names, never more than 1 MiB + 1 byte.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+// The core's window on the file system: reads only the regular files a document names, never more than 1 MiB + 1 byte.
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Host } from './core/decode';
 
 const LIMIT = 1024 * 1024 + 1;
@@ -9,9 +9,11 @@ export function fileHost(): Host {
     readFile(path: string) {
       let fd: number | undefined;
       try {
-        fd = openSync(path, 'r');
+        // Non-blocking: opening a named pipe must not wait for a writer (it would hang the server and the CLI).
+        fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
         const stat = fstatSync(fd);
         if (stat.isDirectory()) return { error: 'it is a folder' };
+        if (!stat.isFile()) return { error: 'it is not a regular file (a pipe, socket or device is never read)' };
         const size = Math.min(stat.size || LIMIT, LIMIT);
         const buf = Buffer.alloc(size);
         let read = 0;

@@ -28,7 +28,7 @@ const SHELL = `$(touch kubecert-pwned)'; touch kubecert-pwned; echo \`touch kube
 const LINKS = '![i](https://evil.example/x.png) <https://evil.example> <script>alert(1)</script>';
 const HOSTILE = [COMMAND_LINK, HTML, BACKTICKS, EMPHASIS, NEWLINES, TERMINAL, CODICON, SHELL, LINKS];
 
-// markdown-it (a dependency of @vscode/vsce) renders CommonMark as VS Code's hover does; with html enabled,
+// markdown-it (a devDependency; VS Code renders hovers with it too) renders CommonMark as VS Code's hover does; with html enabled,
 // stricter than VS Code without supportHtml: anything that is not escaped would become a tag.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const MarkdownIt = require('markdown-it') as new (o: object) => { render(s: string): string };
@@ -217,9 +217,8 @@ describe('hostile certificate text', () => {
     }
   });
 
-  // JSON.stringify leaves U+007F–U+009F raw (a C1 CSI can drive some terminals); the JSON is written by server/src/cli.ts,
-  // outside this suite's files: formatSarif shows the one-line fix. Reported, not fixed here.
-  test('kubecert check --format json: no raw C1 control character', { todo: 'server/src/cli.ts prints JSON.stringify output as is' }, async () => {
+  // JSON.stringify leaves U+007F–U+009F raw (a C1 CSI can drive some terminals): written as \u escapes.
+  test('kubecert check --format json: no raw C1 control character', async () => {
     const out = await check('json');
     assert.ok(!CONTROL.test(out), JSON.stringify(out.match(/.{0,40}[\u007f-\u009f].{0,40}/)?.[0]));
   });

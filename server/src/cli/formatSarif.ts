@@ -47,5 +47,13 @@ export function formatSarif(reports: FileReport[], toolVersion: string, toUri: (
     ],
   };
   // JSON leaves DEL and the C1 controls raw; escaped, a certificate's text cannot drive the terminal the log is printed on.
-  return JSON.stringify(log, null, 2).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n';
+  return terminalSafeJson(log);
+}
+
+/**
+ * JSON for a terminal: JSON.stringify leaves DEL and the C1 controls (U+007F–U+009F, among them the
+ * one-byte CSI) raw, and certificate text can carry them; written as \u escapes they stay the same JSON.
+ */
+export function terminalSafeJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n';
 }

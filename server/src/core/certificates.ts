@@ -245,12 +245,13 @@ function decodeName(tlv: Tlv): DistinguishedName {
   return { rdns, text: nameText(rdns), derHex: toHex(whole(tlv)) };
 }
 
-const RFC4514_SPECIAL = /[\\,+"<>;\u0000-\u001f\u007f]|^[ #]| $/;
+const RFC4514_SPECIAL = /[\\,+"<>;\u0000-\u001f\u007f-\u009f]|^[ #]| $/;
 
 function escapeRfc4514(value: string): string {
   if (!RFC4514_SPECIAL.test(value)) return value;
   let s = value.replace(/[\\,+"<>;]/g, (c) => '\\' + c);
-  s = s.replace(/[\u0000-\u001f\u007f]/g, (c) => '\\' + c.charCodeAt(0).toString(16).padStart(2, '0'));
+  // C0, DEL and C1 controls as \hh (RFC 4514's hex escape of the UTF-8 would be longer and no clearer).
+  s = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => '\\' + c.charCodeAt(0).toString(16).padStart(2, '0'));
   if (s.startsWith(' ') || s.startsWith('#')) s = '\\' + s;
   if (s.endsWith(' ') && s.length > 1) s = s.slice(0, -1) + '\\ ';
   return s;

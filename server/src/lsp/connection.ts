@@ -13,6 +13,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Host } from '../core/decode';
 import { groupMaterials } from '../core/findings/context';
 import { checkServed } from '../core/findings/probe';
+import { shownServer } from '../core/hover';
 import { probeServer } from '../probe';
 import { DecodedCertificateRequest, ProbeRequest, RenewalStepsRequest, SHOW_RENEWAL_STEPS, type ParamsOf, type ResultOf } from '../protocol';
 import * as features from './features';
@@ -184,16 +185,17 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const snap = snapshotOf(p.uri);
     const cluster = snap?.analysis.kubeconfig?.clusters.find((c) => c.name === p.cluster);
     const server = cluster?.fields.get('server')?.value;
-    if (!snap || !cluster || !server) return { server: server ?? '', ok: false, error: `no cluster "${p.cluster}" in this document`, summary: [] };
+    if (!snap || !cluster || !server) return { server: shownServer(server ?? ''), ok: false, error: `no cluster "${p.cluster}" in this document`, summary: [] };
     const served = await probeServer({ url: server, serverName: cluster.fields.get('tls-server-name')?.value });
-    if ('error' in served) return { server, ok: false, error: served.error, summary: [] };
+    // The answer names the server as hovers do: credentials written into the URL are never repeated.
+    if ('error' in served) return { server: shownServer(server), ok: false, error: served.error, summary: [] };
     const leaf = served.certificates[0];
     const findings = checkServed(
       { kubeconfig: snap.analysis.kubeconfig, objects: [], materials: snap.analysis.materials, groups: groupMaterials(snap.analysis.materials), now: snap.now, warnDays: workspace.getSettings().warnDays },
       { [cluster.name]: served },
     );
     return {
-      server,
+      server: shownServer(server),
       ok: findings.length === 0,
       summary: [`Serving certificate: ${leaf.subject.text}`, `Issuer: ${leaf.issuer.text}`, `Valid until ${new Date(leaf.notAfter).toISOString()}`, `Names: ${leaf.sans.join(', ') || '(none)'}`, ...findings.map((f) => `${f.code}: ${f.message}`)],
     };
