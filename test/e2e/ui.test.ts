@@ -15,7 +15,7 @@ const importEsm = new Function('p', 'return import(p)') as (p: string) => Promis
 const CONFIG = `apiVersion: v1
 clusters:
 - cluster:
-    server: https://192.0.2.10:6443
+    server: https://127.0.0.10:6443
   name: prod
 contexts:
 - context:

@@ -46,10 +46,10 @@ const CONFIG = `# my clusters
 apiVersion: v1
 clusters:
 - cluster:
-    server: https://192.0.2.10:6443  # prod
+    server: https://127.0.0.10:6443  # prod
   name: prod
 - cluster:
-    server: https://192.0.2.11:6443
+    server: https://127.0.0.11:6443
   name: staging
 contexts:
 - context:
@@ -110,7 +110,7 @@ suite('Kubecert in VS Code', () => {
 
   test('quick fix: insecure server URL → https, the rest byte for byte', async () => {
     const path = join(workspace(), 'http.kubeconfig');
-    writeFileSync(path, CONFIG.replace('https://192.0.2.11:6443', 'http://192.0.2.11:6443'));
+    writeFileSync(path, CONFIG.replace('https://127.0.0.11:6443', 'http://127.0.0.11:6443'));
     const doc = await open('http.kubeconfig');
     const [diag] = await diagnosticsOf(doc.uri, (d) => d.some((x) => x.code === 'insecure-server-url'));
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diag.range, vscode.CodeActionKind.QuickFix.value);
@@ -147,7 +147,7 @@ kind: Config
 clusters:
 - cluster:
     certificate-authority-data: ${/certificate-authority-data: (\S+)/.exec(readFileSync(join(workspace(), 'admin.kubeconfig'), 'utf8'))![1]}
-    server: https://192.0.2.10:6443
+    server: https://127.0.0.10:6443
   name: prod
 contexts:
 - context: {cluster: prod, user: sh-c}
