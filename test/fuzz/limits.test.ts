@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { after, test } from 'node:test';
-import { LIMITS } from '../../server/src/core/parse';
+import { LIMITS, parseText } from '../../server/src/core/parse';
 import { NOW } from '../support/fixtures';
 import { LspClient } from '../support/lspClient';
 import { Checker } from './checker';
@@ -153,6 +153,40 @@ for (const [name, text] of nesting) {
     assert.ok(f.start > 0 && f.start < 100_000, `at offset ${f.start}, where the limit was passed, not at the end`);
     const memory = await serverAnswers(text);
     t.diagnostic(`${(text.length / MB).toFixed(2)} MB; core ${r.ms.toFixed(0)} ms: ${f.message}; server RSS ${memory.rssMb.toFixed(0)} MB (+${memory.grewMb.toFixed(0)} MB)`);
+  });
+}
+
+/** Constructs that cost the YAML composer the most stack per level (measured), each `n` deep. */
+const costly: Array<[string, (n: number) => string]> = [
+  ['flow sequences in block maps, one per line', (n) => 'a:' + Array.from({ length: n }, (_, i) => `\n${' '.repeat(i + 1)}k${i}: !!seq &a${i} [`).join('') + ' x\n'],
+  ['flow mappings in block maps, one per line', (n) => 'a:' + Array.from({ length: n }, (_, i) => `\n${' '.repeat(i + 1)}k${i}: {b: `).join('') + ' x\n'],
+  ['block maps, one more space per level', (n) => 'a:' + Array.from({ length: n }, (_, i) => `\n${' '.repeat(i + 1)}k${i}:`).join('') + ' x\n'],
+  ['sequences of maps', (n) => 'a:' + Array.from({ length: n }, (_, i) => `\n${' '.repeat(2 * i + 1)}- k${i}:`).join('') + ' x\n'],
+  ['JSON', (n) => '[{"a": '.repeat(n) + '1' + '}]'.repeat(n)],
+];
+
+/** The largest n for which `make(n)` is still within the nesting limit. */
+function deepestAllowed(make: (n: number) => string): number {
+  let lo = 1;
+  let hi = 4 * LIMITS.maxDepth;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (parseText(make(mid)).findings.some((f) => f.code === 'input-limit')) hi = mid;
+    else lo = mid;
+  }
+  return lo;
+}
+
+for (const [name, make] of costly) {
+  test(`as deep as the limit allows, ${name}: parsed without a stack overflow, in the worker and in a fresh server`, { timeout: 60_000 }, async (t) => {
+    const n = deepestAllowed(make);
+    const text = make(n);
+    const r = await analysed(text);
+    assert.ok(!r.findings.some((f) => f.code === 'input-limit'), describe(r));
+    // A fresh process runs the parser as interpreted code, whose frames are the largest.
+    await checker.server.stop();
+    await serverAnswers(text);
+    t.diagnostic(`${n} levels: ${r.count} finding(s) in ${r.ms.toFixed(0)} ms`);
   });
 }
 
