@@ -18,6 +18,7 @@ import { probeServer } from '../probe';
 import { DecodedCertificateRequest, ProbeRequest, RenewalStepsRequest, SHOW_RENEWAL_STEPS, type ParamsOf, type ResultOf } from '../protocol';
 import * as features from './features';
 import { resolveSettings } from './settings';
+import { IdleWork } from './idle';
 import { warmUp } from './warmUp';
 import { Workspace } from './workspace';
 
@@ -46,7 +47,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   /** Analyses scheduled and not yet done: background work (warm-up) waits while this is non-zero. */
   let pending = 0;
 
+  /** Large documents only: a small one leaves nothing worth doing in idle time. */
+  const idle = new IdleWork();
+  const IDLE_WORK_CHARS = 1_000_000;
+
   const publish = (uri: string): void => {
+    idle.cancel();
     const doc = documents.get(uri);
     if (!doc || !push) return;
     if (scheduled.get(uri) === doc.version) return;
@@ -66,6 +72,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       }
       pending--;
       void connection.sendDiagnostics({ uri, version: snap.version, diagnostics: features.diagnostics(snap) });
+      if (pending === 0 && snap.text.length > IDLE_WORK_CHARS) idle.schedule(() => void documents.get(uri)?.lineCount);
     };
     setImmediate(step);
   };
