@@ -201,7 +201,9 @@ export function decodePem(text: string): DecodedItem[] {
 }
 
 function describeError(e: unknown, label: string): string {
-  const reason = e instanceof DerError ? e.message : e instanceof Error ? e.message : String(e);
+  // Our own reader says what it found; anything else (a missing element read as undefined) is said plainly,
+  // never as a JavaScript error message.
+  const reason = e instanceof DerError ? e.message : 'a required element is missing or of the wrong kind';
   return `the ${label} block cannot be read: ${reason}`;
 }
 
@@ -447,8 +449,9 @@ export function decodeCertificate(der: Uint8Array): Certificate {
   i++; // inner signature algorithm, repeated below
   const issuer = decodeName(tbsParts[i++]);
   const [nb, na] = seq(tbsParts[i++], 'validity');
+  if (!nb || !na) throw new DerError('the validity period needs a start and an end time');
   const notBefore = readTime(nb);
-  const notAfter = readTime(na ?? nb);
+  const notAfter = readTime(na);
   const subject = decodeName(tbsParts[i++]);
   const publicKey = decodeSpki(tbsParts[i++]);
   let ext: Extensions = { sans: [], keyUsage: [], extKeyUsage: [] };

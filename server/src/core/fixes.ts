@@ -30,6 +30,31 @@ export interface FixRequest {
 
 export const RENEWAL_COMMAND = 'kubecert.showRenewalSteps';
 
+/** At most this many "use an existing name" actions: a kubeconfig of 5,000 users must not offer 5,000. */
+export const MAX_NAME_CHOICES = 20;
+
+/**
+ * The existing names most like `wanted` (fewest edits, then file order), distinct, non-empty, at most
+ * MAX_NAME_CHOICES. The edit distance is bounded by the names' lengths, so a long list stays linear.
+ */
+export function closestNames(wanted: string, names: string[]): string[] {
+  const distinct = [...new Set(names.filter((n) => n !== ''))];
+  if (distinct.length <= MAX_NAME_CHOICES) return distinct;
+  const scored = distinct.map((name, i) => ({ name, i, d: editDistance(wanted.slice(0, 64), name.slice(0, 64)) }));
+  scored.sort((a, b) => a.d - b.d || a.i - b.i);
+  return scored.slice(0, MAX_NAME_CHOICES).map((x) => x.name);
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
 export function fixesFor(text: string, analysis: Analysis, request: FixRequest): Fix[] {
   const config = analysis.kubeconfig;
   const json = config?.json ?? false;
@@ -38,7 +63,7 @@ export function fixesFor(text: string, analysis: Analysis, request: FixRequest):
     case 'unknown-context': {
       const field = config?.currentContext;
       if (!field) return [];
-      return (config.contexts.map((c) => c.name).filter((n) => n !== '') as string[]).map((name, i) => ({
+      return closestNames(field.value, config.contexts.map((c) => c.name)).map((name, i) => ({
         title: `Set current-context to "${name}"`,
         kind: 'quickfix',
         edits: [replaceValue(field, name, json)],
@@ -53,10 +78,7 @@ export function fixesFor(text: string, analysis: Analysis, request: FixRequest):
       const field = context?.fields.get(kind);
       if (!field) return [];
       const list = kind === 'cluster' ? config.clusters : config.users;
-      const picks: Fix[] = list
-        .map((e) => e.name)
-        .filter((n) => n !== '')
-        .map((name) => ({ title: `Use ${kind} "${name}"`, kind: 'quickfix', edits: [replaceValue(field, name, json)] }));
+      const picks: Fix[] = closestNames(field.value, list.map((e) => e.name)).map((name) => ({ title: `Use ${kind} "${name}"`, kind: 'quickfix', edits: [replaceValue(field, name, json)] }));
       const stub = insertEntry(text, config, kind, field.value);
       if (stub) picks.push({ title: `Create ${kind} "${field.value}"`, kind: 'quickfix', edits: [stub] });
       return picks;

@@ -3,6 +3,7 @@ import type { Analysis } from './analysis';
 import { attributes } from './certificates';
 import type { Span } from './finding';
 import { oneLine, shownServer } from './hover';
+import { groupMaterials } from './findings/context';
 import { findEntry, type Entry } from './kubeconfig';
 import { inside, locate } from './locate';
 import { residual } from './time';
@@ -46,8 +47,10 @@ export function outline(analysis: Analysis, now: number): OutlineSymbol[] {
   const config = analysis.kubeconfig;
   const out: OutlineSymbol[] = [];
   if (config) {
+    // Indexed once: looking every entry's materials up by filtering all of them was quadratic.
+    const byGroup = groupMaterials(analysis.materials);
     const health = (group: string): string => {
-      const certs = analysis.materials.filter((m) => m.site.group === group).flatMap((m) => m.certificates);
+      const certs = (byGroup.get(group) ?? []).flatMap((m) => m.certificates);
       if (certs.length === 0) return '';
       const soonest = Math.min(...certs.map((c) => c.notAfter));
       return soonest < now ? 'expired' : `expires in ${residual(soonest, now)}`;

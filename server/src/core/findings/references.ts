@@ -11,14 +11,17 @@ function checkNames(config: Kubeconfig): Finding[] {
   for (const list of [config.clusters, config.users, config.contexts]) {
     const seen = new Map<string, Entry>();
     const names = new Set(list.map((e) => e.name));
+    // Where the search for a free "name-N" resumes, per name: linear however many duplicates share it.
+    const nextSuffix = new Map<string, number>();
     for (const entry of list) {
       const first = seen.get(entry.name);
       if (!first) {
         seen.set(entry.name, entry);
         continue;
       }
-      let n = 2;
+      let n = nextSuffix.get(entry.name) ?? 2;
       while (names.has(`${entry.name}-${n}`)) n++;
+      nextSuffix.set(entry.name, n + 1);
       const suggestion = `${entry.name}-${n}`;
       names.add(suggestion);
       out.push(
@@ -38,8 +41,8 @@ function checkContexts(config: Kubeconfig): Finding[] {
   if (current && current.isScalar && current.value !== '' && !findEntry(config.contexts, current.value)) {
     const names = config.contexts.map((c) => c.name).filter((n) => n !== '');
     out.push(
-      finding('unknown-context', current.span, 'current-context', `current-context names "${current.value}", but there is no such context${names.length ? ` (there are: ${names.join(', ')})` : ''}. kubectl fails with "context was not found for specified context".`, {
-        data: { names },
+      finding('unknown-context', current.span, 'current-context', `current-context names "${current.value}", but there is no such context${names.length ? ` (there are: ${someNames(names)})` : ''}. kubectl fails with "context was not found for specified context".`, {
+        data: { count: names.length },
       }),
     );
   }
@@ -51,8 +54,8 @@ function checkContexts(config: Kubeconfig): Finding[] {
       if (findEntry(list, ref.value)) continue;
       const names = list.map((e) => e.name).filter((n) => n !== '');
       out.push(
-        finding(kind === 'cluster' ? 'unknown-cluster' : 'unknown-user', ref.span, entryWhere(context, kind), `Context "${context.name}" names ${kind} "${ref.value}", which does not exist${names.length ? ` (there are: ${names.join(', ')})` : ''}. kubectl fails when this context is used.`, {
-          data: { names, name: ref.value, kind },
+        finding(kind === 'cluster' ? 'unknown-cluster' : 'unknown-user', ref.span, entryWhere(context, kind), `Context "${context.name}" names ${kind} "${ref.value}", which does not exist${names.length ? ` (there are: ${someNames(names)})` : ''}. kubectl fails when this context is used.`, {
+          data: { name: ref.value, kind },
         }),
       );
     }
@@ -104,4 +107,9 @@ function checkClusters(config: Kubeconfig): Finding[] {
     }
   }
   return out;
+}
+
+/** A list of names for a message: the first ten, then how many more. */
+function someNames(names: string[]): string {
+  return names.length <= 10 ? names.join(', ') : `${names.slice(0, 10).join(', ')} and ${names.length - 10} more`;
 }
