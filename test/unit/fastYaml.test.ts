@@ -235,6 +235,10 @@ test('the fast path declines nesting deeper than its limit', () => {
   const nested = (levels: number) => Array.from({ length: levels }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n') + ' x\n';
   assert.ok(fastParse(nested(10), 10), '10 levels at a limit of 10');
   assert.equal(fastParse(nested(11), 10), undefined, '11 levels at a limit of 10');
+  // `- k:` is a sequence and a mapping: two levels, as the library's parser counts them.
+  const compact = (levels: number) => Array.from({ length: levels }, (_, i) => `${'  '.repeat(i)}- k${i}:`).join('\n') + ' x\n';
+  assert.ok(fastParse(compact(5), 10), '5 × (sequence + mapping) at a limit of 10');
+  assert.equal(fastParse(compact(6), 10), undefined, '6 × (sequence + mapping) at a limit of 10');
 });
 
 test('the fast path answers for generated kubeconfigs and the fixtures, and agrees with the library', () => {

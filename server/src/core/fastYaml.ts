@@ -343,7 +343,10 @@ class Parser {
       const ch = t.charCodeAt(c);
       if (ch === DASH && this.dashIndicator(c, l.end)) throw OUTSIDE; // `- - x`
       if (this.keyEnd(c, l.end) >= 0) {
+        // `- key: v` is a mapping inside the sequence: a level of its own, as the library counts it.
+        if (++this.depth > this.maxDepth) throw OUTSIDE;
         const r = this.mapping(l, c, c - l.start);
+        this.depth--;
         item = r.node;
         pos = r.end;
       } else {
