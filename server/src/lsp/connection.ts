@@ -111,6 +111,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         if (round % 2 === 0) scratch = new Workspace(options.host, workspace.getSettings(), () => 0);
         void JSON.stringify(features.diagnostics(scratch.snapshot('kubecert-warm-up:/sample', round, text)));
       },
+      () => (workspace.analysed() ? 48 : 8),
     );
     if (configurable) void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
   });

@@ -128,6 +128,12 @@ export class Workspace {
     return snap;
   }
 
+  /** Whether any document has been analysed (not merely found uninteresting). */
+  analysed(): boolean {
+    for (const snap of this.snapshots.values()) if (snap.analysis !== EMPTY) return true;
+    return false;
+  }
+
   peek(uri: string): Snapshot | undefined {
     return this.snapshots.get(uri);
   }
