@@ -169,11 +169,11 @@ class Parser {
   }
 
   /**
-   * The next line with content at or after `start`, and whether a comment line came first. A comment line
+   * The next line with content at or after `start` (commentBefore says whether a comment line came first). A comment line
    * indented deeper than that next content (or than column 0 at the end) is attached by the library to the
    * node before it and stretches that node's range: outside the subset.
    */
-  private next(start: number): { line: Line | undefined; comment: boolean } {
+  private next(start: number): Line | undefined {
     let comment = -1;
     for (let l = this.line(start); l; l = this.line(l.end + 1)) {
       if (this.isBlank(l)) continue;
@@ -182,18 +182,23 @@ class Parser {
         continue;
       }
       if (comment > l.indent) throw OUTSIDE;
-      return { line: l, comment: comment >= 0 };
+      this.commentBefore = comment >= 0;
+      return l;
     }
     if (comment > 0) throw OUTSIDE;
-    return { line: undefined, comment: comment >= 0 };
+    this.commentBefore = comment >= 0;
+    return undefined;
   }
+
+  /** Whether the last next() passed a comment line on its way (a field, not a result object per call). */
+  private commentBefore = false;
 
   parseStream(): Document.Parsed[] {
     const docs: Document.Parsed[] = [];
     let pos = 0;
     let first = true;
     for (;;) {
-      const { line } = this.next(pos);
+      const line = this.next(pos);
       if (!line) {
         if (first) throw OUTSIDE; // empty or comment-only text
         return docs;
@@ -202,7 +207,7 @@ class Parser {
       let l: Line | undefined = line;
       if (this.isSeparator(line)) {
         docStart = line.start;
-        l = this.next(line.end + 1).line;
+        l = this.next(line.end + 1);
         if (!l || this.isSeparator(l)) {
           // `---` with nothing after it: a document whose contents is an empty scalar.
           if (this.commentBetween(line.end + 1, l ? l.start : this.n)) throw OUTSIDE;
@@ -217,10 +222,10 @@ class Parser {
       first = false;
       const { node, end } = this.block(l, l.indent);
       const after = this.next(end);
-      if (after.line && !this.isSeparator(after.line)) throw OUTSIDE;
+      if (after && !this.isSeparator(after)) throw OUTSIDE;
       docs.push(this.document(node, docStart, (node.range as [number, number, number])[1]));
-      if (!after.line) return docs;
-      pos = after.line.start;
+      if (!after) return docs;
+      pos = after.start;
     }
   }
 
@@ -299,16 +304,16 @@ class Parser {
       let value: Node;
       if (v === l.end || t.charCodeAt(v) === HASH) {
         // Nothing on this line: a nested block, a sequence at the same column, or an empty value.
-        const nested = this.next(l.end + 1);
-        const nl = nested.line;
+        const nl = this.next(l.end + 1);
+        const nestedComment = this.commentBefore;
         if (nl && !this.isSeparator(nl) && (nl.indent > col || (nl.indent === col && t.charCodeAt(nl.content) === DASH && this.dashIndicator(nl.content, nl.end)))) {
-          if (nested.comment || (v < l.end && t.charCodeAt(v) === HASH)) throw OUTSIDE; // comments before a nested block: rare, and ranges differ
+          if (nestedComment || (v < l.end && t.charCodeAt(v) === HASH)) throw OUTSIDE; // comments before a nested block: rare, and ranges differ
           const r = this.block(nl, nl.indent);
           value = r.node;
           pos = r.end;
         } else {
           // An empty value takes in comments around it, and the library's ranges then follow rules of their own.
-          if (v < l.end || nested.comment) throw OUTSIDE;
+          if (v < l.end || nestedComment) throw OUTSIDE;
           value = plainNull(v, v);
           pos = l.end + 1;
         }
@@ -318,8 +323,7 @@ class Parser {
       }
       map.items.push(new LightPair(key, value) as unknown as Pair);
       last = value;
-      const nx = this.next(pos);
-      l = nx.line;
+      l = this.next(pos);
       if (!l || l.indent < col || this.isSeparator(l)) break;
       if (l.indent > col) throw OUTSIDE; // continuation of a scalar, or bad indentation
       keyAt = l.content;
@@ -355,8 +359,7 @@ class Parser {
       }
       seq.items.push(item);
       last = item;
-      const nx = this.next(pos);
-      l = nx.line;
+      l = this.next(pos);
       if (!l || l.indent < col || this.isSeparator(l)) break;
       if (l.indent > col) throw OUTSIDE;
       if (!(t.charCodeAt(l.content) === DASH && this.dashIndicator(l.content, l.end))) break;

@@ -1,7 +1,7 @@
 // The kubeconfig model: clusters, users, contexts and current-context, each value with its offsets.
 import type { Document, Node, Pair } from 'yaml';
 import { isMap, isScalar } from './yamlNodes';
-import { get, items, keyOf, pair, pairSpan, pairs, resolve, scalarText, span, type YNode } from './parse';
+import { get, items, keyOf, pair, pairs, resolve, scalarText, span, type YNode } from './parse';
 import type { Span } from './finding';
 
 /** One `key: value` with the offsets of both. */
@@ -55,7 +55,8 @@ export function fieldOf(p: Pair<Node, YNode> | undefined, doc: Document.Parsed):
   const keySpan = span(p.key);
   if (key === undefined || !keySpan) return undefined;
   const value = resolve(p.value, doc);
-  const valueSpan = (p.value && span(p.value)) || { start: keySpan.end, end: keySpan.end };
+  const ownValueSpan = p.value ? span(p.value) : undefined;
+  const valueSpan = ownValueSpan || { start: keySpan.end, end: keySpan.end };
   const text = scalarText(value, doc);
   let style: Field['style'] = 'other';
   if (isScalar(value)) {
@@ -68,7 +69,8 @@ export function fieldOf(p: Pair<Node, YNode> | undefined, doc: Document.Parsed):
     isScalar: text !== undefined,
     span: valueSpan,
     keySpan,
-    pairSpan: pairSpan(p) ?? keySpan,
+    // pairSpan(p), from the spans already at hand (three objects fewer per field, 13,000 fields a keystroke).
+    pairSpan: { start: keySpan.start, end: ownValueSpan ? Math.max(ownValueSpan.end, keySpan.end) : keySpan.end },
     style,
   };
 }

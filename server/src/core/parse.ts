@@ -233,8 +233,13 @@ export function pairs(node: YNode, doc: Document.Parsed): Pair<Node, YNode>[] {
   const map = resolve(node, doc);
   if (!isMap(map)) return [];
   const items = (map as YAMLMap<Node, YNode>).items;
-  if (!items.some((item) => isPair(item) && isMergeKey(item.key))) return items.filter((item) => isPair(item));
+  if (!hasMergeKey(items)) return items.every((item) => isPair(item)) ? items : items.filter((item) => isPair(item));
   return merged(map as YAMLMap<Node, YNode>, doc);
+}
+
+function hasMergeKey(items: unknown[]): boolean {
+  for (const item of items) if (isPair(item) && isMergeKey(item.key)) return true;
+  return false;
 }
 
 /** A map's pairs with its merge keys' pairs in (its own keys win), once per map: a merge bomb costs its size, not its expansion. */
