@@ -174,7 +174,7 @@ function decodeBase64(raw: string, optional: boolean): Decoding {
       return { items: [], readable: false, problems };
     }
   }
-  const inner = decodeBytes(new Uint8Array(bytes), optional);
+  const inner = decodeBytes(bytes, optional);
   return { ...inner, problems: [...problems, ...inner.problems] };
 }
 
@@ -201,14 +201,17 @@ function decodeText(text: string): Decoding {
 
 /** Bytes from base64 or a file: PEM, or a single DER certificate. */
 function decodeBytes(bytes: Uint8Array, optional = false): Decoding {
-  const text = Buffer.from(bytes).toString('latin1');
+  // A view, not a copy: the text is all that is kept of PEM.
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   if (looksLikePem(text)) return decodeText(text);
   if (optional) return { items: [], readable: false, problems: [] };
   if (bytes[0] === 0x30) {
     try {
-      const cert = decodeCertificate(bytes);
+      // A DER certificate keeps its bytes: its own copy, never a slice of a shared buffer pool.
+      const der = new Uint8Array(bytes);
+      const cert = decodeCertificate(der);
       return {
-        items: [{ block: { label: 'CERTIFICATE', der: bytes, start: 0, end: bytes.length }, value: cert }],
+        items: [{ block: { label: 'CERTIFICATE', der, start: 0, end: der.length }, value: cert }],
         readable: true,
         problems: [{ code: 'not-a-certificate', message: 'This holds a certificate in DER (binary) form; kubectl and the API server expect PEM ("-----BEGIN CERTIFICATE-----").' }],
       };
