@@ -115,21 +115,28 @@ export function isContext(tlv: Tlv | undefined, tag: number): boolean {
 const oidCache = new Map<string, string>();
 
 export function readOid(tlv: Tlv): string {
-  const c = content(expect(tlv, TAG.OID, 'object identifier'));
-  if (c.length === 0) throw new DerError('empty object identifier');
-  const key = c.length <= 32 ? bytesToLatin1(c) : undefined;
+  const t = expect(tlv, TAG.OID, 'object identifier');
+  const length = t.end - t.contentStart;
+  if (length === 0) throw new DerError('empty object identifier');
+  // Read in place (no subarray per OID): certificates repeat a few dozen OIDs thousands of times.
+  const key = length <= 32 ? latin1At(t.bytes, t.contentStart, t.end) : undefined;
   const known = key === undefined ? undefined : oidCache.get(key);
   if (known !== undefined) return known;
-  const oid = decodeOid(c);
+  const oid = decodeOid(content(t));
   if (key !== undefined && oidCache.size < 1000) oidCache.set(key, oid);
   return oid;
 }
 
-/** Short byte strings as latin1 text, without a TextDecoder call. */
-function bytesToLatin1(c: Uint8Array): string {
+/** Short byte ranges as latin1 text, without a TextDecoder call or a view object. */
+function latin1At(bytes: Uint8Array, from: number, to: number): string {
   let s = '';
-  for (let i = 0; i < c.length; i++) s += String.fromCharCode(c[i]);
+  for (let i = from; i < to; i++) s += String.fromCharCode(bytes[i]);
   return s;
+}
+
+function asciiAt(bytes: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (bytes[i] >= 0x80) return false;
+  return true;
 }
 
 function decodeOid(c: Uint8Array): string {
@@ -185,10 +192,13 @@ const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8');
 
 export function readString(tlv: Tlv): string {
+  const { bytes, contentStart: from, end: to } = tlv;
+  // Short ASCII and 8-bit strings (nearly every name) are read in place.
+  if (to - from <= 64 && tlv.tag !== TAG.BMPString && tlv.tag !== TAG.UniversalString && (tlv.tag !== TAG.UTF8String || asciiAt(bytes, from, to))) return latin1At(bytes, from, to);
   const c = content(tlv);
   switch (tlv.tag) {
     case TAG.UTF8String:
-      return c.length <= 64 && isAscii(c) ? bytesToLatin1(c) : utf8.decode(c);
+      return utf8.decode(c);
     case TAG.BMPString: {
       let s = '';
       for (let i = 0; i + 1 < c.length; i += 2) s += String.fromCharCode((c[i] << 8) | c[i + 1]);
@@ -203,19 +213,14 @@ export function readString(tlv: Tlv): string {
       return s;
     }
     default:
-      return c.length <= 64 ? bytesToLatin1(c) : latin1.decode(c);
+      return latin1.decode(c);
   }
-}
-
-function isAscii(c: Uint8Array): boolean {
-  for (let i = 0; i < c.length; i++) if (c[i] >= 0x80) return false;
-  return true;
 }
 
 /** UTCTime or GeneralizedTime to milliseconds since the epoch. */
 export function readTime(tlv: Tlv): number {
   if (tlv.cls !== 0 || (tlv.tag !== TAG.UTCTime && tlv.tag !== TAG.GeneralizedTime)) throw new DerError('expected a time');
-  const s = latin1.decode(content(tlv));
+  const s = tlv.end - tlv.contentStart <= 32 ? latin1At(tlv.bytes, tlv.contentStart, tlv.end) : latin1.decode(content(tlv));
   const m =
     tlv.tag === TAG.UTCTime
       ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/.exec(s)
