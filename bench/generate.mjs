@@ -204,8 +204,11 @@ function loadPool(dir) {
   if (existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8'));
   else {
     stored = { rsa: [], ec: [] };
-    for (let i = 0; i < POOL_RSA; i++) stored.rsa.push(crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    for (let i = 0; i < POOL_EC; i++) stored.ec.push(crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    // PEM straight from the generator: exporting a KeyObject generateKeyPairSync returned can deadlock on Node 20
+    // (see generateKey in test/support/pki.ts).
+    const pem = { publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } };
+    for (let i = 0; i < POOL_RSA; i++) stored.rsa.push(crypto.generateKeyPairSync('rsa', { modulusLength: 2048, ...pem }).privateKey);
+    for (let i = 0; i < POOL_EC; i++) stored.ec.push(crypto.generateKeyPairSync('ec', { namedCurve: 'P-256', ...pem }).privateKey);
     writeAtomic(file, JSON.stringify(stored, null, 1));
   }
   const wrap = (type) => (pemText) => {

@@ -111,12 +111,25 @@ function header(b: Buffer, at: number): { start: number; end: number } {
 export type KeyAlg = { type: 'rsa'; bits: number } | { type: 'ec'; curve: 'P-256' | 'P-384' } | { type: 'ed25519' };
 export interface KeyPair { alg: KeyAlg; privateKey: crypto.KeyObject; publicKey: crypto.KeyObject }
 
+/**
+ * A fresh key pair, as KeyObjects imported from DER. Node 20's generateKeyPairSync returns KeyObjects that share a lock
+ * with the generation job; when the garbage collector destroys that job while one of them is being exported (a JWK
+ * export allocates enough to trigger it), the job's destructor waits for the lock the export holds and the process
+ * hangs for good (seen in CI: a test process asleep in ~KeyGenJob under KeyObjectHandle::ExportJWK). Imported keys
+ * have a lock of their own.
+ */
 export function generateKey(alg: KeyAlg): KeyPair {
-  let pair: crypto.KeyPairKeyObjectResult;
-  if (alg.type === 'rsa') pair = crypto.generateKeyPairSync('rsa', { modulusLength: alg.bits, publicExponent: 65537 });
-  else if (alg.type === 'ec') pair = crypto.generateKeyPairSync('ec', { namedCurve: alg.curve });
-  else pair = crypto.generateKeyPairSync('ed25519');
-  return { alg, privateKey: pair.privateKey, publicKey: pair.publicKey };
+  const publicKeyEncoding = { type: 'spki', format: 'der' } as const;
+  const privateKeyEncoding = { type: 'pkcs8', format: 'der' } as const;
+  let pair: { privateKey: Buffer; publicKey: Buffer };
+  if (alg.type === 'rsa') pair = crypto.generateKeyPairSync('rsa', { modulusLength: alg.bits, publicExponent: 65537, publicKeyEncoding, privateKeyEncoding });
+  else if (alg.type === 'ec') pair = crypto.generateKeyPairSync('ec', { namedCurve: alg.curve, publicKeyEncoding, privateKeyEncoding });
+  else pair = crypto.generateKeyPairSync('ed25519', { publicKeyEncoding, privateKeyEncoding });
+  return {
+    alg,
+    privateKey: crypto.createPrivateKey({ key: pair.privateKey, format: 'der', type: 'pkcs8' }),
+    publicKey: crypto.createPublicKey({ key: pair.publicKey, format: 'der', type: 'spki' }),
+  };
 }
 
 const keyCache = new Map<string, KeyPair>();
