@@ -5,8 +5,7 @@ import type { Host } from './decode';
 import { lineEnding, lineStart, nextLineStart, removePair, replacePair, replaceValue, scalar, type TextEdit } from './edits';
 import type { Code, Span } from './finding';
 import { findEntry, type Entry, type Field, type Kubeconfig } from './kubeconfig';
-import { inside } from './locate';
-import type { Site } from './sites';
+import { entryAt, inside, siteAt } from './locate';
 
 export interface Fix {
   title: string;
@@ -45,6 +44,17 @@ export function closestNames(wanted: string, names: string[]): string[] {
   return scored.slice(0, MAX_NAME_CHOICES).map((x) => x.name);
 }
 
+const closestMemo = new WeakMap<Entry[], Map<string, string[]>>();
+
+/** closestNames over a list's names, once per list and wanted name: a request may carry thousands of the same diagnostic. */
+function closestEntryNames(list: Entry[], wanted: string): string[] {
+  let memo = closestMemo.get(list);
+  if (!memo) closestMemo.set(list, (memo = new Map()));
+  let names = memo.get(wanted);
+  if (!names) memo.set(wanted, (names = closestNames(wanted, list.map((e) => e.name))));
+  return names;
+}
+
 function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
@@ -63,7 +73,7 @@ export function fixesFor(text: string, analysis: Analysis, request: FixRequest):
     case 'unknown-context': {
       const field = config?.currentContext;
       if (!field) return [];
-      return closestNames(field.value, config.contexts.map((c) => c.name)).map((name, i) => ({
+      return closestEntryNames(config.contexts, field.value).map((name, i) => ({
         title: `Set current-context to "${name}"`,
         kind: 'quickfix',
         edits: [replaceValue(field, name, json)],
@@ -74,19 +84,19 @@ export function fixesFor(text: string, analysis: Analysis, request: FixRequest):
     case 'unknown-user': {
       if (!config) return [];
       const kind = request.code === 'unknown-cluster' ? 'cluster' : 'user';
-      const context = config.contexts.find((c) => c.fields.get(kind) && overlaps(c.fields.get(kind)!.span, request.span));
-      const field = context?.fields.get(kind);
-      if (!field) return [];
+      const context = entryAt(config, request.span.start);
+      const field = context?.kind === 'context' ? context.fields.get(kind) : undefined;
+      if (!field || !overlaps(field.span, request.span)) return [];
       const list = kind === 'cluster' ? config.clusters : config.users;
-      const picks: Fix[] = closestNames(field.value, list.map((e) => e.name)).map((name) => ({ title: `Use ${kind} "${name}"`, kind: 'quickfix', edits: [replaceValue(field, name, json)] }));
+      const picks: Fix[] = closestEntryNames(list, field.value).map((name) => ({ title: `Use ${kind} "${name}"`, kind: 'quickfix', edits: [replaceValue(field, name, json)] }));
       const stub = insertEntry(text, config, kind, field.value);
       if (stub) picks.push({ title: `Create ${kind} "${field.value}"`, kind: 'quickfix', edits: [stub] });
       return picks;
     }
     case 'duplicate-name': {
-      const entry = config && [...config.clusters, ...config.users, ...config.contexts].find((e) => e.nameField && overlaps(e.nameField.span, request.span));
+      const entry = config && entryAt(config, request.span.start);
       const suggestion = typeof data.suggestion === 'string' ? data.suggestion : undefined;
-      if (!entry?.nameField || !suggestion) return [];
+      if (!entry?.nameField || !overlaps(entry.nameField.span, request.span) || !suggestion) return [];
       return [{ title: `Rename this ${entry.kind} to "${suggestion}"`, kind: 'quickfix', edits: [replaceValue(entry.nameField, suggestion, json)], isPreferred: true }];
     }
     case 'insecure-with-ca': {
@@ -110,13 +120,13 @@ export function fixesFor(text: string, analysis: Analysis, request: FixRequest):
       ];
     }
     case 'pem-not-base64': {
-      const site = siteAt(analysis, request.span);
+      const site = siteAt(analysis.sites, request.span);
       if (!site) return [];
       const pem = site.field.value.trim() + '\n';
       return [{ title: 'Encode the PEM as base64', kind: 'quickfix', edits: [{ span: site.field.span, newText: Buffer.from(pem, 'latin1').toString('base64') }], isPreferred: true }];
     }
     case 'invalid-base64': {
-      const site = siteAt(analysis, request.span);
+      const site = siteAt(analysis.sites, request.span);
       if (!site || data.join !== true) return [];
       return [{ title: 'Join the base64 into one line', kind: 'quickfix', edits: [{ span: site.field.span, newText: site.field.value.replace(/\s+/g, '') }], isPreferred: true }];
     }
@@ -129,7 +139,7 @@ export function fixesFor(text: string, analysis: Analysis, request: FixRequest):
     }
     case 'cert-expired':
     case 'cert-expiring-soon': {
-      const site = siteAt(analysis, request.span);
+      const site = siteAt(analysis.sites, request.span);
       if (!site) return [];
       return [
         {
@@ -150,11 +160,8 @@ function overlaps(a: Span, b: Span): boolean {
 }
 
 function clusterAt(config: Kubeconfig | undefined, span: Span): Entry | undefined {
-  return config?.clusters.find((c) => [...c.fields.values()].some((f) => overlaps(f.pairSpan, span)));
-}
-
-function siteAt(analysis: Analysis, span: Span): Site | undefined {
-  return analysis.sites.find((s) => overlaps(s.field.span, span));
+  const entry = config && entryAt(config, span.start);
+  return entry?.kind === 'cluster' && [...entry.fields.values()].some((f) => overlaps(f.pairSpan, span)) ? entry : undefined;
 }
 
 const STUBS = {

@@ -2,7 +2,8 @@
 import type { Analysis } from './analysis';
 import type { Material } from './decode';
 import type { Span } from './finding';
-import { findEntry, type Entry, type Field } from './kubeconfig';
+import { findEntry, type Entry, type Field, type Kubeconfig } from './kubeconfig';
+import type { Site } from './sites';
 
 export type Target =
   | { kind: 'material'; material: Material; span: Span }
@@ -37,6 +38,51 @@ export function locate(analysis: Analysis, offset: number): Target | undefined {
     if (entry.nameField && inside(entry.nameField.span, offset)) return { kind: 'entry', entry, span: entry.nameField.span };
     const token = entry.kind === 'user' ? entry.fields.get('token') : undefined;
     if (token && (inside(token.span, offset) || inside(token.keySpan, offset))) return { kind: 'token', field: token, span: token.span, entry };
+  }
+  return undefined;
+}
+
+/** Items in the order of their spans, built once per array: list items and sites never overlap one another. */
+const ordered = new WeakMap<object, { starts: number[]; items: unknown[] }>();
+
+function inOrder<T>(key: object, items: () => T[], spanOf: (item: T) => Span): { starts: number[]; items: T[] } {
+  let index = ordered.get(key) as { starts: number[]; items: T[] } | undefined;
+  if (!index) {
+    const sorted = items().sort((a, b) => spanOf(a).start - spanOf(b).start);
+    index = { starts: sorted.map((item) => spanOf(item).start), items: sorted };
+    ordered.set(key, index);
+  }
+  return index;
+}
+
+/** Index of the last item starting at or before `offset`, or -1. */
+function lastStartingBy(starts: number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid] <= offset) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+/** The cluster, user or context whose list item holds `offset`: a binary search, so per-diagnostic lookups stay cheap. */
+export function entryAt(config: Kubeconfig, offset: number): Entry | undefined {
+  const index = inOrder(config, () => [...config.clusters, ...config.users, ...config.contexts], (e) => e.span);
+  const entry = index.items[lastStartingBy(index.starts, offset)];
+  return entry && inside(entry.span, offset) ? entry : undefined;
+}
+
+/** The site whose value overlaps `span`. */
+export function siteAt(sites: Site[], span: Span): Site | undefined {
+  const index = inOrder(sites, () => [...sites], (s) => s.field.span);
+  for (let i = Math.max(0, lastStartingBy(index.starts, span.start)); i < index.items.length && index.starts[i] <= span.end; i++) {
+    const site = index.items[i];
+    if (site.field.span.start <= span.end && span.start <= site.field.span.end) return site;
   }
   return undefined;
 }
