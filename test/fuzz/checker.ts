@@ -5,6 +5,11 @@ import { Executor, type ExecutorOptions } from './executor';
 import { ServerUnderTest } from './lspServer';
 import type { CheckOutcome, CheckRequest, Failure } from './oracle';
 
+export interface CheckerOptions extends ExecutorOptions {
+  /** Every time limit of every check multiplied by this (CheckRequest.timeAllowance); default 1. */
+  timeAllowance?: number;
+}
+
 export class Checker {
   readonly executor: Executor;
   readonly server: ServerUnderTest;
@@ -13,13 +18,14 @@ export class Checker {
 
   constructor(
     private readonly corpus: Corpus,
-    options: ExecutorOptions = {},
+    private readonly options: CheckerOptions = {},
   ) {
     this.executor = new Executor(options);
     this.server = new ServerUnderTest(corpus);
   }
 
-  async check(request: CheckRequest): Promise<CheckOutcome> {
+  async check(asked: CheckRequest): Promise<CheckOutcome> {
+    const request: CheckRequest = this.options.timeAllowance ? { ...asked, timeAllowance: this.options.timeAllowance } : asked;
     const outcome = await this.executor.check(request);
     if (onlySlow(outcome.failures)) outcome.failures = this.confirmed(outcome.failures, (await this.executor.check(request)).failures);
     if (request.server) {

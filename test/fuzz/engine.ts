@@ -21,6 +21,8 @@ export interface FuzzOptions {
   /** First round (to resume or to replay one round). */
   startRound?: number;
   hangMs?: number;
+  /** See CheckRequest.timeAllowance. */
+  timeAllowance?: number;
   log?: (line: string) => void;
 }
 
@@ -63,7 +65,7 @@ const FILES_PER_SIGNATURE = 3;
 export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
   const log = options.log ?? (() => undefined);
   const corpus = loadCorpus();
-  const checker = new Checker(corpus, { hangMs: options.hangMs });
+  const checker = new Checker(corpus, { hangMs: options.hangMs, timeAllowance: options.timeAllowance });
   const generation = { serverEvery: 0, maxCharacters: options.maxCharacters ?? MAX_CHARACTERS };
   const started = performance.now();
   const deadline = started + options.seconds * 1000;

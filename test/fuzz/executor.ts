@@ -123,8 +123,8 @@ export class Executor {
 
   /** The core's checks of one input (the server's are lspServer.ts's). */
   async check(request: CheckRequest): Promise<CheckOutcome> {
-    const { positions, hoverFirst, edit, languageId, text } = request;
-    const r = await this.run({ type: 'check', id: ++this.nextId, text, positions, hoverFirst, edit, languageId }, text.length);
+    const { positions, hoverFirst, edit, languageId, text, timeAllowance } = request;
+    const r = await this.run({ type: 'check', id: ++this.nextId, text, positions, hoverFirst, edit, languageId, timeAllowance }, text.length);
     if (r.outcome) return r.outcome;
     return { failures: [r.failure!], timings: { [r.failure!.phase]: r.failure!.ms ?? 0 }, findings: 0, codes: [] };
   }

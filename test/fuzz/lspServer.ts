@@ -143,7 +143,7 @@ export class ServerUnderTest {
     }
     const connection = this.connection!;
     const { text } = request;
-    const limit = limitMs(text.length);
+    const limit = limitMs(text.length) * (request.timeAllowance ?? 1);
     let fit = true;
     const died = new Promise<{ died: string }>((resolve) => {
       if (this.exited) resolve({ died: this.exited });

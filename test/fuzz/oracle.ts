@@ -47,6 +47,11 @@ export interface CheckRequest {
   hoverFirst: boolean;
   edit?: { offset: number; deleteCount: number; insert: string };
   languageId: string;
+  /**
+   * Multiplies every time limit (default 1: the issue's 2 s). The test command replays inputs beside other suites on
+   * two shared cores, where wall time says more about the neighbours than about Kubecert; `npm run fuzz` keeps 1.
+   */
+  timeAllowance?: number;
 }
 
 export interface CheckOutcome {
@@ -92,7 +97,7 @@ export function checkCore(text: string, request: CheckRequest, ctx: OracleContex
     fail({ kind: 'throw', phase: 'core.analyse', ...errorOf(e), ms: performance.now() - started });
     return { failures };
   }
-  const limit = limitMs(text.length);
+  const limit = limitMs(text.length) * (request.timeAllowance ?? 1);
   const ms = (timings['core.analyse'] = performance.now() - started);
   if (ms > limit) fail({ kind: 'slow', phase: 'core.analyse', message: `analyse() took ${ms.toFixed(0)} ms on ${text.length} characters (limit ${limit.toFixed(0)} ms)`, ms });
 
