@@ -100,10 +100,11 @@ export function partialAnalysis(progress: Progress): Analysis {
 /**
  * The analysis in steps: parse, then sites in batches, then the checks. A server runs one step per
  * event-loop turn so that hovers and code actions are answered while a large document is analysed.
+ * `known` is the text's structure when it is already known (reuseStructure after an edit inside one value).
  */
-export function* analyseInSteps(text: string, options: AnalysisOptions, batch = 100): Generator<Progress, Analysis, void> {
+export function* analyseInSteps(text: string, options: AnalysisOptions, { batch = 100, known }: { batch?: number; known?: Structure } = {}): Generator<Progress, Analysis, void> {
   const cache = options.cache ?? new DecodeCache();
-  const progress: Progress = { structure: structureOf(text, options), decoded: [] };
+  const progress: Progress = { structure: known ?? structureOf(text, options), decoded: [] };
   yield progress;
   const { sites } = progress.structure;
   for (let i = 0; i < sites.length; i++) {
@@ -114,7 +115,7 @@ export function* analyseInSteps(text: string, options: AnalysisOptions, batch = 
 }
 
 export function analyse(text: string, options: AnalysisOptions): Analysis {
-  const steps = analyseInSteps(text, options, Number.MAX_SAFE_INTEGER);
+  const steps = analyseInSteps(text, options, { batch: Number.MAX_SAFE_INTEGER });
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;

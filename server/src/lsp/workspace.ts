@@ -1,8 +1,10 @@
 // Open documents and their analyses: parsed once per version, read by every feature.
 // A large analysis runs in steps; hovers and code actions read the analysis so far meanwhile.
 import { URI } from 'vscode-uri';
-import { analyseInSteps, decodeAt, partialAnalysis, type Analysis, type AnalysisOptions, type Progress } from '../core/analysis';
+import { analyseInSteps, decodeAt, partialAnalysis, type Analysis, type AnalysisOptions, type Progress, type Structure } from '../core/analysis';
 import { DecodeCache, type Host } from '../core/decode';
+import type { TextEdit } from '../core/edits';
+import { reuseStructure } from '../core/incremental';
 import { inside } from '../core/locate';
 import { LineIndex, type Position } from '../positions';
 import type { Settings } from './settings';
@@ -33,9 +35,19 @@ interface Job {
   lines: LineIndex;
 }
 
+/** The one edit that turned version `from` of a document into version `to`. */
+interface Edit {
+  from: number;
+  to: number;
+  edit: TextEdit;
+}
+
 export class Workspace {
   private readonly snapshots = new Map<string, Snapshot>();
   private readonly jobs = new Map<string, Job>();
+  /** The latest structure known per document, and of which version: the base an edit inside one value reuses. */
+  private readonly structures = new Map<string, { version: number; text: string; structure: Structure; lines: LineIndex }>();
+  private readonly edits = new Map<string, Edit>();
   readonly cache = new DecodeCache();
 
   constructor(
@@ -48,6 +60,15 @@ export class Workspace {
     this.settings = settings;
     this.snapshots.clear();
     this.jobs.clear();
+  }
+
+  /**
+   * A document went from version `from` to `to` by this one edit of its text (undefined: by anything else). The
+   * analysis of `to` may then reuse the structure of `from`.
+   */
+  edited(uri: string, from: number, to: number, edit: TextEdit | undefined): void {
+    if (edit) this.edits.set(uri, { from, to, edit });
+    else this.edits.delete(uri);
   }
 
   getSettings(): Settings {
@@ -69,9 +90,33 @@ export class Workspace {
     const before = this.snapshots.get(uri);
     if (!(before && before.analysis !== EMPTY) && !INTERESTING.test(text)) return undefined;
     const options = this.options(uri, this.now());
-    job = { version, text, options, steps: analyseInSteps(text, options), lines: new LineIndex(text) };
+    const reused = this.reusable(uri, version, text);
+    job = { version, text, options, steps: analyseInSteps(text, options, { known: reused.structure }), lines: reused.lines ?? new LineIndex(text) };
     this.jobs.set(uri, job);
     return job;
+  }
+
+  /**
+   * The line index and structure of this version, derived from the last version's when a single edit led here: the
+   * lines when it added or removed no line break, the structure when it stayed inside one value. Neither reads the
+   * new text.
+   */
+  private reusable(uri: string, version: number, text: string): { structure?: Structure; lines?: LineIndex } {
+    const base = this.structures.get(uri);
+    const edit = this.edits.get(uri);
+    if (!base || !edit || edit.from !== base.version || edit.to !== version) return {};
+    // The edit must lead from that text to this one (a client that resends a version, a restored snapshot).
+    const { span, newText } = edit.edit;
+    if (base.text.length + newText.length - (span.end - span.start) !== text.length) return {};
+    return { structure: reuseStructure(base.structure, base.text, edit.edit), lines: base.lines.edited(span, newText, text) };
+  }
+
+  /** Runs the job's next step; the first one yields the structure, kept as the base for the next edit. */
+  private advance(uri: string, job: Job): IteratorResult<Progress, Analysis> {
+    const r = job.steps.next();
+    if (!r.done && !job.progress) this.structures.set(uri, { version: job.version, text: job.text, structure: r.value.structure, lines: job.lines });
+    if (!r.done) job.progress = r.value;
+    return r;
   }
 
   /**
@@ -83,11 +128,8 @@ export class Workspace {
     if (done && done.version === version && done.text === text) return done;
     const job = this.job(uri, version, text);
     if (!job) return this.store(uri, version, text, EMPTY, new LineIndex(text), this.now());
-    const r = job.steps.next();
-    if (!r.done) {
-      job.progress = r.value;
-      return undefined;
-    }
+    const r = this.advance(uri, job);
+    if (!r.done) return undefined;
     this.jobs.delete(uri);
     return this.store(uri, version, text, r.value, job.lines, job.options.now);
   }
@@ -109,12 +151,8 @@ export class Workspace {
     if (done && done.version === version && done.text === text) return done;
     const job = this.job(uri, version, text);
     if (!job) return this.snapshot(uri, version, text);
-    if (!job.progress) {
-      const r = job.steps.next();
-      if (r.done) return this.snapshot(uri, version, text);
-      job.progress = r.value;
-    }
-    const progress = job.progress;
+    if (!job.progress && this.advance(uri, job).done) return this.snapshot(uri, version, text);
+    const progress = job.progress!;
     const offset = job.lines.offset(position);
     progress.structure.sites.forEach((site, i) => {
       if (inside(site.field.span, offset) || inside(site.field.keySpan, offset)) decodeAt(progress, i, job.options, this.cache);
@@ -141,6 +179,8 @@ export class Workspace {
   forget(uri: string): void {
     this.snapshots.delete(uri);
     this.jobs.delete(uri);
+    this.structures.delete(uri);
+    this.edits.delete(uri);
   }
 }
 
