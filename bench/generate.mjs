@@ -20,7 +20,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Bump when the output changes: the cache directory is keyed by it. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 export const SEED = 0x6b756265; // "kube"
 export const MANIFEST_DOCUMENTS = 2000;
 /** Kubecert's documented input limit (server/src/core/parse.ts LIMITS.maxTextLength). */
@@ -280,6 +280,16 @@ function contextMaterial(pool, i) {
   };
 }
 
+/**
+ * A CA certificate that appears in no generated file (nor in the server's warm-up sample): the benchmark
+ * pastes it over the hovered value and hovers at once, so the server has never decoded it.
+ */
+function pastedCertificate(pool, purpose, line, character, oldValue) {
+  const cn = `pasted-${purpose}-ca`;
+  const ca = buildCert({ subject: [['CN', cn], ['O', 'kubecert-bench']], key: pool.ec[0], serial: serialFor(`paste-${purpose}`, 0), notBefore: NOT_BEFORE, notAfter: CA_NOT_AFTER, ca: true, keyUsage: ['digitalSignature', 'keyCertSign', 'cRLSign'] });
+  return { line, character, endCharacter: character + oldValue.length, text: b64(ca.pem), subjectCN: cn };
+}
+
 export function kubeconfigText(pool, n) {
   const mats = [];
   for (let i = 0; i < n; i++) mats.push(contextMaterial(pool, i));
@@ -329,6 +339,7 @@ export function kubeconfigText(pool, n) {
     counts,
     hover: { line: caLine, character: '    certificate-authority-data: '.length + 40, what: `clusters[cluster-${pad(mid)}].certificate-authority-data` },
     edit: { line: nsLine, character: nsChar, old, new: old === 'x' ? 'y' : 'x', what: `contexts[ctx-${pad(mid)}].context.namespace` },
+    paste: pastedCertificate(pool, 'kubeconfig', caLine, '    certificate-authority-data: '.length, all[caLine].slice('    certificate-authority-data: '.length)),
   };
   return { text, meta };
 }
@@ -412,6 +423,7 @@ export function manifestText(pool, documents) {
     counts,
     hover: { line: hoverLine, character: '    caBundle: '.length + 40, what: `ValidatingWebhookConfiguration policy-${pad(hoverDoc)} caBundle` },
     edit: { line: nsLine, character: nsChar, old, new: old === 'x' ? 'y' : 'x', what: `Ingress web-${pad(editDoc)} metadata.namespace` },
+    paste: pastedCertificate(pool, 'manifests', hoverLine, '    caBundle: '.length, all[hoverLine].slice('    caBundle: '.length)),
   };
   return { text, meta };
 }

@@ -349,6 +349,28 @@ export class LspServer {
     return { ms: e.t - t, count: e.count, versioned: e.version !== undefined && e.version !== null };
   }
 
+  /**
+   * An edit and, at once (without waiting for anything), a hover at `position`: the hover's latency
+   * (request sent → result) and text, and the change → diagnostics time of that version. Used to hover a
+   * certificate pasted by the edit, which the server has never decoded when the hover arrives.
+   */
+  async changeWithHover(uri, range, newText, position) {
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    const fromSeq = this.publishes.length;
+    const t = performance.now();
+    this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text: newText }] });
+    const tHover = performance.now();
+    const hover = this.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position }).then((result) => ({ result, at: performance.now() }));
+    const [h, e] = await Promise.all([
+      this.within(`a hover at ${position.line}:${position.character} sent right after an edit`, hover),
+      this.waitForPublish(`the diagnostics of version ${version} of ${uri}`, (p) => p.uri === uri && (p.version === undefined || p.version === null || p.version === version), fromSeq),
+    ]);
+    const contents = h.result?.contents;
+    const text = typeof contents === 'string' ? contents : Array.isArray(contents) ? contents.map((c) => (typeof c === 'string' ? c : c.value)).join('\n') : contents?.value ?? '';
+    return { hoverMs: h.at - tHover, text, changeMs: e.t - t };
+  }
+
   /** Peak (VmHWM) and current (VmRSS) resident set of the server process, in KiB. */
   memory() {
     try {

@@ -150,6 +150,12 @@ async function runOnce(key, input, text, { sanity = false } = {}) {
     for (let i = 0; i < WARM_HOVERS; i++) warm.push((await s.hover(uri, input.meta.hover)).ms);
     const e = input.meta.edit;
     const edit = await s.change(uri, { start: { line: e.line, character: e.character }, end: { line: e.line, character: e.character + 1 } }, e.new);
+    // A moment later (300 ms without diagnostics, as a person pastes), a certificate the server has never seen is
+    // pasted over the hovered value and hovered at once.
+    await s.quiet(uri, 300);
+    const p = input.meta.paste;
+    const pasted = await s.changeWithHover(uri, { start: { line: p.line, character: p.character }, end: { line: p.line, character: p.endCharacter } }, p.text, input.meta.hover);
+    if (key === 'kubecert' && !pasted.text.includes(`CN=${p.subjectCN}`)) throw new BenchError(`${s.name}'s hover on the pasted certificate does not name CN=${p.subjectCN}: it answered about another text`);
     const mem = s.memory();
     let schemaCheck;
     if (sanity && key === 'yamlLs' && input.meta.kind === 'kubeconfig') {
@@ -166,6 +172,7 @@ async function runOnce(key, input, text, { sanity = false } = {}) {
       hoverFirst: first.ms,
       hoverChars: first.chars,
       hoverWarm: median(warm),
+      hoverNew: pasted.hoverMs,
       keystroke: edit.ms,
       keystrokeCount: edit.count,
       keystrokeVersioned: edit.versioned,
