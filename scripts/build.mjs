@@ -22,8 +22,8 @@ const common = {
 const entries = [
   ['server/src/cli.ts', `${outdir}/cli.js`],
   ['server/src/server.ts', `${outdir}/server.js`],
-  // The banner marks when the extension host starts evaluating the bundle, for the activation figure.
-  ['client/src/extension.ts', `${outdir}/extension.js`, { external: ['vscode'], banner: { js: 'globalThis.__kubecertLoadStart = performance.now();' } }],
+  // The banner and footer mark when the extension host starts and ends evaluating the bundle, for the activation figure.
+  ['client/src/extension.ts', `${outdir}/extension.js`, { external: ['vscode'], banner: { js: 'globalThis.__kubecertLoadStart = performance.now();' }, footer: { js: 'globalThis.__kubecertLoadEnd = performance.now();' } }],
   ['client/src/languageClient.ts', `${outdir}/languageClient.js`, { external: ['vscode'] }],
 ];
 const started = Date.now();

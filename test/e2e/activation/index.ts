@@ -10,7 +10,7 @@ export async function run(): Promise<void> {
   if (!folder) throw new Error('no workspace folder');
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(join(folder, 'admin.kubeconfig')));
   await vscode.window.showTextDocument(doc);
-  const ext = vscode.extensions.getExtension<{ activation?: { loadMs: number; activateMs: number } }>('kubecert.kubecert');
+  const ext = vscode.extensions.getExtension<{ activation?: { loadMs: number; hostMs: number; activateMs: number } }>('kubecert.kubecert');
   if (!ext) throw new Error('Kubecert is not installed');
   const api = await ext.activate();
   if (!api.activation) throw new Error('the extension reported no activation figures');
