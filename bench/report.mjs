@@ -176,7 +176,7 @@ export function markdown(report) {
       `${environment.loadavgEnd.map((x) => x.toFixed(2)).join(' ')} at end · bench took ${(report.durationMs / 1000).toFixed(0)} s`,
     '',
   );
-  L.push(`Medians. Kubecert ${environment.kubecertVersion} (\`node dist/server.js --stdio\`, now = ${config.now}) vs yaml-language-server ${environment.yamlLsVersion} with bench/kubeconfig.schema.json. Ratio = Kubecert / yaml-ls (below 1: Kubecert is faster/smaller).`, '');
+  L.push(`Medians. Kubecert ${environment.kubecertVersion} (\`node ${(config.serverFlags ?? []).map((f) => f + ' ').join('')}dist/server.js --stdio\`, the flags of its bin's shebang; now = ${config.now}) vs yaml-language-server ${environment.yamlLsVersion} with bench/kubeconfig.schema.json. Ratio = Kubecert / yaml-ls (below 1: Kubecert is faster/smaller).`, '');
   for (const size of Object.keys(results.kubeconfig)) {
     const r = results.kubeconfig[size];
     L.push(`## ${n(Number(size))} contexts (${(r.input.chars / 1024 / 1024).toFixed(2)} MB, ${n(r.input.lines)} lines, ${n(r.input.certificates)} certificates)`, '');

@@ -110,8 +110,16 @@ const SETTINGS = {
 };
 
 const guard = opts.guard ? ['--require', join(ROOT, 'bench/noNetwork.cjs')] : [];
+/** The node flags a bin's shebang (`#!/usr/bin/env -S node …`) starts it with: Kubecert runs here as its bins run it. */
+function shebangFlags(bin) {
+  const m = /^#!\/usr\/bin\/env -S node((?: --?\S+)*)\s*$/.exec(readFileSync(join(ROOT, bin), 'utf8').split('\n')[0]);
+  if (!m) throw new BenchError(`${bin} does not start with "#!/usr/bin/env -S node [flags]"`);
+  return m[1].trim().split(/\s+/).filter(Boolean);
+}
+const SERVER_FLAGS = shebangFlags('bin/kubecert-language-server.js');
+const CLI_FLAGS = shebangFlags('bin/kubecert.js');
 const SERVERS = {
-  kubecert: { label: 'Kubecert', args: [...guard, join(ROOT, 'dist/server.js'), '--stdio'], initializationOptions: { now: NOW } },
+  kubecert: { label: 'Kubecert', args: [...SERVER_FLAGS, ...guard, join(ROOT, 'dist/server.js'), '--stdio'], initializationOptions: { now: NOW } },
   yamlLs: { label: 'yaml-language-server', args: [...guard, join(ROOT, 'node_modules/yaml-language-server/bin/yaml-language-server'), '--stdio'], initializationOptions: {} },
 };
 
@@ -203,12 +211,12 @@ function bareParse(text, multi) {
   return { samples, median: median(samples) };
 }
 
-/** `node bin/kubecert.js check FILE --now … --format json > /dev/null`, wall time spawn → exit. */
+/** `node [shebang flags] bin/kubecert.js check FILE --now … --format json > /dev/null`, wall time spawn → exit. */
 function runCli(path) {
   return new Promise((resolve, reject) => {
     const devNull = openSync('/dev/null', 'w');
     const t = performance.now();
-    const child = spawn(process.execPath, [join(ROOT, 'bin/kubecert.js'), 'check', path, '--now', NOW, '--format', 'json'], { cwd: ROOT, stdio: ['ignore', devNull, 'pipe'] });
+    const child = spawn(process.execPath, [...CLI_FLAGS, join(ROOT, 'bin/kubecert.js'), 'check', path, '--now', NOW, '--format', 'json'], { cwd: ROOT, stdio: ['ignore', devNull, 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-2000)));
     const timer = setTimeout(() => {
@@ -523,7 +531,7 @@ async function main() {
   const withKubecert = opts.servers.includes('kubecert');
   const responsivenessSize = opts.responsiveness && opts.sizes.includes(RESPONSIVENESS_SIZE) ? RESPONSIVENESS_SIZE : null;
   const config = {
-    runs: opts.runs, sizes: opts.sizes, manifests: opts.manifests, cli: opts.cli, servers: opts.servers, warmHovers: WARM_HOVERS, parseSamples: PARSE_SAMPLES, timeoutMs: opts.timeoutMs, now: NOW, networkGuard: opts.guard, quick: opts.quick,
+    runs: opts.runs, sizes: opts.sizes, manifests: opts.manifests, cli: opts.cli, servers: opts.servers, warmHovers: WARM_HOVERS, parseSamples: PARSE_SAMPLES, timeoutMs: opts.timeoutMs, now: NOW, networkGuard: opts.guard, quick: opts.quick, serverFlags: SERVER_FLAGS, cliFlags: CLI_FLAGS,
     responsiveness: responsivenessSize, extension: opts.extension && withKubecert, activationRuns: opts.activationRuns, vsix: opts.vsix && withKubecert,
   };
   log(

@@ -7,6 +7,7 @@ import { createCommands, DECODED_SCHEME, DecodedContentProvider } from './comman
 import { readSettings, type Ctx } from './context';
 import { contextHealth } from './kubeconfig/health';
 import { kubeconfigFiles, loadMerged } from './kubeconfig/load';
+import { NODE_FLAGS } from '../../server/src/nodeFlags';
 import { renderStatus, type StatusState } from './statusBar';
 
 const SERVED_LANGUAGES = ['kubeconfig', 'yaml', 'json', 'jsonc'];
@@ -117,7 +118,7 @@ async function startClient(ctx: Ctx): Promise<LanguageClient> {
   const client = new LanguageClient(
     'kubecert',
     'Kubecert',
-    { run: { module, transport: TransportKind.ipc }, debug: { module, transport: TransportKind.ipc } },
+    { run: { module, transport: TransportKind.ipc, options: { execArgv: NODE_FLAGS } }, debug: { module, transport: TransportKind.ipc, options: { execArgv: NODE_FLAGS } } },
     {
       documentSelector: SERVED_LANGUAGES.flatMap((language) => [
         { language, scheme: 'file' },
