@@ -7,6 +7,16 @@ import type { Diagnostic, Position } from 'vscode-languageserver';
 import { NOW, pki } from '../support/fixtures';
 import { kubeconfig } from '../support/kubeconfig';
 import { LspClient } from '../support/lspClient';
+import { Workspace } from '../../server/src/lsp/workspace';
+import { resolveSettings } from '../../server/src/lsp/settings';
+import { hover as hoverOf } from '../../server/src/lsp/features';
+import { fileHost } from '../../server/src/host';
+
+/** The Markdown a hover shows. */
+const hover = (snap: Parameters<typeof hoverOf>[0], position: Position) => {
+  const h = hoverOf(snap, position);
+  return h && typeof h.contents === 'object' && 'value' in h.contents ? { contents: { value: h.contents.value } } : undefined;
+};
 import { at, b64, buildCert } from '../support/pki';
 
 const p = pki();
@@ -82,4 +92,39 @@ test('a certificate pasted over another is hovered at once, and the hover is abo
   assert.doesNotMatch(hover?.contents.value ?? '', /CN=kubernetes/);
   assert.deepEqual(order, ['hover', 'diagnostics']);
   await client.shutdown();
+});
+
+test('a hover inside a value just pasted is answered from that value alone, before the new version is analysed; elsewhere from the analysis', () => {
+  const workspace = new Workspace(fileHost(), resolveSettings({ now: '2026-11-21T00:00:00Z' }), () => NOW);
+  const uri = 'file:///kubecert-view/config';
+  workspace.snapshot(uri, 1, start);
+  const old = b64(p.ca.pem);
+  const offset = start.indexOf(old);
+  const after = start.slice(0, offset) + b64(pasted.pem) + start.slice(offset + old.length);
+  workspace.edited(uri, 1, 2, { span: { start: offset, end: offset + old.length }, newText: b64(pasted.pem) });
+  const inside = workspace.forHover(uri, 2, after, positionOf(after, offset + 40));
+  assert.equal(inside.complete, false);
+  assert.equal(inside.analysis.sites.length, 1, 'only the pasted value');
+  assert.match(hover(inside, positionOf(after, offset + 40))?.contents.value ?? '', /CN=pasted-ca/);
+  // Outside the pasted value: the version's own analysis (all sites), which the hover started.
+  const elsewhere = workspace.forHover(uri, 2, after, positionOf(after, after.indexOf('client-certificate-data: ') + 40));
+  assert.ok(elsewhere.analysis.sites.length > 1);
+  assert.match(hover(elsewhere, positionOf(after, after.indexOf('client-certificate-data: ') + 40))?.contents.value ?? '', /CN=admin/);
+  // Once begun, the analysis answers inside the pasted value too, with the same certificate.
+  const begun = workspace.forHover(uri, 2, after, positionOf(after, offset + 40));
+  assert.ok(begun.analysis.sites.length > 1);
+  assert.match(hover(begun, positionOf(after, offset + 40))?.contents.value ?? '', /CN=pasted-ca/);
+});
+
+test('an edit that changes more than one value gets no such shortcut', () => {
+  const workspace = new Workspace(fileHost(), resolveSettings({ now: '2026-11-21T00:00:00Z' }), () => NOW);
+  const uri = 'file:///kubecert-view/other';
+  workspace.snapshot(uri, 1, start);
+  const old = b64(p.ca.pem);
+  const offset = start.indexOf(old);
+  const newText = `${b64(pasted.pem)}\n    insecure-skip-tls-verify: true`;
+  const after = start.slice(0, offset) + newText + start.slice(offset + old.length);
+  workspace.edited(uri, 1, 2, { span: { start: offset, end: offset + old.length }, newText });
+  const snap = workspace.forHover(uri, 2, after, positionOf(after, offset + 40));
+  assert.ok(snap.analysis.sites.length > 1, 'parsed again');
 });

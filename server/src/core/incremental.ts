@@ -24,17 +24,9 @@ const PLAIN_SAFE = /^[A-Za-z0-9+/=._:@~%-]*$/;
  */
 export function reuseStructure(before: Structure, beforeText: string, edit: TextEdit): Structure | undefined {
   const config = before.kubeconfig;
-  if (before.kind !== 'kubeconfig' || !config || before.objects.length > 0 || before.findings.length > 0) return undefined;
-  if (!PLAIN_SAFE.test(edit.newText)) return undefined;
-  const field = fieldAround(config, edit.span);
-  if (!field || !field.isScalar || field.style !== 'plain' || FILE_KEYS.has(field.key) || field.value === '') return undefined;
-
-  // The old value must be its own source text (one line, nothing folded or normalised): then the edit of the text is
-  // an edit of this value alone.
-  if (beforeText.slice(field.span.start, field.span.end) !== field.value) return undefined;
-  const delta = edit.newText.length - (edit.span.end - edit.span.start);
-  const value = field.value.slice(0, edit.span.start - field.span.start) + edit.newText + field.value.slice(edit.span.end - field.span.start);
-  if (value === '' || !PLAIN_SAFE.test(value) || !readsAsPlainString(value)) return undefined;
+  const changed = valueEdit(before, beforeText, edit);
+  if (!config || !changed) return undefined;
+  const { field, value, delta } = changed;
 
   const move = (span: Span): Span =>
     span.end < edit.span.start ? span : { start: span.start > edit.span.start ? span.start + delta : span.start, end: span.end >= edit.span.end ? span.end + delta : span.end };
@@ -69,6 +61,34 @@ export function reuseStructure(before: Structure, beforeText: string, edit: Text
     return f ? { ...s, field: f } : s;
   });
   return { kind: before.kind, kubeconfig, objects: before.objects, sites, findings: before.findings };
+}
+
+/**
+ * The certificate site whose value `edit` changed, as it stands in the new text (its new value and span), when
+ * reuseStructure would reuse the structure: what a hover there needs before the new version is analysed.
+ */
+export function editedSite(before: Structure, beforeText: string, edit: TextEdit): Site | undefined {
+  const changed = valueEdit(before, beforeText, edit);
+  const site = changed && before.sites.find((s) => s.field === changed.field);
+  if (!changed || !site) return undefined;
+  const { field, value, delta } = changed;
+  return { ...site, field: { ...field, value, span: { start: field.span.start, end: field.span.end + delta }, pairSpan: { start: field.pairSpan.start, end: field.pairSpan.end + delta } } };
+}
+
+/** The field whose plain value `edit` changes, and to what, when the edit changes nothing else about the document. */
+function valueEdit(before: Structure, beforeText: string, edit: TextEdit): { field: Field; value: string; delta: number } | undefined {
+  const config = before.kubeconfig;
+  if (before.kind !== 'kubeconfig' || !config || before.objects.length > 0 || before.findings.length > 0) return undefined;
+  if (!PLAIN_SAFE.test(edit.newText)) return undefined;
+  const field = fieldAround(config, edit.span);
+  if (!field || !field.isScalar || field.style !== 'plain' || FILE_KEYS.has(field.key) || field.value === '') return undefined;
+  // The old value must be its own source text (one line, nothing folded or normalised): then the edit of the text is
+  // an edit of this value alone.
+  if (beforeText.slice(field.span.start, field.span.end) !== field.value) return undefined;
+  const delta = edit.newText.length - (edit.span.end - edit.span.start);
+  const value = field.value.slice(0, edit.span.start - field.span.start) + edit.newText + field.value.slice(edit.span.end - field.span.start);
+  if (value === '' || !PLAIN_SAFE.test(value) || !readsAsPlainString(value)) return undefined;
+  return { field, value, delta };
 }
 
 /** The body field or current-context whose value holds the whole edit. */

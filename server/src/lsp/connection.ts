@@ -95,7 +95,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       void connection.sendDiagnostics({ uri, version: snap.version, diagnostics: features.diagnostics(snap) });
       if (pending === 0 && snap.text.length > IDLE_WORK_CHARS) idle.schedule(() => settle(uri));
     };
-    setImmediate(step);
+    // The first step three turns of the event loop later: a request that arrived with the change (a hover on what was
+    // just pasted) is handled on the next turn and its answer written on the one after (vscode-jsonrpc writes through
+    // setImmediate), so it goes out before the new version's analysis begins instead of after its first step.
+    setImmediate(() => setImmediate(() => setImmediate(step)));
   };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -170,7 +173,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return workspace.current(uri, doc.version, doc.getText(), position);
   };
   connection.onHover((p) => {
-    const snap = currentOf(p.textDocument.uri, p.position);
+    const doc = documents.get(p.textDocument.uri);
+    const snap = doc && workspace.forHover(doc.uri, doc.version, doc.getText(), p.position);
     return snap ? features.hover(snap, p.position) : null;
   });
   connection.onCodeAction((p) => {
