@@ -153,7 +153,8 @@ function finish(progress: Progress, options: AnalysisOptions): Analysis {
     ...structure,
     materials,
     certificates: occurrences(materials),
-    findings: applySeverities(findings, options.severities).sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code)),
+    // Codes compared as plain strings (the same order for every code): localeCompare's first call loads ICU's collator, 8 ms.
+    findings: applySeverities(findings, options.severities).sort((a, b) => a.span.start - b.span.start || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)),
   };
 }
 
