@@ -28,6 +28,7 @@ const keystrokes = Number(arg('--keystrokes', '20'));
 const interval = Number(arg('--interval', '500'));
 const top = Number(arg('--top', '10'));
 const outDir = join(ROOT, 'bench/.cache/profiles', `${Date.now()}`);
+const shebangFlags = readFileSync(join(ROOT, 'bin/kubecert-language-server.js'), 'utf8').split('\n')[0].replace(/^#!\/usr\/bin\/env -S node/, '').trim().split(/\s+/).filter(Boolean);
 mkdirSync(outDir, { recursive: true });
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -42,7 +43,8 @@ const uri = pathToFileURL(input.path).href;
 const s = await LspServer.start({
   name: 'Kubecert (profiled)',
   command: process.execPath,
-  args: ['--cpu-prof', '--cpu-prof-dir', outDir, '--cpu-prof-interval', String(interval), '--require', join(ROOT, 'bench/noNetwork.cjs'), join(ROOT, 'dist/server.js'), '--stdio'],
+  // With the flags of the bin's shebang, as the benchmark runs it.
+  args: [...shebangFlags, '--cpu-prof', '--cpu-prof-dir', outDir, '--cpu-prof-interval', String(interval), '--require', join(ROOT, 'bench/noNetwork.cjs'), join(ROOT, 'dist/server.js'), '--stdio'],
   cwd: ROOT,
   settings: { kubecert: { now: NOW } },
   initializationOptions: { now: NOW },

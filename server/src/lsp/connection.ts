@@ -92,8 +92,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         return;
       }
       pending--;
-      void connection.sendDiagnostics({ uri, version: snap.version, diagnostics: features.diagnostics(snap) });
-      if (pending === 0 && snap.text.length > IDLE_WORK_CHARS) idle.schedule(() => settle(uri));
+      const sent = connection.sendDiagnostics({ uri, version: snap.version, diagnostics: features.diagnostics(snap) });
+      // Once the diagnostics are written (the writer waits a turn of the event loop), not before: a timer due now
+      // would run first and hold them back by the whole of the housekeeping.
+      if (pending === 0 && snap.text.length > IDLE_WORK_CHARS) void sent.then(() => pending === 0 && idle.schedule(() => settle(uri)), () => undefined);
     };
     // The first step three turns of the event loop later: a request that arrived with the change (a hover on what was
     // just pasted) is handled on the next turn and its answer written on the one after (vscode-jsonrpc writes through
