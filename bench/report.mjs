@@ -203,7 +203,7 @@ export function markdown(report) {
     const c = results.cli;
     L.push(`## \`kubecert check\` vs the server (${n(c.size)} contexts)`, '');
     L.push('| | median | |', '| --- | ---: | --- |');
-    L.push(`| \`node bin/kubecert.js check <file> --now ${config.now} --format json > /dev/null\` (wall) | ${fmt(c.median)} | runs: ${c.runs.map((x) => fmt(x)).join(', ')} |`);
+    L.push(`| \`node ${(config.cliFlags ?? []).map((f) => f + ' ').join('')}bin/kubecert.js check <file> --now ${config.now} --format json > /dev/null\` (wall) | ${fmt(c.median)} | runs: ${c.runs.map((x) => fmt(x)).join(', ')} |`);
     L.push(`| server open → diagnostics, same file | ${fmt(c.serverOpen)} | |`);
     L.push(`| CLI / server | ${fmt(ratio(c.median, c.serverOpen), 'x')} | target ≤ 2× |`, '');
   }
