@@ -94,14 +94,19 @@ test('a certificate pasted over another is hovered at once, and the hover is abo
   await client.shutdown();
 });
 
-test('a hover inside a value just pasted is answered from that value alone, before the new version is analysed; elsewhere from the analysis', () => {
+/** A workspace that analysed `start` as version 1 and was told of version 2: `newText` written over the cluster's CA. */
+function pastedOver(uri: string, newText: string) {
   const workspace = new Workspace(fileHost(), resolveSettings({ now: '2026-11-21T00:00:00Z' }), () => NOW);
-  const uri = 'file:///kubecert-view/config';
   workspace.snapshot(uri, 1, start);
   const old = b64(p.ca.pem);
   const offset = start.indexOf(old);
-  const after = start.slice(0, offset) + b64(pasted.pem) + start.slice(offset + old.length);
-  workspace.edited(uri, 1, 2, { span: { start: offset, end: offset + old.length }, newText: b64(pasted.pem) });
+  workspace.edited(uri, 1, 2, { span: { start: offset, end: offset + old.length }, newText });
+  return { workspace, offset, after: start.slice(0, offset) + newText + start.slice(offset + old.length) };
+}
+
+test('a hover inside a value just pasted is answered from that value alone, before the new version is analysed; elsewhere from the analysis', () => {
+  const uri = 'file:///kubecert-view/config';
+  const { workspace, offset, after } = pastedOver(uri, b64(pasted.pem));
   const inside = workspace.forHover(uri, 2, after, positionOf(after, offset + 40));
   assert.equal(inside.complete, false);
   assert.equal(inside.analysis.sites.length, 1, 'only the pasted value');
@@ -117,14 +122,8 @@ test('a hover inside a value just pasted is answered from that value alone, befo
 });
 
 test('an edit that changes more than one value gets no such shortcut', () => {
-  const workspace = new Workspace(fileHost(), resolveSettings({ now: '2026-11-21T00:00:00Z' }), () => NOW);
   const uri = 'file:///kubecert-view/other';
-  workspace.snapshot(uri, 1, start);
-  const old = b64(p.ca.pem);
-  const offset = start.indexOf(old);
-  const newText = `${b64(pasted.pem)}\n    insecure-skip-tls-verify: true`;
-  const after = start.slice(0, offset) + newText + start.slice(offset + old.length);
-  workspace.edited(uri, 1, 2, { span: { start: offset, end: offset + old.length }, newText });
+  const { workspace, offset, after } = pastedOver(uri, `${b64(pasted.pem)}\n    insecure-skip-tls-verify: true`);
   const snap = workspace.forHover(uri, 2, after, positionOf(after, offset + 40));
   assert.ok(snap.analysis.sites.length > 1, 'parsed again');
 });

@@ -14,6 +14,7 @@ import { NOW, pki } from '../support/fixtures';
 import { kubeconfig } from '../support/kubeconfig';
 import { at, b64, buildCert } from '../support/pki';
 import { LineIndex } from '../../server/src/positions';
+import { Random } from '../fuzz/random';
 
 const ROOT = process.env.KUBECERT_ROOT ?? join(__dirname, '../../..');
 const PATH = '/home/someone/.kube/config';
@@ -137,21 +138,6 @@ test('reuse: the new value is what the analysis decodes, and the findings follow
   assert.ok(findings.some((f) => f.code === 'cert-expired' && f.message.includes('CN=pasted')), JSON.stringify(findings.map((f) => f.code)));
 });
 
-/** sfc32, seeded: the same edits on every run. */
-function random(seed: number): () => number {
-  let a = 0x9e3779b9, b = 0x243f6a88, c = 0xb7e15162, d = seed >>> 0;
-  return () => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
-}
-
 const PIECES = ['a', 'Z', '0', '9', '-', '.', '_', '/', '+', '=', ':', '@', '~', '%', ' ', '#', '"', "'", ',', '[', '{', '\n', '\t', '&', '*', '!', '|', '>', 'true', 'null', '123', '0x1F', '1e3', '- x', 'a: b', ''];
 
 function fieldsOf(s: Structure): Field[] {
@@ -166,8 +152,9 @@ function fieldsOf(s: Structure): Field[] {
 }
 
 test('reuse: 3,000 seeded random edits in and around every value agree with a fresh parse', (t) => {
-  const next = random(20261202);
-  const int = (n: number) => Math.floor(next() * n);
+  const rng = new Random(20261202);
+  const next = () => rng.next();
+  const int = (n: number) => rng.int(n);
   let reused = 0;
   let parsed = 0;
   for (const input of inputs) {
@@ -192,8 +179,8 @@ test('reuse: 3,000 seeded random edits in and around every value agree with a fr
 });
 
 test('line index: derived after an edit within one line, it answers as one built from the new text; a line break is rebuilt', () => {
-  const next = random(7);
-  const int = (n: number) => Math.floor(next() * n);
+  const rng = new Random(7);
+  const int = (n: number) => rng.int(n);
   const sample = generated();
   let derived = 0;
   for (let i = 0; i < 2000; i++) {
