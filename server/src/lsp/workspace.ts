@@ -102,13 +102,20 @@ export class Workspace {
    * new text.
    */
   private reusable(uri: string, version: number, text: string): { structure?: Structure; lines?: LineIndex } {
+    const last = this.lastEdit(uri, version, text);
+    if (!last) return {};
+    const { base, edit } = last;
+    return { structure: reuseStructure(base.structure, base.text, edit), lines: base.lines.edited(edit.span, edit.newText, text) };
+  }
+
+  /** The last version whose structure is known, when one recorded edit leads from its text to this version's. */
+  private lastEdit(uri: string, version: number, text: string) {
     const base = this.structures.get(uri);
     const edit = this.edits.get(uri);
-    if (!base || !edit || edit.from !== base.version || edit.to !== version) return {};
+    if (!base || !edit || edit.from !== base.version || edit.to !== version) return undefined;
     // The edit must lead from that text to this one (a client that resends a version, a restored snapshot).
     const { span, newText } = edit.edit;
-    if (base.text.length + newText.length - (span.end - span.start) !== text.length) return {};
-    return { structure: reuseStructure(base.structure, base.text, edit.edit), lines: base.lines.edited(span, newText, text) };
+    return base.text.length + newText.length - (span.end - span.start) === text.length ? { base, edit: edit.edit } : undefined;
   }
 
   /** Runs the job's next step; the first one yields the structure, kept as the base for the next edit. */
@@ -173,11 +180,11 @@ export class Workspace {
   }
 
   private editedValue(uri: string, version: number, text: string, position: Position): Snapshot | undefined {
-    const base = this.structures.get(uri);
-    const edit = this.edits.get(uri);
-    if (!base || !edit || edit.from !== base.version || edit.to !== version) return undefined;
-    const lines = base.lines.edited(edit.edit.span, edit.edit.newText, text);
-    const site = lines && editedSite(base.structure, base.text, edit.edit);
+    const last = this.lastEdit(uri, version, text);
+    if (!last) return undefined;
+    const { base, edit } = last;
+    const lines = base.lines.edited(edit.span, edit.newText, text);
+    const site = lines && editedSite(base.structure, base.text, edit);
     if (!lines || !site || !inside(site.field.span, lines.offset(position))) return undefined;
     const options = this.options(uri, this.now());
     const progress: Progress = { structure: { ...base.structure, sites: [site] }, decoded: [decodeSite(site, options.host, this.cache)] };
