@@ -1,11 +1,15 @@
 // JIT warm-up: a fresh server analyses a small kubeconfig a few times while idle, so the user's first
 // open and first keystroke run compiled code instead of paying V8's compilation on the spot.
 import { generateKeyPair, generateKeyPairSync } from 'node:crypto';
+import type { TextEdit } from '../core/edits';
 
 // A self-signed P-256 certificate made for this purpose (its key was discarded): a valid certificate, so
 // the warm-up runs the whole decoding path, not its error branch.
 const SAMPLE_CERT =
   'MIIB2TCCAX6gAwIBAgIBATAKBggqhkjOPQQDAjA0MRkwFwYDVQQDDBBrdWJlY2VydC13YXJtLXVwMRcwFQYDVQQKDA5zeXN0ZW06bWFzdGVyczAeFw0yNjExMjIwMjIyMjZaFw0zNjExMTkwMjIyMjZaMDQxGTAXBgNVBAMMEGt1YmVjZXJ0LXdhcm0tdXAxFzAVBgNVBAoMDnN5c3RlbTptYXN0ZXJzMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEBNSWfmRdXvxZ8+E16nLX3v7DF3mA8OH1LpxtspfaaW+9Z4HtobLDo973Ju6yAHhfrX0Kd0Vc1RG1t8ANucdouKOBgDB+MB0GA1UdDgQWBBRcFvk9t7DLtVk5mPXUzyu8W0tC8zAfBgNVHSMEGDAWgBRcFvk9t7DLtVk5mPXUzyu8W0tC8zAPBgNVHRMBAf8EBTADAQH/MBsGA1UdEQQUMBKCCmt1YmVybmV0ZXOHBH8AAAEwDgYDVR0PAQH/BAQDAgKEMAoGCCqGSM49BAMCA0kAMEYCIQCH40Tpg/G/qLlAxE3JSERsj1o1Gh1HDCWI8VMmNpOpKQIhAN5QoaLvHiq9UJYYUqD83sUnlpdOzRb6w7b8oNgx1zsq';
+
+/** Inside every sample certificate's validity. */
+export const WARM_UP_NOW = Date.UTC(2030, 0, 1);
 
 // Certificates from scripts/warm-up-certificates.sh (its keys were deleted): an RSA and an ECDSA CA, each with a
 // client certificate it signed, so the warm-up runs both key types, chains and signature checks, as real files do.
@@ -23,8 +27,6 @@ const EC_CLIENT = 'MIIB4jCCAYegAwIBAgIUWhxUmu2qFDvXE1EshZ7RKWZUXIowCgYIKoZIzj0EA
  */
 const keys: string[] = [];
 
-/** Inside every sample certificate's validity. */
-export const WARM_UP_NOW = Date.UTC(2030, 0, 1);
 function ecKeys(): void {
   for (const type of ['sec1', 'pkcs8'] as const) keys.push(generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type, format: 'pem' } }).privateKey);
 }
@@ -69,7 +71,7 @@ function sample(round: number, n: number): string {
  */
 export function warmUp(
   busy: () => boolean,
-  exercise: (text: string, round: number, edit?: { span: { start: number; end: number }; newText: string }) => void,
+  exercise: (text: string, round: number, edit?: TextEdit) => void,
   settled: () => boolean = () => false,
   rounds = 32,
 ): void {
