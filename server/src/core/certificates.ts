@@ -22,6 +22,7 @@ import {
   whole,
   type Tlv,
 } from './der';
+import { exact } from './exact';
 import {
   CURVES,
   EXT,
@@ -242,9 +243,9 @@ function decodeName(tlv: Tlv): DistinguishedName {
       if (!value) throw new DerError('attribute without a value');
       rdn.push({ type: NAME_ATTRIBUTES[id] ?? id, value: readString(value) });
     }
-    rdns.push(rdn);
+    rdns.push(exact(rdn));
   }
-  return { rdns, text: nameText(rdns), derHex: toHex(whole(tlv)) };
+  return { rdns: exact(rdns), text: nameText(rdns), derHex: toHex(whole(tlv)) };
 }
 
 const RFC4514_SPECIAL = /[\\,+"<>;\u0000-\u001f\u007f-\u009f]|^[ #]| $/;
@@ -333,7 +334,7 @@ interface Extensions {
 }
 
 function decodeExtensions(list: Tlv[]): Extensions {
-  const ext: Extensions = { sans: [], keyUsage: [], extKeyUsage: [] };
+  const ext: Extensions = { sans: [], keyUsage: [], extKeyUsage: [], ca: undefined, pathLen: undefined, subjectKeyId: undefined, authorityKeyId: undefined };
   for (const item of list) {
     const parts = seq(item, 'extension');
     const id = readOid(parts[0]);
@@ -349,6 +350,7 @@ function decodeExtensions(list: Tlv[]): Extensions {
           const byte = bits[i >> 3] ?? 0;
           if (byte & (0x80 >> (i & 7))) ext.keyUsage.push(name);
         });
+        ext.keyUsage = exact(ext.keyUsage);
         break;
       }
       case EXT.extKeyUsage:
@@ -401,7 +403,7 @@ function decodeGeneralNames(tlv: Tlv): string[] {
         out.push(`othername:<tag ${gn.tag}>`);
     }
   }
-  return out;
+  return exact(out);
 }
 
 function formatIp(bytes: Uint8Array): string {
@@ -469,7 +471,16 @@ export function decodeCertificate(der: Uint8Array): Certificate {
   cert.issuer = issuer;
   cert.notBefore = notBefore;
   cert.notAfter = notAfter;
-  Object.assign(cert, ext);
+  // Every certificate gets the same properties in the same order, whichever extensions it has: one hidden class for
+  // all of them, so that code compiled for the warm-up's certificates still fits a document's (Object.assign(cert, ext)
+  // gave one per set and order of extensions, and V8 threw that code away on the first certificate of another kind).
+  cert.sans = ext.sans;
+  cert.keyUsage = ext.keyUsage;
+  cert.extKeyUsage = ext.extKeyUsage;
+  cert.ca = ext.ca;
+  cert.pathLen = ext.pathLen;
+  cert.subjectKeyId = ext.subjectKeyId;
+  cert.authorityKeyId = ext.authorityKeyId;
   cert.publicKey = publicKey;
   cert.signatureAlgorithm = sigAlg?.name ?? signatureOid;
   cert.signatureHash = sigAlg?.hash;

@@ -1,5 +1,6 @@
 // A site's raw value → the certificates, requests and keys it holds, plus encoding findings.
 import { decodeCertificate, decodePem, looksLikePem, type Certificate, type CertificateRequest, type DecodedItem, type PrivateKeyFacts } from './certificates';
+import { exact } from './exact';
 import { CODES, finding, type Finding } from './finding';
 import { CERTIFICATE_ROLES, KEY_ROLES, type Site } from './sites';
 
@@ -233,6 +234,9 @@ function collect(site: Site, decoding: Decoding): Material {
     else if (item.value?.kind === 'key') material.keys.push(item.value);
     else if (item.value?.kind === 'csr') material.requests.push(item.value);
   }
+  material.certificates = exact(material.certificates);
+  material.keys = exact(material.keys);
+  material.requests = exact(material.requests);
   return material;
 }
 
