@@ -462,49 +462,90 @@ export function decodeCertificate(der: Uint8Array): Certificate {
   }
   const signatureOid = readOid(seq(sigAlgTlv, 'signature algorithm')[0]);
   const sigAlg = SIGNATURE_ALGORITHMS[signatureOid];
-  const cert = Object.create(CERTIFICATE_PROTO) as Certificate;
-  cert.kind = 'certificate';
-  cert.der = der;
-  cert.version = version;
-  cert.serial = serial;
-  cert.subject = subject;
-  cert.issuer = issuer;
-  cert.notBefore = notBefore;
-  cert.notAfter = notAfter;
-  // Every certificate gets the same properties in the same order, whichever extensions it has: one hidden class for
-  // all of them, so that code compiled for the warm-up's certificates still fits a document's (Object.assign(cert, ext)
-  // gave one per set and order of extensions, and V8 threw that code away on the first certificate of another kind).
-  cert.sans = ext.sans;
-  cert.keyUsage = ext.keyUsage;
-  cert.extKeyUsage = ext.extKeyUsage;
-  cert.ca = ext.ca;
-  cert.pathLen = ext.pathLen;
-  cert.subjectKeyId = ext.subjectKeyId;
-  cert.authorityKeyId = ext.authorityKeyId;
-  cert.publicKey = publicKey;
-  cert.signatureAlgorithm = sigAlg?.name ?? signatureOid;
-  cert.signatureHash = sigAlg?.hash;
-  cert.tbs = whole(tbsTlv);
-  cert.signature = readBitString(sigTlv).bits;
-  cert.signatureOid = signatureOid;
-  return cert;
+  const signature = readBitString(sigTlv).bits;
+  return new DecodedCertificate(der, version, serial, subject, issuer, notBefore, notAfter, ext, publicKey, sigAlg?.name ?? signatureOid, sigAlg?.hash, whole(tbsTlv), signature, signatureOid);
 }
 
 /**
- * Fingerprints are for display: computed on first read, from the prototype (two hashes per certificate
- * were a tenth of decoding, and getters in each object literal cost two closures per certificate).
+ * One class for every certificate: its properties inside the object, in one order whichever extensions it has, so that
+ * code V8 compiled for the warm-up's certificates still fits a document's (properties added one by one to
+ * Object.create(…) went to a separate, regrown store; Object.assign of the extensions gave a hidden class per set of
+ * them, and V8 dropped that code on the first certificate of another kind). Fingerprints are for display: computed on
+ * first read (two hashes per certificate were a tenth of decoding).
  */
-const CERTIFICATE_PROTO = {
+class DecodedCertificate implements Certificate {
+  readonly kind = 'certificate';
+  der: Uint8Array;
+  version: number;
+  serial: string;
+  subject: DistinguishedName;
+  issuer: DistinguishedName;
+  notBefore: number;
+  notAfter: number;
+  sans: string[];
+  keyUsage: string[];
+  extKeyUsage: string[];
+  ca: boolean | undefined;
+  pathLen: number | undefined;
+  subjectKeyId: string | undefined;
+  authorityKeyId: string | undefined;
+  publicKey: PublicKeyFacts;
+  signatureAlgorithm: string;
+  signatureHash: string | undefined;
+  tbs: Uint8Array;
+  signature: Uint8Array;
+  signatureOid: string;
+
+  constructor(
+    der: Uint8Array,
+    version: number,
+    serial: string,
+    subject: DistinguishedName,
+    issuer: DistinguishedName,
+    notBefore: number,
+    notAfter: number,
+    ext: Extensions,
+    publicKey: PublicKeyFacts,
+    signatureAlgorithm: string,
+    signatureHash: string | undefined,
+    tbs: Uint8Array,
+    signature: Uint8Array,
+    signatureOid: string,
+  ) {
+    this.der = der;
+    this.version = version;
+    this.serial = serial;
+    this.subject = subject;
+    this.issuer = issuer;
+    this.notBefore = notBefore;
+    this.notAfter = notAfter;
+    this.sans = ext.sans;
+    this.keyUsage = ext.keyUsage;
+    this.extKeyUsage = ext.extKeyUsage;
+    this.ca = ext.ca;
+    this.pathLen = ext.pathLen;
+    this.subjectKeyId = ext.subjectKeyId;
+    this.authorityKeyId = ext.authorityKeyId;
+    this.publicKey = publicKey;
+    this.signatureAlgorithm = signatureAlgorithm;
+    this.signatureHash = signatureHash;
+    this.tbs = tbs;
+    this.signature = signature;
+    this.signatureOid = signatureOid;
+  }
+
   get sha256(): string {
-    return fingerprintOf((this as unknown as Certificate).der, 'sha256');
-  },
+    return fingerprintOf(this.der, 'sha256');
+  }
+
   get sha1(): string {
-    return fingerprintOf((this as unknown as Certificate).der, 'sha1');
-  },
-  toJSON(this: Certificate): Record<string, unknown> {
+    return fingerprintOf(this.der, 'sha1');
+  }
+
+  toJSON(): object {
     return { ...this, sha256: this.sha256, sha1: this.sha1 };
-  },
-};
+  }
+}
 
 const fingerprints = new WeakMap<Uint8Array, { sha256?: string; sha1?: string }>();
 

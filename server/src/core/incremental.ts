@@ -43,8 +43,7 @@ export function reuseStructure(before: Structure, beforeText: string, edit: Text
   };
   const moveEntry = (e: Entry): Entry => {
     if (e.span.end < edit.span.start) return e;
-    const fields = new Map<string, Field>();
-    for (const [key, f] of e.fields) fields.set(key, moveField(f)!);
+    const fields = e.fields.map((f) => moveField(f)!);
     return { kind: e.kind, name: e.name, nameField: moveField(e.nameField), index: e.index, span: move(e.span), fields, bodyField: moveField(e.bodyField) };
   };
   const kubeconfig: Kubeconfig = {
