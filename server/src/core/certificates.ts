@@ -245,7 +245,27 @@ function decodeName(tlv: Tlv): DistinguishedName {
     }
     rdns.push(exact(rdn));
   }
-  return { rdns: exact(rdns), text: nameText(rdns), derHex: toHex(whole(tlv)) };
+  return new Name(exact(rdns), toHex(whole(tlv)));
+}
+
+/**
+ * A decoded name. Its text is for messages and hovers, which show a few names of thousands: made on first read (4,000
+ * names at 1,000 contexts, a twentieth of decoding).
+ */
+class Name implements DistinguishedName {
+  private shown?: string;
+  constructor(
+    readonly rdns: NameAttribute[][],
+    readonly derHex: string,
+  ) {}
+
+  get text(): string {
+    return (this.shown ??= nameText(this.rdns));
+  }
+
+  toJSON(): DistinguishedName {
+    return { rdns: this.rdns, text: this.text, derHex: this.derHex };
+  }
 }
 
 const RFC4514_SPECIAL = /[\\,+"<>;\u0000-\u001f\u007f-\u009f]|^[ #]| $/;
