@@ -483,7 +483,8 @@ export function decodeCertificate(der: Uint8Array): Certificate {
   const signatureOid = readOid(seq(sigAlgTlv, 'signature algorithm')[0]);
   const sigAlg = SIGNATURE_ALGORITHMS[signatureOid];
   const signature = readBitString(sigTlv).bits;
-  return new DecodedCertificate(der, version, serial, subject, issuer, notBefore, notAfter, ext, publicKey, sigAlg?.name ?? signatureOid, sigAlg?.hash, whole(tbsTlv), signature, signatureOid);
+  const signatureAt = sigTlv.end - signature.length;
+  return new DecodedCertificate(der, version, serial, subject, issuer, notBefore, notAfter, ext, publicKey, sigAlg?.name ?? signatureOid, sigAlg?.hash, [tbsTlv.start, tbsTlv.end, signatureAt, sigTlv.end], signatureOid);
 }
 
 /**
@@ -512,9 +513,12 @@ class DecodedCertificate implements Certificate {
   publicKey: PublicKeyFacts;
   signatureAlgorithm: string;
   signatureHash: string | undefined;
-  tbs: Uint8Array;
-  signature: Uint8Array;
   signatureOid: string;
+  // Where the signed part and the signature lie in `der`: views made when a signature is checked, not kept.
+  private readonly tbsStart: number;
+  private readonly tbsEnd: number;
+  private readonly signatureStart: number;
+  private readonly signatureEnd: number;
 
   constructor(
     der: Uint8Array,
@@ -528,8 +532,7 @@ class DecodedCertificate implements Certificate {
     publicKey: PublicKeyFacts,
     signatureAlgorithm: string,
     signatureHash: string | undefined,
-    tbs: Uint8Array,
-    signature: Uint8Array,
+    signed: readonly [tbsStart: number, tbsEnd: number, signatureStart: number, signatureEnd: number],
     signatureOid: string,
   ) {
     this.der = der;
@@ -549,9 +552,16 @@ class DecodedCertificate implements Certificate {
     this.publicKey = publicKey;
     this.signatureAlgorithm = signatureAlgorithm;
     this.signatureHash = signatureHash;
-    this.tbs = tbs;
-    this.signature = signature;
     this.signatureOid = signatureOid;
+    [this.tbsStart, this.tbsEnd, this.signatureStart, this.signatureEnd] = signed;
+  }
+
+  get tbs(): Uint8Array {
+    return this.der.subarray(this.tbsStart, this.tbsEnd);
+  }
+
+  get signature(): Uint8Array {
+    return this.der.subarray(this.signatureStart, this.signatureEnd);
   }
 
   get sha256(): string {
@@ -563,7 +573,8 @@ class DecodedCertificate implements Certificate {
   }
 
   toJSON(): object {
-    return { ...this, sha256: this.sha256, sha1: this.sha1 };
+    const { tbsStart: _a, tbsEnd: _b, signatureStart: _c, signatureEnd: _d, ...facts } = this;
+    return { ...facts, tbs: this.tbs, signature: this.signature, sha256: this.sha256, sha1: this.sha1 };
   }
 }
 

@@ -119,6 +119,21 @@ function plainScalar(source: string, start: number, end: number, nodeEnd: number
   return s;
 }
 
+/**
+ * Keys come from a small vocabulary (name, cluster, user, server, certificate-authority-data, …) repeated on every
+ * entry: one string per key kept for the document's life, 13,000 of them at 1,000 contexts, instead of one each.
+ */
+const keys = new Map<string, string>();
+function internedKey(key: string): string {
+  const known = keys.get(key);
+  if (known !== undefined) return known;
+  if (keys.size >= 4096 || key.length > 64) return key;
+  // A copy of its own: a slice of a long key would keep the whole document it came from alive in this table.
+  const own = [...key].join('');
+  keys.set(own, own);
+  return own;
+}
+
 interface Line {
   /** Offset of the line's first character. */
   start: number;
@@ -303,7 +318,7 @@ class Parser {
       if (colon < 0) throw OUTSIDE;
       let keyEnd = colon;
       while (t.charCodeAt(keyEnd - 1) === SPACE) keyEnd--;
-      const keySource = t.slice(keyAt, keyEnd);
+      const keySource = internedKey(t.slice(keyAt, keyEnd));
       if (keySource === '<<') throw OUTSIDE; // merge keys: the library's business
       const key = plainScalar(keySource, keyAt, keyEnd, keyEnd);
       let v = colon + 1;
