@@ -160,8 +160,15 @@ export function readKubeconfig(doc: Document.Parsed, index: number, text: string
     items(listPair?.value, doc).forEach((item, i) => {
       const itemSpan = span(item);
       if (!itemSpan) return;
-      const nameField = fieldOf(pair(item, 'name', doc), doc);
-      const bodyPair = pair(item, kind, doc);
+      // Both keys from one pass over the item's pairs (the last of a repeated key, as pair() finds it).
+      let namePair: Pair<Node, YNode> | undefined;
+      let bodyPair: Pair<Node, YNode> | undefined;
+      for (const p of pairs(item, doc)) {
+        const key = keyOf(p);
+        if (key === 'name') namePair = p;
+        else if (key === kind) bodyPair = p;
+      }
+      const nameField = fieldOf(namePair, doc);
       const list: Field[] = [];
       for (const p of pairs(bodyPair?.value, doc)) {
         const f = fieldOf(p, doc);

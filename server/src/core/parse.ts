@@ -356,8 +356,9 @@ export function scalarText(node: YNode, doc: Document.Parsed): string | undefine
 }
 
 export function span(node: YNode): Span | undefined {
-  if (!node || !node.range) return undefined;
-  return { start: node.range[0], end: node.range[1] };
+  // Read once: a fast-parsed scalar makes its range when asked (fastYaml.ts).
+  const range = node?.range;
+  return range ? { start: range[0], end: range[1] } : undefined;
 }
 
 /** The whole `key: value` extent of a pair, from the key's start to the value's end. */
