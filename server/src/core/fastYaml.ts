@@ -499,6 +499,11 @@ function plainNull(at: number, nodeEnd: number): Scalar {
 }
 
 /** The documents of `text` if it lies inside the fast path's subset; undefined if the library must parse it. */
+/** Whether the fast path built this document: then every map holds pairs only, and no merge key, anchor or alias. */
+export function isFastParsed(doc: Document.Parsed): boolean {
+  return doc instanceof LightDocument;
+}
+
 export function fastParse(text: string, maxDepth: number): Document.Parsed[] | undefined {
   // Tabs, CR line endings and a byte-order mark are rare in kubeconfigs and subtle in YAML: the library's.
   if (text.includes('\t') || text.includes('\r') || text.charCodeAt(0) === 0xfeff) return undefined;

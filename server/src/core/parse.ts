@@ -2,7 +2,7 @@
 // Nothing here throws: syntax errors and limits become findings.
 import { Composer, type CST, Lexer, Parser, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { isAlias, isCollection, isMap, isPair, isScalar, isSeq } from './yamlNodes';
-import { fastParse } from './fastYaml';
+import { fastParse, isFastParsed } from './fastYaml';
 import { finding, type Finding, type Span } from './finding';
 
 export const LIMITS = {
@@ -233,6 +233,8 @@ export function pairs(node: YNode, doc: Document.Parsed): Pair<Node, YNode>[] {
   const map = resolve(node, doc);
   if (!isMap(map)) return [];
   const items = (map as YAMLMap<Node, YNode>).items;
+  // The fast path gives up on merge keys and builds maps of pairs only: nothing to look for (a scan of every map, twice).
+  if (isFastParsed(doc)) return items;
   if (!hasMergeKey(items)) return items.every((item) => isPair(item)) ? items : items.filter((item) => isPair(item));
   return merged(map as YAMLMap<Node, YNode>, doc);
 }
