@@ -33,6 +33,10 @@ class LightScalar {
   get range(): [number, number, number] {
     return [this.start, this.end, this.nodeEnd];
   }
+
+  span(): { start: number; end: number } {
+    return { start: this.start, end: this.end };
+  }
 }
 Object.setPrototypeOf(LightScalar.prototype, Scalar.prototype);
 
@@ -499,6 +503,11 @@ function plainNull(at: number, nodeEnd: number): Scalar {
 }
 
 /** The documents of `text` if it lies inside the fast path's subset; undefined if the library must parse it. */
+/** A fast-parsed scalar's value range (the first two of `range`) without making the array; undefined for other nodes. */
+export function fastScalarSpan(node: unknown): { start: number; end: number } | undefined {
+  return node instanceof LightScalar ? node.span() : undefined;
+}
+
 /** Whether the fast path built this document: then every map holds pairs only, and no merge key, anchor or alias. */
 export function isFastParsed(doc: Document.Parsed): boolean {
   return doc instanceof LightDocument;

@@ -2,7 +2,7 @@
 // Nothing here throws: syntax errors and limits become findings.
 import { Composer, type CST, Lexer, Parser, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { isAlias, isCollection, isMap, isPair, isScalar, isSeq } from './yamlNodes';
-import { fastParse, isFastParsed } from './fastYaml';
+import { fastParse, fastScalarSpan, isFastParsed } from './fastYaml';
 import { finding, type Finding, type Span } from './finding';
 
 export const LIMITS = {
@@ -358,7 +358,9 @@ export function scalarText(node: YNode, doc: Document.Parsed): string | undefine
 }
 
 export function span(node: YNode): Span | undefined {
-  // Read once: a fast-parsed scalar makes its range when asked (fastYaml.ts).
+  // A fast-parsed scalar makes its range array only when asked (fastYaml.ts): its offsets directly, then.
+  const fast = fastScalarSpan(node);
+  if (fast) return fast;
   const range = node?.range;
   return range ? { start: range[0], end: range[1] } : undefined;
 }
