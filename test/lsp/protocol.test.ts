@@ -185,6 +185,39 @@ describe('settings', () => {
     }
   });
 
+  test('kubecert.maxProblems: at most that many diagnostics per file, errors before warnings, and one more counting the rest', async () => {
+    const client = LspClient.inProcess({ clock: () => NOW });
+    try {
+      await client.initialize({ maxProblems: 10 });
+      const uri = newUri();
+      // 30 users with a superuser's certificate (30 warnings), before one whose certificate has expired (an error).
+      const root = b64(P.leaf('CN=root,O=system:masters', P.ca).pem);
+      const users = Array.from({ length: 30 }, (_, i) => `- name: root-${i}\n  user:\n    client-certificate-data: ${root}\n`).join('');
+      const expired = P.leaf('CN=late', P.ca, { notAfter: at('2026-01-01T00:00:00Z') });
+      const text = config('late', expired.pem).replace('users:\n', `users:\n${users}`);
+      const shown = await client.open(uri, text);
+      assert.equal(shown.length, 11, 'ten problems and the note');
+      const note = shown.find((d) => d.code === 'problems-not-shown')!;
+      assert.ok(note, 'the note is there');
+      assert.deepEqual(note.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
+      assert.match(note.message, /^21 more problems are not shown: Kubecert lists at most 10 per file, the most severe first/);
+      const kept = shown.filter((d) => d !== note);
+      assert.deepEqual(kept.filter((d) => d.severity === 1).map((d) => d.code), ['cert-expired'], 'the error is kept although it comes last in the file');
+      assert.equal(kept.filter((d) => d.code === 'superuser-group').length, 9, 'then the first warnings');
+      const lines = kept.map((d) => d.range.start.line);
+      assert.deepEqual(lines, [...lines].sort((a, b) => a - b), 'in document order');
+      await settle(client, uri);
+      // Raised past the count: every problem, and no note.
+      const next = client.diagnostics(uri);
+      client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { kubecert: { maxProblems: 1000 } } });
+      const everything = await next;
+      assert.equal(everything.length, 31);
+      assert.ok(!everything.some((d) => d.code === 'problems-not-shown'));
+    } finally {
+      await client.shutdown();
+    }
+  });
+
   test('the clock from initializationOptions.now survives a configuration change', async () => {
     // The process clock says 2031; the client fixed the moment at 2026-11-21.
     const client = LspClient.inProcess({ clock: () => at('2031-01-01T00:00:00Z').getTime() });

@@ -93,6 +93,23 @@ export interface Finding {
   data?: Record<string, unknown>;
 }
 
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
+
+/**
+ * At most `max` findings, in document order: the most severe first when there are more (errors, then warnings, …, each
+ * in document order), and how many were left out. An editor's problem list of tens of thousands helps nobody, and
+ * publishing them took seconds (a damaged 0.5 MB file gave 47,000).
+ */
+export function mostSevere(findings: Finding[], max: number): { shown: Finding[]; hidden: number } {
+  if (findings.length <= max) return { shown: findings, hidden: 0 };
+  const kept = findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => SEVERITY_RANK[a.f.severity] - SEVERITY_RANK[b.f.severity] || a.i - b.i)
+    .slice(0, max)
+    .sort((a, b) => a.i - b.i);
+  return { shown: kept.map((k) => k.f), hidden: findings.length - max };
+}
+
 export function finding(
   code: Code,
   span: Span,

@@ -92,7 +92,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         return;
       }
       pending--;
-      const sent = connection.sendDiagnostics({ uri, version: snap.version, diagnostics: features.diagnostics(snap) });
+      const sent = connection.sendDiagnostics({ uri, version: snap.version, diagnostics: features.diagnostics(snap, workspace.getSettings().maxProblems) });
       // Once the diagnostics are written (the writer waits a turn of the event loop), not before: a timer due now
       // would run first and hold them back by the whole of the housekeeping.
       if (pending === 0 && snap.text.length > IDLE_WORK_CHARS) void sent.then(() => pending === 0 && idle.schedule(() => settle(uri)), () => undefined);
@@ -165,7 +165,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   connection.languages.diagnostics.on((params) => {
     const snap = snapshotOf(params.textDocument.uri);
-    return { kind: 'full', items: snap ? features.diagnostics(snap) : [] };
+    return { kind: 'full', items: snap ? features.diagnostics(snap, workspace.getSettings().maxProblems) : [] };
   });
   // Hovers and code actions do not wait for a large analysis: they read what is known, decoding the site under the cursor.
   const currentOf = (uri: string, position: { line: number; character: number }) => {

@@ -2,6 +2,7 @@
 import {
   CodeActionKind,
   CompletionItemKind,
+  DiagnosticSeverity,
   SymbolKind,
   type CodeAction,
   type CodeActionParams,
@@ -15,6 +16,7 @@ import {
 import type { Host } from '../core/decode';
 import { decodedTextAt } from '../core/decodedText';
 import { fixesFor, refactorsAt } from '../core/fixes';
+import { mostSevere } from '../core/finding';
 import { hoverAt, oneLine } from '../core/hover';
 import { completions, definition, lenses, outline, references, type OutlineSymbol } from '../core/outline';
 import { renewalSteps } from '../core/renewal';
@@ -24,14 +26,30 @@ import type { Snapshot } from './workspace';
 import type { Position } from '../positions';
 import type { DecodedCertificateResult, RenewalStepsResult } from '../protocol';
 
-export function diagnostics(snap: Snapshot): Diagnostic[] {
-  return snap.analysis.findings.map((f) => {
+export function diagnostics(snap: Snapshot, maxProblems = Number.POSITIVE_INFINITY): Diagnostic[] {
+  const { shown, hidden } = mostSevere(snap.analysis.findings, maxProblems);
+  const out = shown.map((f) => {
     const d = toDiagnostic(snap, f);
     // Messages quote certificates: their control characters (C1 ones included) are shown, not sent to a terminal UI.
     d.message = oneLine(d.message);
     for (const r of d.relatedInformation ?? []) r.message = oneLine(r.message);
     return d;
   });
+  if (hidden > 0) {
+    out.push({
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      severity: DiagnosticSeverity.Information,
+      code: 'problems-not-shown',
+      source: 'kubecert',
+      message: `${grouped(hidden)} more problems are not shown: Kubecert lists at most ${grouped(maxProblems)} per file, the most severe first (setting kubecert.maxProblems). \`kubecert check\` lists them all.`,
+    });
+  }
+  return out;
+}
+
+/** 47080 → "47,080", without loading ICU for toLocaleString. */
+function grouped(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 export function hover(snap: Snapshot, position: Position): Hover | null {

@@ -8,9 +8,11 @@ export interface Settings {
   /** A fixed clock (tests, reproducible sessions); undefined: the real clock at each analysis. */
   now?: number;
   codeLens: boolean;
+  /** Diagnostics published per file at most (the most severe first); one more says how many were left out. */
+  maxProblems: number;
 }
 
-export const DEFAULT_SETTINGS: Settings = { warnDays: DEFAULT_WARN_DAYS, severities: {}, codeLens: true };
+export const DEFAULT_SETTINGS: Settings = { warnDays: DEFAULT_WARN_DAYS, severities: {}, codeLens: true, maxProblems: 1000 };
 
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
 
@@ -28,6 +30,7 @@ export function resolveSettings(raw: unknown): Settings {
     if (!Number.isNaN(t)) settings.now = t;
   }
   if (typeof o.codeLens === 'boolean') settings.codeLens = o.codeLens;
+  if (typeof o.maxProblems === 'number' && Number.isFinite(o.maxProblems) && o.maxProblems >= 1) settings.maxProblems = Math.floor(o.maxProblems);
   // VS Code sends the section as written in settings: `kubecert.codeLens.enabled`.
   const lens = o.codeLens as Record<string, unknown> | undefined;
   if (lens && typeof lens === 'object' && typeof lens.enabled === 'boolean') settings.codeLens = lens.enabled;
