@@ -484,7 +484,7 @@ export function decodeCertificate(der: Uint8Array): Certificate {
   const sigAlg = SIGNATURE_ALGORITHMS[signatureOid];
   const signature = readBitString(sigTlv).bits;
   const signatureAt = sigTlv.end - signature.length;
-  return new DecodedCertificate(der, version, serial, subject, issuer, notBefore, notAfter, ext, publicKey, sigAlg?.name ?? signatureOid, sigAlg?.hash, [tbsTlv.start, tbsTlv.end, signatureAt, sigTlv.end], signatureOid);
+  return new DecodedCertificate(der, version, serial, subject, issuer, notBefore, notAfter, ext, publicKey, sigAlg?.name ?? signatureOid, sigAlg?.hash, tbsTlv.start, tbsTlv.end, signatureAt, sigTlv.end, signatureOid);
 }
 
 /**
@@ -532,7 +532,10 @@ class DecodedCertificate implements Certificate {
     publicKey: PublicKeyFacts,
     signatureAlgorithm: string,
     signatureHash: string | undefined,
-    signed: readonly [tbsStart: number, tbsEnd: number, signatureStart: number, signatureEnd: number],
+    tbsStart: number,
+    tbsEnd: number,
+    signatureStart: number,
+    signatureEnd: number,
     signatureOid: string,
   ) {
     this.der = der;
@@ -553,7 +556,10 @@ class DecodedCertificate implements Certificate {
     this.signatureAlgorithm = signatureAlgorithm;
     this.signatureHash = signatureHash;
     this.signatureOid = signatureOid;
-    [this.tbsStart, this.tbsEnd, this.signatureStart, this.signatureEnd] = signed;
+    this.tbsStart = tbsStart;
+    this.tbsEnd = tbsEnd;
+    this.signatureStart = signatureStart;
+    this.signatureEnd = signatureEnd;
   }
 
   get tbs(): Uint8Array {

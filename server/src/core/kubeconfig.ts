@@ -2,6 +2,7 @@
 import type { Document, Node, Pair } from 'yaml';
 import { isMap, isScalar } from './yamlNodes';
 import { get, items, keyOf, pair, pairs, resolve, scalarText, span, type YNode } from './parse';
+import { exact } from './exact';
 import type { Span } from './finding';
 
 /** One `key: value` with the offsets of both. */
@@ -39,7 +40,7 @@ export class FieldMap {
         list.push(f);
       } else list[at] = f;
     }
-    this.list = list.slice();
+    this.list = exact(list);
     this.index = index;
   }
 
