@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 export const GENERATOR_VERSION = 2;
 export const SEED = 0x6b756265; // "kube"
 export const MANIFEST_DOCUMENTS = 2000;
-/** Kubecert's documented input limit (server/src/core/parse.ts LIMITS.maxTextLength). */
+/** Kubecert's documented input limit (server/src/core/syntax/parse.ts LIMITS.maxTextLength). */
 export const KUBECERT_MAX_TEXT = 20 * 1024 * 1024;
 
 const HERE = dirname(fileURLToPath(import.meta.url));

@@ -1,7 +1,7 @@
 // Commands, each a small factory over the shared context; re-registered state lives in Ctx.
 import * as vscode from 'vscode';
-import { DecodedCertificateRequest, ProbeRequest, RenewalStepsRequest, type ParamsOf, type ResultOf } from '../../server/src/protocol';
-import { shownServer } from '../../server/src/core/hover';
+import { DecodedCertificateRequest, ProbeRequest, RenewalStepsRequest, type ParamsOf, type ResultOf } from '../../shared/protocol';
+import { shownServer } from '../../server/src/core';
 import type { Ctx } from './context';
 import { kubeconfigFiles, loadMerged } from './kubeconfig/load';
 import { contextsHealth, healthIcon } from './kubeconfig/health';

@@ -7,7 +7,7 @@ import { createCommands, DECODED_SCHEME, DecodedContentProvider } from './comman
 import { readSettings, type Ctx } from './context';
 import { contextHealth } from './kubeconfig/health';
 import { kubeconfigFiles, loadMerged } from './kubeconfig/load';
-import { NODE_FLAGS } from '../../server/src/nodeFlags';
+import { NODE_FLAGS } from '../../shared/nodeFlags';
 import { renderStatus, type StatusState } from './statusBar';
 
 const SERVED_LANGUAGES = ['kubeconfig', 'yaml', 'json', 'jsonc'];

@@ -1,5 +1,5 @@
 // The status bar item is state plus one pure render function.
-import { shownServer } from '../../server/src/core/hover';
+import { shownServer } from '../../server/src/core';
 
 export type Health = 'ok' | 'expiring' | 'expired' | 'unknown';
 

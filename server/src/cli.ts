@@ -1,9 +1,9 @@
 // `kubecert`: the command-line front end over the core. Thin: read files, analyse, print.
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { analyse, DEFAULT_WARN_DAYS } from './core/analysis';
-import { decodeCertificate, decodePem, type Certificate } from './core/certificates';
-import { DecodeCache } from './core/decode';
+import { analyse, DEFAULT_WARN_DAYS } from './core';
+import { decodeCertificate, decodePem, type Certificate } from './core';
+import { DecodeCache } from './core';
 import { defaultKubeconfigs, expandPaths } from './cli/files';
 import { formatSarif, terminalSafeJson } from './cli/formatSarif';
 import { formatText } from './cli/formatText';

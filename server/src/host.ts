@@ -1,6 +1,6 @@
 // The core's window on the file system: reads only the regular files a document names, never more than 1 MiB + 1 byte.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import type { Host } from './core/decode';
+import type { Host } from './core';
 
 const LIMIT = 1024 * 1024 + 1;
 

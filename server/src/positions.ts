@@ -1,5 +1,5 @@
 // The one place offsets become line/character positions (UTF-16 code units, as LSP counts; \r\n, \n and \r end lines).
-import type { Span } from './core/finding';
+import type { Span } from './core';
 
 export interface Position {
   line: number;

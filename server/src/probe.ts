@@ -1,11 +1,11 @@
 // The only network Kubecert ever uses, and only when asked: a TLS handshake with a cluster's server,
 // sending no client certificate, token or password, to read the certificate chain it serves.
 import { connect, type DetailedPeerCertificate } from 'node:tls';
-import type { Analysis } from './core/analysis';
-import { decodeCertificate, type Certificate } from './core/certificates';
-import type { Served } from './core/findings/probe';
-import { serverHost } from './core/hostnames';
-import { shownServer } from './core/hover';
+import type { Analysis } from './core';
+import { decodeCertificate, type Certificate } from './core';
+import type { Served } from './core';
+import { serverHost } from './core';
+import { shownServer } from './core';
 
 export interface ProbeTarget {
   url: string;

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main, type CliIo } from '../../server/src/cli';
-import { CODES } from '../../server/src/core/finding';
+import { CODES } from '../../server/src/core';
 import { pki } from '../support/fixtures';
 import { kubeconfig } from '../support/kubeconfig';
 import { at, b64, buildCert, keyPem, sharedKey } from '../support/pki';

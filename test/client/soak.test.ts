@@ -23,7 +23,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { parseForEdit } from '../../server/src/core/kubeconfigEdit';
+import { parseForEdit } from '../../server/src/core';
 import { parseHolder } from '../../client/src/kubeconfig/lock';
 import { useContext, useNamespace, type WriteOptions } from '../../client/src/kubeconfig/write';
 import { homeConfig, teamConfig } from './harness/kubeconfigs';

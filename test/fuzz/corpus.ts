@@ -2,7 +2,7 @@
 import { createHash, createPrivateKey } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Host } from '../../server/src/core/decode';
+import type { Host } from '../../server/src/core';
 
 export const ROOT = process.env.KUBECERT_ROOT ?? join(__dirname, '../../..');
 export const FUZZ_DIR = join(ROOT, 'test/fuzz');

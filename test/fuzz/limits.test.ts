@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { after, test } from 'node:test';
-import { LIMITS, parseText } from '../../server/src/core/parse';
+import { LIMITS, parseText } from '../../server/src/core';
 import { NOW } from '../support/fixtures';
 import { LspClient } from '../support/lspClient';
 import { Checker } from './checker';

@@ -1,14 +1,14 @@
 // What counts as a failure, checked here against the core (synchronously, in the worker) and in lspServer.ts against
 // the built server over stdio: no throw; nothing over 2 s; every span inside the text; no private-key material shown.
 import { performance } from 'node:perf_hooks';
-import { analyse, type Analysis } from '../../server/src/core/analysis';
-import type { Host } from '../../server/src/core/decode';
-import { decodedTextAt } from '../../server/src/core/decodedText';
-import { applyEdits } from '../../server/src/core/edits';
-import type { Span } from '../../server/src/core/finding';
-import { fixesFor, refactorsAt } from '../../server/src/core/fixes';
-import { hoverAt } from '../../server/src/core/hover';
-import { completions, definition, lenses, outline, references } from '../../server/src/core/outline';
+import { analyse, type Analysis } from '../../server/src/core';
+import type { Host } from '../../server/src/core';
+import { decodedTextAt } from '../../server/src/core';
+import { applyEdits } from '../../server/src/core';
+import type { Span } from '../../server/src/core';
+import { fixesFor, refactorsAt } from '../../server/src/core';
+import { hoverAt } from '../../server/src/core';
+import { completions, definition, lenses, outline, references } from '../../server/src/core';
 import { renderHover } from '../../server/src/lsp/markdown';
 import { DOC_PATH, leakedSecret, type Secret } from './corpus';
 

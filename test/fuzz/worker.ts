@@ -2,7 +2,7 @@
 // an abort ends this thread, not the fuzzer. (The server is a process of its own: lspServer.ts.)
 import { parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import { analyse } from '../../server/src/core/analysis';
+import { analyse } from '../../server/src/core';
 import { DOC_PATH, fuzzHost, loadCorpus } from './corpus';
 import { checkCore, FUZZ_NOW, type CheckOutcome, type CheckRequest, type OracleContext } from './oracle';
 

@@ -2,7 +2,7 @@
 // printed in; public material (the certificate, the public key) and other keys of the same kind are not.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { maskSecret } from '../../server/src/core/identity';
+import { maskSecret } from '../../server/src/core';
 import { pki } from '../support/fixtures';
 import { at, buildCert, generateKey } from '../support/pki';
 import { assertNoLeaks, type SweepResult } from './support/sweep';

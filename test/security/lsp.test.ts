@@ -5,7 +5,7 @@ import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { analyse } from '../../server/src/core/analysis';
+import { analyse } from '../../server/src/core';
 import { fileHost } from '../../server/src/host';
 import { NOW } from '../support/fixtures';
 import { LspClient } from '../support/lspClient';

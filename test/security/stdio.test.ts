@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { analyse } from '../../server/src/core/analysis';
+import { analyse } from '../../server/src/core';
 import { fileHost } from '../../server/src/host';
 import { NOW, pki } from '../support/fixtures';
 import { buildCorpus, type Corpus } from './support/corpus';

@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { createConnection } from 'vscode-languageserver/node';
 import type { Diagnostic, PublishDiagnosticsParams, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
-import type { Host } from '../../server/src/core/decode';
+import type { Host } from '../../server/src/core';
 import { fileHost } from '../../server/src/host';
 import { startServer } from '../../server/src/lsp/connection';
 

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyse } from '../../server/src/core/analysis';
-import { decodeCertificate, decodeCertificateRequest, decodePem, type Certificate, type CertificateRequest, type DecodedItem, type PrivateKeyFacts } from '../../server/src/core/certificates';
+import { decodeCertificate, decodeCertificateRequest, decodePem, type Certificate, type CertificateRequest, type DecodedItem, type PrivateKeyFacts } from '../../server/src/core/x509/certificates';
 import { NOW, pki } from '../support/fixtures';
 import { kubeconfig } from '../support/kubeconfig';
 import { at, b64, buildCert, buildCsr, keyPem, pem, sharedKey, type KeyAlg, type KeyPair } from '../support/pki';

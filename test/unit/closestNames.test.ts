@@ -1,7 +1,7 @@
 // "Use an existing name" quick fixes offer at most MAX_NAME_CHOICES names, the closest first.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { closestNames, MAX_NAME_CHOICES } from '../../server/src/core/fixes';
+import { closestNames, MAX_NAME_CHOICES } from '../../server/src/core/ide/fixes';
 
 test('a short list is offered whole, in file order, without blanks or repeats', () => {
   assert.deepEqual(closestNames('prod', ['dev', '', 'prod-eu', 'dev']), ['dev', 'prod-eu']);

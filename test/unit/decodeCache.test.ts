@@ -2,7 +2,7 @@
 // built to share a fingerprint (same length, same sampled characters) still get their own results.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DecodeCache } from '../../server/src/core/decode';
+import { DecodeCache } from '../../server/src/core/x509/decode';
 
 type Decoding = Parameters<DecodeCache['get']>[2] extends () => infer D ? D : never;
 

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document } from 'yaml';
-import { fastParse } from '../../server/src/core/fastYaml';
+import { fastParse } from '../../server/src/core/syntax/fastYaml';
 import { kubeconfig } from '../support/kubeconfig';
 import { pki } from '../support/fixtures';
 

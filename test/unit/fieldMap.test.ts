@@ -2,8 +2,8 @@
 // keys included; exact() keeps items and order.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { exact } from '../../server/src/core/exact';
-import { FieldMap, type Field } from '../../server/src/core/kubeconfig';
+import { exact } from '../../server/src/core/base/exact';
+import { FieldMap, type Field } from '../../server/src/core/model/kubeconfig';
 import { Random } from '../fuzz/random';
 
 const field = (key: string, value: string): Field => ({ key, value, isScalar: true, span: { start: 0, end: 0 }, keySpan: { start: 0, end: 0 }, pairSpan: { start: 0, end: 0 }, style: 'plain' });

@@ -8,10 +8,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyse, type Analysis, type AnalysisOptions } from '../../server/src/core/analysis';
-import { decodeCertificate } from '../../server/src/core/certificates';
-import type { Host } from '../../server/src/core/decode';
-import { CODES, type Code, type Finding, type Severity } from '../../server/src/core/finding';
-import { LIMITS } from '../../server/src/core/parse';
+import { decodeCertificate } from '../../server/src/core/x509/certificates';
+import type { Host } from '../../server/src/core/x509/decode';
+import { CODES, type Code, type Finding, type Severity } from '../../server/src/core/findings/finding';
+import { LIMITS } from '../../server/src/core/syntax/parse';
 import { NOW, pki } from '../support/fixtures';
 import { kubeconfig } from '../support/kubeconfig';
 import { marked } from '../support/markers';

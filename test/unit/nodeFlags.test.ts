@@ -1,11 +1,11 @@
-// The server's and the CLI's V8 flags live in one list (server/src/nodeFlags.ts, which the VS Code client passes as
+// The server's and the CLI's V8 flags live in one list (shared/nodeFlags.ts, which the VS Code client passes as
 // execArgv); the bins carry them in their shebang, and the benchmark starts both the way the bins do.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { NODE_FLAGS } from '../../server/src/nodeFlags';
+import { NODE_FLAGS } from '../../shared/nodeFlags';
 
 const ROOT = process.env.KUBECERT_ROOT ?? join(__dirname, '../../..');
 

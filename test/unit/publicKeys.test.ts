@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { test } from 'node:test';
-import { jwkOf } from '../../server/src/core/certificates';
+import { jwkOf } from '../../server/src/core/x509/certificates';
 
 /** SubjectPublicKeyInfo DER of a fresh key pair (generated as DER: no key object is exported, see test/support/pki.ts). */
 function spki(type: 'rsa' | 'rsa-pss' | 'ec' | 'ed25519' | 'ed448', options: Record<string, unknown>): Buffer {

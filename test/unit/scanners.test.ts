@@ -3,8 +3,8 @@
 // block splitting (pemBlocks) over seeded mutations of real PEM text.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pemBlocks } from '../../server/src/core/certificates';
-import { goBase64Bytes } from '../../server/src/core/decode';
+import { pemBlocks } from '../../server/src/core/x509/certificates';
+import { goBase64Bytes } from '../../server/src/core/x509/decode';
 import { pki } from '../support/fixtures';
 
 const GO_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;

@@ -1,6 +1,6 @@
 // How healthy each context's certificates are: its cluster CA and its user's client certificate.
 import { readFileSync } from 'node:fs';
-import { analyse, type Analysis } from '../../../server/src/core/analysis';
+import { analyse, type Analysis } from '../../../server/src/core';
 import { fileHost } from '../../../server/src/host';
 import type { Health } from '../statusBar';
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { parseForEdit } from '../../../server/src/core/kubeconfigEdit';
+import { parseForEdit } from '../../../server/src/core';
 
 export interface ContextInfo {
   name: string;

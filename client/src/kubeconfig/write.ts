@@ -3,8 +3,8 @@
 // symlinks followed, and a file changed since it was read is edited again, never overwritten.
 import { accessSync, closeSync, constants, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseForEdit, setCurrentContext, setNamespace, type EditResult } from '../../../server/src/core/kubeconfigEdit';
-import type { Kubeconfig } from '../../../server/src/core/kubeconfig';
+import { parseForEdit, setCurrentContext, setNamespace, type EditResult } from '../../../server/src/core';
+import type { Kubeconfig } from '../../../server/src/core';
 import { auxName, lockAll, newNonce, sweepLeftovers, why } from './lock';
 
 export type WriteResult = { ok: true; file: string; changed: boolean } | { ok: false; error: string };

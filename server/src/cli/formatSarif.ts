@@ -1,5 +1,5 @@
 // SARIF 2.1.0 for GitHub code scanning: one rule per code, one result per finding.
-import { ALL_CODES, CODES, SUMMARIES, type Code, type Severity } from '../core/finding';
+import { ALL_CODES, CODES, SUMMARIES, type Code, type Severity } from '../core';
 import type { FileReport } from './report';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };

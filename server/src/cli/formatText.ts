@@ -1,6 +1,6 @@
 // The terminal view: a certificate table like `kubeadm certs check-expiration`, then one line per finding.
-import { oneLine } from '../core/hover';
-import { residual } from '../core/time';
+import { oneLine } from '../core';
+import { residual } from '../core';
 import type { FileReport } from './report';
 
 export interface TextOptions {

@@ -1,8 +1,8 @@
 // An analysis as the plain JSON shape `kubecert check --format json` prints; text and SARIF are drawn from it.
-import type { Analysis } from '../core/analysis';
-import type { Related, Severity } from '../core/finding';
-import { identityOf } from '../core/identity';
-import { isoDate } from '../core/time';
+import type { Analysis } from '../core';
+import type { Related, Severity } from '../core';
+import { identityOf } from '../core';
+import { isoDate } from '../core';
 import { LineIndex, type Range } from '../positions';
 
 export interface CertificateReport {

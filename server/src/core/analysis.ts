@@ -1,7 +1,7 @@
 // The one entry point: text and options in, everything Kubecert knows about the document out.
-import type { Certificate } from './certificates';
-import { DecodeCache, decodeSite, type Host, type Material } from './decode';
-import { CODES, type Code, type Finding, type Severity } from './finding';
+import type { Certificate } from './x509/certificates';
+import { DecodeCache, decodeSite, type Host, type Material } from './x509/decode';
+import { CODES, type Code, type Finding, type Severity } from './findings/finding';
 import { checkCsrs } from './findings/csr';
 import { groupMaterials, type CheckInput } from './findings/context';
 import { checkServed, type Served } from './findings/probe';
@@ -10,10 +10,10 @@ import { checkReferences } from './findings/references';
 import { checkStrength } from './findings/strength';
 import { checkTrust } from './findings/trust';
 import { checkValidity } from './findings/validity';
-import { isKubeconfig, readKubeconfig, type Field, type Kubeconfig } from './kubeconfig';
-import { scanManifests, type ManifestObject } from './manifests';
-import { aliasFindings, parseText } from './parse';
-import { kubeconfigSites, type Site } from './sites';
+import { isKubeconfig, readKubeconfig, type Field, type Kubeconfig } from './model/kubeconfig';
+import { scanManifests, type ManifestObject } from './model/manifests';
+import { aliasFindings, parseText } from './syntax/parse';
+import { kubeconfigSites, type Site } from './model/sites';
 
 export interface AnalysisOptions {
   /** The moment validity is judged at (milliseconds since the epoch). Never read from a clock here. */

@@ -11,12 +11,12 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Host } from '../core/decode';
-import { groupMaterials } from '../core/findings/context';
-import { checkServed } from '../core/findings/probe';
-import { shownServer } from '../core/hover';
+import type { Host } from '../core';
+import { groupMaterials } from '../core';
+import { checkServed } from '../core';
+import { shownServer } from '../core';
 import { probeServer } from '../probe';
-import { DecodedCertificateRequest, ProbeRequest, RenewalStepsRequest, SHOW_RENEWAL_STEPS, type ParamsOf, type ResultOf } from '../protocol';
+import { DecodedCertificateRequest, ProbeRequest, RenewalStepsRequest, SHOW_RENEWAL_STEPS, type ParamsOf, type ResultOf } from '../../../shared/protocol';
 import * as features from './features';
 import { resolveSettings } from './settings';
 import { IdleWork } from './idle';

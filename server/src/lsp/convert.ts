@@ -1,8 +1,8 @@
 // The one layer between core values and protocol types: spans become ranges here and nowhere else.
 import { CodeActionKind, DiagnosticSeverity, DiagnosticTag, type CodeAction, type Diagnostic, type TextEdit as LspTextEdit } from 'vscode-languageserver';
-import type { Finding, Severity } from '../core/finding';
-import type { Fix } from '../core/fixes';
-import type { TextEdit } from '../core/edits';
+import type { Finding, Severity } from '../core';
+import type { Fix } from '../core';
+import type { TextEdit } from '../core';
 import type { Snapshot } from './workspace';
 import { URI } from 'vscode-uri';
 

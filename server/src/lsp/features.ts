@@ -13,18 +13,18 @@ import {
   type Hover,
   type Location,
 } from 'vscode-languageserver';
-import type { Host } from '../core/decode';
-import { decodedTextAt } from '../core/decodedText';
-import { fixesFor, refactorsAt } from '../core/fixes';
-import { mostSevere } from '../core/finding';
-import { hoverAt, oneLine } from '../core/hover';
-import { completions, definition, lenses, outline, references, type OutlineSymbol } from '../core/outline';
-import { renewalSteps } from '../core/renewal';
+import type { Host } from '../core';
+import { decodedTextAt } from '../core';
+import { fixesFor, refactorsAt } from '../core';
+import { mostSevere } from '../core';
+import { hoverAt, oneLine } from '../core';
+import { completions, definition, lenses, outline, references, type OutlineSymbol } from '../core';
+import { renewalSteps } from '../core';
 import { toCodeAction, toDiagnostic } from './convert';
 import { renderHover } from './markdown';
 import type { Snapshot } from './workspace';
 import type { Position } from '../positions';
-import type { DecodedCertificateResult, RenewalStepsResult } from '../protocol';
+import type { DecodedCertificateResult, RenewalStepsResult } from '../../../shared/protocol';
 
 export function diagnostics(snap: Snapshot, maxProblems = Number.POSITIVE_INFINITY): Diagnostic[] {
   const { shown, hidden } = mostSevere(snap.analysis.findings, maxProblems);

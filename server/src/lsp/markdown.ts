@@ -1,5 +1,5 @@
 // Hovers rendered as Markdown. Every string from a certificate or file is escaped: hovers are never trusted.
-import type { Hover } from '../core/hover';
+import type { Hover } from '../core';
 
 /** Escapes Markdown and HTML so that text shows as typed: no links, no emphasis, no tags, no command: URIs. */
 export function escapeMarkdown(text: string): string {

@@ -1,6 +1,6 @@
 // Settings: one function takes whatever the client sent, fills defaults and validates.
-import { CODES, type Code, type Severity } from '../core/finding';
-import { DEFAULT_WARN_DAYS } from '../core/analysis';
+import { CODES, type Code, type Severity } from '../core';
+import { DEFAULT_WARN_DAYS } from '../core';
 
 export interface Settings {
   warnDays: number;

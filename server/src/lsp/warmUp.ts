@@ -1,7 +1,7 @@
 // JIT warm-up: a fresh server analyses a small kubeconfig a few times while idle, so the user's first
 // open and first keystroke run compiled code instead of paying V8's compilation on the spot.
 import { generateKeyPair, generateKeyPairSync } from 'node:crypto';
-import type { TextEdit } from '../core/edits';
+import type { TextEdit } from '../core';
 
 // A self-signed P-256 certificate made for this purpose (its key was discarded): a valid certificate, so
 // the warm-up runs the whole decoding path, not its error branch.

@@ -1,11 +1,11 @@
 // Open documents and their analyses: parsed once per version, read by every feature.
 // A large analysis runs in steps; hovers and code actions read the analysis so far meanwhile.
 import { URI } from 'vscode-uri';
-import { analyseInSteps, decodeAt, partialAnalysis, type Analysis, type AnalysisOptions, type Progress, type Structure } from '../core/analysis';
-import { DecodeCache, decodeSite, type Host } from '../core/decode';
-import type { TextEdit } from '../core/edits';
-import { editedSite, reuseStructure } from '../core/incremental';
-import { inside } from '../core/locate';
+import { analyseInSteps, decodeAt, partialAnalysis, type Analysis, type AnalysisOptions, type Progress, type Structure } from '../core';
+import { DecodeCache, decodeSite, type Host } from '../core';
+import type { TextEdit } from '../core';
+import { editedSite, reuseStructure } from '../core';
+import { inside } from '../core';
 import { LineIndex, type Position } from '../positions';
 import type { Settings } from './settings';
 

@@ -1,9 +1,9 @@
 // What every family of checks reads: the decoded materials and the options they are judged by.
-import type { Certificate } from '../certificates';
-import type { Material } from '../decode';
-import type { Kubeconfig } from '../kubeconfig';
-import type { ManifestObject } from '../manifests';
-import type { Site } from '../sites';
+import type { Certificate } from '../x509/certificates';
+import type { Material } from '../x509/decode';
+import type { Kubeconfig } from '../model/kubeconfig';
+import type { ManifestObject } from '../model/manifests';
+import type { Site } from '../model/sites';
 
 export interface CheckInput {
   kubeconfig?: Kubeconfig;

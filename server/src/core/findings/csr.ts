@@ -1,6 +1,6 @@
 // csr-subject-mismatch: a CertificateSigningRequest must match what its signer will sign.
-import { attributes } from '../certificates';
-import { finding, type Finding } from '../finding';
+import { attributes } from '../x509/certificates';
+import { finding, type Finding } from './finding';
 import type { CheckInput } from './context';
 
 interface SignerRule {

@@ -1,8 +1,8 @@
 // group-in-ou, superuser-group, missing-client-auth: what a certificate lets its holder do.
-import type { DistinguishedName } from '../certificates';
-import { finding, type Finding, type Span } from '../finding';
-import { identityOf } from '../identity';
-import type { Site } from '../sites';
+import type { DistinguishedName } from '../x509/certificates';
+import { finding, type Finding, type Span } from './finding';
+import { identityOf } from '../model/identity';
+import type { Site } from '../model/sites';
 import { type CheckInput, isClientIdentity, ordinal } from './context';
 
 export function checkIdentity(input: CheckInput): Finding[] {

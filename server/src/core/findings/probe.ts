@@ -1,9 +1,9 @@
 // What a probe of a cluster's server found: the chain it serves, held against the kubeconfig's CA and server name.
-import { isSignedBy, type Certificate } from '../certificates';
-import { finding, type Finding } from '../finding';
-import { coversHost, serverHost } from '../hostnames';
-import { entryWhere } from '../kubeconfig';
-import { formatDate, relative } from '../time';
+import { isSignedBy, type Certificate } from '../x509/certificates';
+import { finding, type Finding } from './finding';
+import { coversHost, serverHost } from '../x509/hostnames';
+import { entryWhere } from '../model/kubeconfig';
+import { formatDate, relative } from '../base/time';
 import type { CheckInput } from './context';
 
 export type Served = { certificates: Certificate[] } | { error: string };

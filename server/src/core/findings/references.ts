@@ -1,6 +1,6 @@
 // unknown-context, unknown-cluster, unknown-user, duplicate-name, insecure-with-ca, conflicting-ca-source, insecure-server-url.
-import { finding, type Finding } from '../finding';
-import { entryWhere, findEntry, type Entry, type Kubeconfig } from '../kubeconfig';
+import { finding, type Finding } from './finding';
+import { entryWhere, findEntry, type Entry, type Kubeconfig } from '../model/kubeconfig';
 
 export function checkReferences(config: Kubeconfig): Finding[] {
   return [...checkNames(config), ...checkContexts(config), ...checkClusters(config)];

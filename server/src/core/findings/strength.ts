@@ -1,5 +1,5 @@
 // weak-key, weak-signature.
-import { finding, type Finding } from '../finding';
+import { finding, type Finding } from './finding';
 import { type CheckInput, isSelfSigned, ordinal } from './context';
 
 export function checkStrength(input: CheckInput): Finding[] {

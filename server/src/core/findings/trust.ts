@@ -1,11 +1,11 @@
 // chain-untrusted, not-a-ca, key-mismatch, san-mismatch: do the pieces fit together?
-import { isSignedBy, type Certificate } from '../certificates';
-import type { Material } from '../decode';
-import { finding, type Finding } from '../finding';
-import { coversHost, coversPattern, serverHost } from '../hostnames';
-import { findEntry } from '../kubeconfig';
-import { CERTIFICATE_ROLES, KEY_ROLES } from '../sites';
-import { formatDate } from '../time';
+import { isSignedBy, type Certificate } from '../x509/certificates';
+import type { Material } from '../x509/decode';
+import { finding, type Finding } from './finding';
+import { coversHost, coversPattern, serverHost } from '../x509/hostnames';
+import { findEntry } from '../model/kubeconfig';
+import { CERTIFICATE_ROLES, KEY_ROLES } from '../model/sites';
+import { formatDate } from '../base/time';
 import { type CheckInput, isSelfSigned, ordinal } from './context';
 
 export function checkTrust(input: CheckInput): Finding[] {

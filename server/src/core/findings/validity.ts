@@ -1,6 +1,6 @@
 // cert-expired, cert-not-yet-valid, cert-expiring-soon: every certificate, CAs and bundles included.
-import { finding, type Finding } from '../finding';
-import { DAY_MS, formatDate, relative } from '../time';
+import { finding, type Finding } from './finding';
+import { DAY_MS, formatDate, relative } from '../base/time';
 import { type CheckInput, ordinal } from './context';
 
 export function checkValidity(input: CheckInput): Finding[] {

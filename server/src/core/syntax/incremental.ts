@@ -2,13 +2,13 @@
 // value changed and every later offset moved. Reusing the structure skips parsing and modelling the whole document on
 // such a keystroke (a namespace letter, a pasted certificate); any other edit (a line break, a key, a quote, a name, a
 // file path, a value that would read as a number or a boolean) is parsed again from the text.
-import type { Structure } from './analysis';
-import type { TextEdit } from './edits';
-import type { Span } from './finding';
-import type { Entry, Field, Kubeconfig } from './kubeconfig';
-import { entryAt } from './locate';
+import type { Structure } from '../analysis';
+import type { TextEdit } from '../ide/edits';
+import type { Span } from '../findings/finding';
+import type { Entry, Field, Kubeconfig } from '../model/kubeconfig';
+import { entryAt } from '../model/locate';
 import { parseText } from './parse';
-import type { Site } from './sites';
+import type { Site } from '../model/sites';
 import { isMap, isScalar } from './yamlNodes';
 
 /** Values that name a file: their site holds the path resolved, so a new path is a new structure. */

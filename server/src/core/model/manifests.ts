@@ -1,10 +1,10 @@
 // Kubernetes objects that carry certificates: where each certificate lives and what it is for.
 import type { Document } from 'yaml';
-import { isMap, isScalar } from './yamlNodes';
+import { isMap, isScalar } from '../syntax/yamlNodes';
 import { fieldOf, type Field } from './kubeconfig';
-import { get, items, pair, pairs, resolve, scalarText, span, type YNode } from './parse';
+import { get, items, pair, pairs, resolve, scalarText, span, type YNode } from '../syntax/parse';
 import { resolveReference, type Role, type Site } from './sites';
-import type { Span } from './finding';
+import type { Span } from '../findings/finding';
 
 export interface ManifestObject {
   kind: string;

@@ -1,8 +1,8 @@
 // A site's raw value → the certificates, requests and keys it holds, plus encoding findings.
 import { decodeCertificate, decodePem, looksLikePem, type Certificate, type CertificateRequest, type DecodedItem, type PrivateKeyFacts } from './certificates';
-import { exact } from './exact';
-import { CODES, finding, type Finding } from './finding';
-import { CERTIFICATE_ROLES, KEY_ROLES, type Site } from './sites';
+import { exact } from '../base/exact';
+import { CODES, finding, type Finding } from '../findings/finding';
+import { CERTIFICATE_ROLES, KEY_ROLES, type Site } from '../model/sites';
 
 /** The one way the core reaches outside itself: reading a file a document names. */
 export interface Host {

@@ -3,7 +3,7 @@
 import { Composer, type CST, Lexer, Parser, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { isAlias, isCollection, isMap, isPair, isScalar, isSeq } from './yamlNodes';
 import { fastParse, fastScalarSpan, isFastParsed } from './fastYaml';
-import { finding, type Finding, type Span } from './finding';
+import { finding, type Finding, type Span } from '../findings/finding';
 
 export const LIMITS = {
   /** Larger documents are not analysed; the editor stays responsive. */

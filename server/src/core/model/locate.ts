@@ -1,7 +1,7 @@
 // What is at an offset: a certificate site, a kubeconfig entry name or reference, or current-context.
-import type { Analysis } from './analysis';
-import type { Material } from './decode';
-import type { Span } from './finding';
+import type { Analysis } from '../analysis';
+import type { Material } from '../x509/decode';
+import type { Span } from '../findings/finding';
 import { findEntry, type Entry, type Field, type Kubeconfig } from './kubeconfig';
 import type { Site } from './sites';
 

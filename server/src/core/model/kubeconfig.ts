@@ -1,9 +1,9 @@
 // The kubeconfig model: clusters, users, contexts and current-context, each value with its offsets.
 import type { Document, Node, Pair } from 'yaml';
-import { isMap, isScalar } from './yamlNodes';
-import { get, items, keyOf, pair, pairs, resolve, scalarText, span, type YNode } from './parse';
-import { exact } from './exact';
-import type { Span } from './finding';
+import { isMap, isScalar } from '../syntax/yamlNodes';
+import { get, items, keyOf, pair, pairs, resolve, scalarText, span, type YNode } from '../syntax/parse';
+import { exact } from '../base/exact';
+import type { Span } from '../findings/finding';
 
 /** One `key: value` with the offsets of both. */
 export interface Field {

@@ -1,5 +1,5 @@
 // What a certificate's subject means to Kubernetes: CN is the user, every O a group, OU nothing.
-import { attributes, type DistinguishedName } from './certificates';
+import { attributes, type DistinguishedName } from '../x509/certificates';
 
 export interface Meaning {
   /** The name this identity is known by. */

@@ -1,12 +1,12 @@
 // CodeLens lines, the document outline, go-to-definition, references and completion: all read one analysis.
-import type { Analysis } from './analysis';
-import { attributes } from './certificates';
-import type { Span } from './finding';
+import type { Analysis } from '../analysis';
+import { attributes } from '../x509/certificates';
+import type { Span } from '../findings/finding';
 import { oneLine, shownServer } from './hover';
-import { groupMaterials } from './findings/context';
-import { findEntry, type Entry } from './kubeconfig';
-import { inside, locate } from './locate';
-import { residual } from './time';
+import { groupMaterials } from '../findings/context';
+import { findEntry, type Entry } from '../model/kubeconfig';
+import { inside, locate } from '../model/locate';
+import { residual } from '../base/time';
 
 export interface Lens {
   span: Span;

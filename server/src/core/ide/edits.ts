@@ -1,6 +1,6 @@
 // Text edits that change one thing and keep every other byte: comments, order, quoting, line endings.
-import type { Field } from './kubeconfig';
-import type { Span } from './finding';
+import type { Field } from '../model/kubeconfig';
+import type { Span } from '../findings/finding';
 
 export interface TextEdit {
   span: Span;

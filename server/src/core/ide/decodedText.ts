@@ -1,10 +1,10 @@
 // The `openssl x509 -text` view of what a site holds, for a read-only editor. Never a private key.
-import type { Analysis } from './analysis';
-import type { Certificate, CertificateRequest } from './certificates';
+import type { Analysis } from '../analysis';
+import type { Certificate, CertificateRequest } from '../x509/certificates';
 import { oneLine } from './hover';
-import { identityOf } from './identity';
-import { inside } from './locate';
-import { formatDate, relative } from './time';
+import { identityOf } from '../model/identity';
+import { inside } from '../model/locate';
+import { formatDate, relative } from '../base/time';
 
 function hexColons(hex: string): string {
   return hex.replace(/(..)(?!$)/g, '$1:');

@@ -1,7 +1,7 @@
 // No edit can renew a certificate: these are the exact steps, by the kind of certificate.
-import { attributes, type Certificate } from './certificates';
+import { attributes, type Certificate } from '../x509/certificates';
 import { oneLine } from './hover';
-import type { Role } from './sites';
+import type { Role } from '../model/sites';
 
 export interface RenewalSteps {
   title: string;

@@ -1,11 +1,11 @@
 // What a quick fix changes, by finding code (never by message text), and the embed/extract refactors.
-import type { Analysis } from './analysis';
-import { pemBlocks } from './certificates';
-import type { Host } from './decode';
+import type { Analysis } from '../analysis';
+import { pemBlocks } from '../x509/certificates';
+import type { Host } from '../x509/decode';
 import { lineEnding, lineStart, nextLineStart, removePair, replacePair, replaceValue, scalar, type TextEdit } from './edits';
-import type { Code, Span } from './finding';
-import { findEntry, type Entry, type Field, type Kubeconfig } from './kubeconfig';
-import { entryAt, inside, siteAt } from './locate';
+import type { Code, Span } from '../findings/finding';
+import { findEntry, type Entry, type Field, type Kubeconfig } from '../model/kubeconfig';
+import { entryAt, inside, siteAt } from '../model/locate';
 
 export interface Fix {
   title: string;

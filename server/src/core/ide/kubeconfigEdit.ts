@@ -1,8 +1,8 @@
 // What to change in a kubeconfig's text to switch context or namespace: one value, every other byte kept.
 // Pure: the writer (locks, atomic rename) lives with its caller.
 import { lineEnding, lineStart, nextLineStart, replaceValue, scalar, type TextEdit } from './edits';
-import { findEntry, isKubeconfig, readKubeconfig, type Kubeconfig } from './kubeconfig';
-import { parseText } from './parse';
+import { findEntry, isKubeconfig, readKubeconfig, type Kubeconfig } from '../model/kubeconfig';
+import { parseText } from '../syntax/parse';
 
 export type EditResult = { ok: true; edits: TextEdit[]; text: string } | { ok: false; error: string };
 

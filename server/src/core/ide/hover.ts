@@ -1,12 +1,12 @@
 // The facts and words a hover shows. Plain text only: the LSP layer escapes and renders it.
-import type { Analysis } from './analysis';
-import { attributes, isSignedBy, type Certificate, type CertificateRequest, type PrivateKeyFacts } from './certificates';
-import type { Material } from './decode';
-import type { Span } from './finding';
-import { describeToken, identityOf, meaningOfUser } from './identity';
-import { findEntry, type Entry } from './kubeconfig';
-import { locate, type Target } from './locate';
-import { formatDate, relative } from './time';
+import type { Analysis } from '../analysis';
+import { attributes, isSignedBy, type Certificate, type CertificateRequest, type PrivateKeyFacts } from '../x509/certificates';
+import type { Material } from '../x509/decode';
+import type { Span } from '../findings/finding';
+import { describeToken, identityOf, meaningOfUser } from '../model/identity';
+import { findEntry, type Entry } from '../model/kubeconfig';
+import { locate, type Target } from '../model/locate';
+import { formatDate, relative } from '../base/time';
 
 export interface HoverRow {
   label?: string;

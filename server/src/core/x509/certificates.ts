@@ -22,7 +22,7 @@ import {
   whole,
   type Tlv,
 } from './der';
-import { exact } from './exact';
+import { exact } from '../base/exact';
 import {
   CURVES,
   EXT,
