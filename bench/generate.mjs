@@ -40,9 +40,15 @@ const SOON_AFTER = new Date('2026-12-05T00:00:00Z');
 // ------------------------------------------------------------------ PRNG (sfc32)
 
 export function prng(seed) {
-  let a = 0x9e3779b9, b = 0x243f6a88, c = 0xb7e15162, d = seed >>> 0;
+  let a = 0x9e3779b9,
+    b = 0x243f6a88,
+    c = 0xb7e15162,
+    d = seed >>> 0;
   const next = () => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
     a = b ^ (b >>> 9);
@@ -133,8 +139,12 @@ function encodeName(pairs) {
 const ext = (oid, critical, value) => der.seq(der.oid(oid), ...(critical ? [der.bool(true)] : []), der.octets(value));
 const KU = { digitalSignature: 0, keyEncipherment: 2, keyCertSign: 5, cRLSign: 6 };
 function keyUsage(names) {
-  let byte = 0, highest = 0;
-  for (const n of names) { byte |= 0x80 >> KU[n]; highest = Math.max(highest, KU[n]); }
+  let byte = 0,
+    highest = 0;
+  for (const n of names) {
+    byte |= 0x80 >> KU[n];
+    highest = Math.max(highest, KU[n]);
+  }
   return ext('2.5.29.15', true, der.bits(Buffer.from([byte]), 7 - highest));
 }
 const EKU = { serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: '1.3.6.1.5.5.7.3.2' };
@@ -254,7 +264,10 @@ function contextMaterial(pool, i) {
   const namespace = `team-${r.pick(WORDS)}-${pad(i)}`;
   const serverStyle = r.int(3);
   const ca = buildCert({
-    subject: [['CN', `cluster-${pad(i)}-ca`], ['O', 'kubecert-bench']],
+    subject: [
+      ['CN', `cluster-${pad(i)}-ca`],
+      ['O', 'kubecert-bench'],
+    ],
     key: caKey,
     serial: serialFor('ca', i),
     notBefore: caExpired ? EXPIRED_BEFORE : NOT_BEFORE,
@@ -263,7 +276,10 @@ function contextMaterial(pool, i) {
     keyUsage: ['digitalSignature', 'keyCertSign', 'cRLSign'],
   });
   const client = buildCert({
-    subject: [['CN', `user-${pad(i)}`], ['O', superuser ? 'system:masters' : group]],
+    subject: [
+      ['CN', `user-${pad(i)}`],
+      ['O', superuser ? 'system:masters' : group],
+    ],
     key: clientKey,
     issuer: ca,
     serial: serialFor('client', i),
@@ -273,9 +289,17 @@ function contextMaterial(pool, i) {
     extKeyUsage: ['clientAuth'],
   });
   const server =
-    serverStyle === 0 ? `https://10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:6443` : serverStyle === 1 ? `https://api.cluster-${pad(i)}.bench.invalid:6443` : `https://cluster-${pad(i)}.bench.invalid`;
+    serverStyle === 0
+      ? `https://10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:6443`
+      : serverStyle === 1
+        ? `https://api.cluster-${pad(i)}.bench.invalid:6443`
+        : `https://cluster-${pad(i)}.bench.invalid`;
   return {
-    ca, client, clientKeyPem: clientKey.pem[keyFormat], namespace, server,
+    ca,
+    client,
+    clientKeyPem: clientKey.pem[keyFormat],
+    namespace,
+    server,
     facts: { caKey: caKey.type, clientKey: clientKey.type, keyFormat, caExpired, clientValidity, superuser },
   };
 }
@@ -286,7 +310,18 @@ function contextMaterial(pool, i) {
  */
 function pastedCertificate(pool, purpose, line, character, oldValue) {
   const cn = `pasted-${purpose}-ca`;
-  const ca = buildCert({ subject: [['CN', cn], ['O', 'kubecert-bench']], key: pool.ec[0], serial: serialFor(`paste-${purpose}`, 0), notBefore: NOT_BEFORE, notAfter: CA_NOT_AFTER, ca: true, keyUsage: ['digitalSignature', 'keyCertSign', 'cRLSign'] });
+  const ca = buildCert({
+    subject: [
+      ['CN', cn],
+      ['O', 'kubecert-bench'],
+    ],
+    key: pool.ec[0],
+    serial: serialFor(`paste-${purpose}`, 0),
+    notBefore: NOT_BEFORE,
+    notAfter: CA_NOT_AFTER,
+    ca: true,
+    keyUsage: ['digitalSignature', 'keyCertSign', 'cRLSign'],
+  });
   return { line, character, endCharacter: character + oldValue.length, text: b64(ca.pem), subjectCN: cn };
 }
 
@@ -319,7 +354,19 @@ export function kubeconfigText(pool, n) {
   if (!all[nsLine].startsWith('    namespace: team-')) throw new Error('generator: namespace line not found');
   const nsChar = '    namespace: team-'.length; // first letter of the word
   const old = all[nsLine][nsChar];
-  const counts = { caExpired: 0, clientExpired: 0, clientExpiringSoon: 0, superuser: 0, rsaCa: 0, ecCa: 0, rsaClient: 0, ecClient: 0, pkcs1: 0, pkcs8: 0, sec1: 0 };
+  const counts = {
+    caExpired: 0,
+    clientExpired: 0,
+    clientExpiringSoon: 0,
+    superuser: 0,
+    rsaCa: 0,
+    ecCa: 0,
+    rsaClient: 0,
+    ecClient: 0,
+    pkcs1: 0,
+    pkcs8: 0,
+    sec1: 0,
+  };
   for (const m of mats) {
     const f = m.facts;
     if (f.caExpired) counts.caExpired++;
@@ -339,7 +386,13 @@ export function kubeconfigText(pool, n) {
     counts,
     hover: { line: caLine, character: '    certificate-authority-data: '.length + 40, what: `clusters[cluster-${pad(mid)}].certificate-authority-data` },
     edit: { line: nsLine, character: nsChar, old, new: old === 'x' ? 'y' : 'x', what: `contexts[ctx-${pad(mid)}].context.namespace` },
-    paste: pastedCertificate(pool, 'kubeconfig', caLine, '    certificate-authority-data: '.length, all[caLine].slice('    certificate-authority-data: '.length)),
+    paste: pastedCertificate(
+      pool,
+      'kubeconfig',
+      caLine,
+      '    certificate-authority-data: '.length,
+      all[caLine].slice('    certificate-authority-data: '.length),
+    ),
   };
   return { text, meta };
 }
@@ -356,10 +409,24 @@ export function manifestText(pool, documents) {
   const cas = [];
   for (let j = 0; j < 8; j++) {
     const key = j % 2 ? pool.ec[j] : pool.rsa[j];
-    cas.push(buildCert({ subject: [['CN', `bench-issuer-${j}`], ['O', 'kubecert-bench']], key, serial: serialFor('m-ca', j), notBefore: NOT_BEFORE, notAfter: CA_NOT_AFTER, ca: true, keyUsage: ['digitalSignature', 'keyCertSign', 'cRLSign'] }));
+    cas.push(
+      buildCert({
+        subject: [
+          ['CN', `bench-issuer-${j}`],
+          ['O', 'kubecert-bench'],
+        ],
+        key,
+        serial: serialFor('m-ca', j),
+        notBefore: NOT_BEFORE,
+        notAfter: CA_NOT_AFTER,
+        ca: true,
+        keyUsage: ['digitalSignature', 'keyCertSign', 'cRLSign'],
+      }),
+    );
   }
   let lastSecret = null;
-  let hoverDoc = -1, editDoc = -1;
+  let hoverDoc = -1,
+    editDoc = -1;
   const counts = { Secret: 0, Ingress: 0, ValidatingWebhookConfiguration: 0, expiredLeaves: 0, uncoveredHosts: 0 };
   for (let d = 0; d < documents; d++) {
     const r = rngFor('manifest', d);
@@ -372,39 +439,105 @@ export function manifestText(pool, documents) {
       if (expired) counts.expiredLeaves++;
       const host = `app-${pad(d)}.bench.invalid`;
       const leaf = buildCert({
-        subject: [['CN', host]], key, issuer: ca, serial: serialFor('m-leaf', d),
-        notBefore: expired ? EXPIRED_BEFORE : NOT_BEFORE, notAfter: expired ? EXPIRED_AFTER : NOT_AFTER,
-        keyUsage: key.type === 'rsa' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'], extKeyUsage: ['serverAuth'], sans: [host, `www.${host}`],
+        subject: [['CN', host]],
+        key,
+        issuer: ca,
+        serial: serialFor('m-leaf', d),
+        notBefore: expired ? EXPIRED_BEFORE : NOT_BEFORE,
+        notAfter: expired ? EXPIRED_AFTER : NOT_AFTER,
+        keyUsage: key.type === 'rsa' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'],
+        extKeyUsage: ['serverAuth'],
+        sans: [host, `www.${host}`],
       });
       const name = `tls-${pad(d)}`;
       lastSecret = { name, host, ns };
       counts.Secret++;
-      docs.push([
-        'apiVersion: v1', 'kind: Secret', 'metadata:', `  name: ${name}`, `  namespace: ${ns}`, 'type: kubernetes.io/tls', 'data:',
-        `  ca.crt: ${b64(ca.pem)}`, `  tls.crt: ${b64(leaf.pem)}`, `  tls.key: ${b64(key.pem[key.type === 'rsa' ? (r.chance(0.5) ? 'pkcs1' : 'pkcs8') : r.chance(0.5) ? 'sec1' : 'pkcs8'])}`,
-      ].join('\n'));
+      docs.push(
+        [
+          'apiVersion: v1',
+          'kind: Secret',
+          'metadata:',
+          `  name: ${name}`,
+          `  namespace: ${ns}`,
+          'type: kubernetes.io/tls',
+          'data:',
+          `  ca.crt: ${b64(ca.pem)}`,
+          `  tls.crt: ${b64(leaf.pem)}`,
+          `  tls.key: ${b64(key.pem[key.type === 'rsa' ? (r.chance(0.5) ? 'pkcs1' : 'pkcs8') : r.chance(0.5) ? 'sec1' : 'pkcs8'])}`,
+        ].join('\n'),
+      );
     } else if (slot === 2 || slot === 4) {
       const uncovered = r.chance(0.05);
       if (uncovered) counts.uncoveredHosts++;
       const host = uncovered ? `other-${pad(d)}.bench.invalid` : lastSecret.host;
       counts.Ingress++;
       if (editDoc < 0 && d >= documents / 2) editDoc = d;
-      docs.push([
-        'apiVersion: networking.k8s.io/v1', 'kind: Ingress', 'metadata:', `  name: web-${pad(d)}`, `  namespace: ${lastSecret.ns}`, 'spec:', '  ingressClassName: nginx',
-        '  tls:', '  - hosts:', `    - ${host}`, `    secretName: ${lastSecret.name}`, '  rules:', `  - host: ${host}`, '    http:', '      paths:', '      - path: /', '        pathType: Prefix',
-        '        backend:', '          service:', `            name: web-${pad(d)}`, '            port:', '              number: 80',
-      ].join('\n'));
+      docs.push(
+        [
+          'apiVersion: networking.k8s.io/v1',
+          'kind: Ingress',
+          'metadata:',
+          `  name: web-${pad(d)}`,
+          `  namespace: ${lastSecret.ns}`,
+          'spec:',
+          '  ingressClassName: nginx',
+          '  tls:',
+          '  - hosts:',
+          `    - ${host}`,
+          `    secretName: ${lastSecret.name}`,
+          '  rules:',
+          `  - host: ${host}`,
+          '    http:',
+          '      paths:',
+          '      - path: /',
+          '        pathType: Prefix',
+          '        backend:',
+          '          service:',
+          `            name: web-${pad(d)}`,
+          '            port:',
+          '              number: 80',
+        ].join('\n'),
+      );
     } else {
       // A webhook CA of its own (distinct certificate per document).
       const key = r.chance(0.5) ? pool.rsa[r.int(POOL_RSA)] : pool.ec[r.int(POOL_EC)];
-      const ca = buildCert({ subject: [['CN', `webhook-${pad(d)}-ca`], ['O', 'kubecert-bench']], key, serial: serialFor('m-webhook', d), notBefore: NOT_BEFORE, notAfter: CA_NOT_AFTER, ca: true, keyUsage: ['digitalSignature', 'keyCertSign', 'cRLSign'] });
+      const ca = buildCert({
+        subject: [
+          ['CN', `webhook-${pad(d)}-ca`],
+          ['O', 'kubecert-bench'],
+        ],
+        key,
+        serial: serialFor('m-webhook', d),
+        notBefore: NOT_BEFORE,
+        notAfter: CA_NOT_AFTER,
+        ca: true,
+        keyUsage: ['digitalSignature', 'keyCertSign', 'cRLSign'],
+      });
       counts.ValidatingWebhookConfiguration++;
       if (hoverDoc < 0 && d >= documents / 2) hoverDoc = d;
-      docs.push([
-        'apiVersion: admissionregistration.k8s.io/v1', 'kind: ValidatingWebhookConfiguration', 'metadata:', `  name: policy-${pad(d)}`, 'webhooks:',
-        `- name: validate.policy-${pad(d)}.bench.invalid`, '  admissionReviewVersions: ["v1"]', '  sideEffects: None', '  clientConfig:', `    caBundle: ${b64(ca.pem)}`,
-        '    service:', `      name: policy-${pad(d)}`, `      namespace: ${ns}`, '      path: /validate', '  rules:', '  - apiGroups: [""]', '    apiVersions: ["v1"]', '    operations: ["CREATE", "UPDATE"]', '    resources: ["pods"]',
-      ].join('\n'));
+      docs.push(
+        [
+          'apiVersion: admissionregistration.k8s.io/v1',
+          'kind: ValidatingWebhookConfiguration',
+          'metadata:',
+          `  name: policy-${pad(d)}`,
+          'webhooks:',
+          `- name: validate.policy-${pad(d)}.bench.invalid`,
+          '  admissionReviewVersions: ["v1"]',
+          '  sideEffects: None',
+          '  clientConfig:',
+          `    caBundle: ${b64(ca.pem)}`,
+          '    service:',
+          `      name: policy-${pad(d)}`,
+          `      namespace: ${ns}`,
+          '      path: /validate',
+          '  rules:',
+          '  - apiGroups: [""]',
+          '    apiVersions: ["v1"]',
+          '    operations: ["CREATE", "UPDATE"]',
+          '    resources: ["pods"]',
+        ].join('\n'),
+      );
     }
   }
   const text = docs.join('\n---\n') + '\n';
@@ -463,6 +596,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   };
   const sizes = (arg('--sizes') ?? '10,100,1000,5000').split(',').map(Number);
   const r = ensureInputs({ sizes, manifests: !process.argv.includes('--no-manifests'), log: (s) => console.error(s) });
-  for (const [n, f] of Object.entries(r.kubeconfigs)) console.log(`${n}\t${f.path}\t${f.meta.chars} chars${f.meta.chars > KUBECERT_MAX_TEXT ? ' (over Kubecert\'s 20 MB limit!)' : ''}`);
+  for (const [n, f] of Object.entries(r.kubeconfigs))
+    console.log(`${n}\t${f.path}\t${f.meta.chars} chars${f.meta.chars > KUBECERT_MAX_TEXT ? " (over Kubecert's 20 MB limit!)" : ''}`);
   if (r.manifests) console.log(`manifests\t${r.manifests.path}\t${r.manifests.meta.chars} chars`);
 }

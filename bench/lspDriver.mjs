@@ -174,7 +174,10 @@ export class LspServer {
     let timer;
     let waiter;
     const guard = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new BenchError(`${this.name}: timed out after ${timeoutMs / 1000} s waiting for ${label}${this.stderrSuffix()}`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new BenchError(`${this.name}: timed out after ${timeoutMs / 1000} s waiting for ${label}${this.stderrSuffix()}`)),
+        timeoutMs,
+      );
       waiter = { test: () => false, resolve: () => undefined, reject };
       this.waiters.add(waiter);
     });
@@ -298,7 +301,12 @@ export class LspServer {
     ]);
     await this.quiet(uri, quietMs);
     const contents = h.result?.contents;
-    const hoverText = typeof contents === 'string' ? contents : Array.isArray(contents) ? contents.map((c) => (typeof c === 'string' ? c : c.value)).join('\n') : contents?.value ?? '';
+    const hoverText =
+      typeof contents === 'string'
+        ? contents
+        : Array.isArray(contents)
+          ? contents.map((c) => (typeof c === 'string' ? c : c.value)).join('\n')
+          : (contents?.value ?? '');
     return {
       hoverMs: h.at - tHover,
       hoverBeforeDiagnostics: h.publishesBefore === 0,
@@ -327,10 +335,18 @@ export class LspServer {
 
   async hover(uri, position) {
     const t = performance.now();
-    const result = await this.within(`a hover at ${position.line}:${position.character}`, this.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position }));
+    const result = await this.within(
+      `a hover at ${position.line}:${position.character}`,
+      this.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position }),
+    );
     const ms = performance.now() - t;
     const contents = result?.contents;
-    const text = typeof contents === 'string' ? contents : Array.isArray(contents) ? contents.map((c) => (typeof c === 'string' ? c : c.value)).join('\n') : contents?.value ?? '';
+    const text =
+      typeof contents === 'string'
+        ? contents
+        : Array.isArray(contents)
+          ? contents.map((c) => (typeof c === 'string' ? c : c.value)).join('\n')
+          : (contents?.value ?? '');
     return { ms, empty: !result, chars: text.length, text };
   }
 
@@ -345,7 +361,11 @@ export class LspServer {
     const fromSeq = this.publishes.length;
     const t = performance.now();
     this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text: newText }] });
-    const e = await this.waitForPublish(`the diagnostics of version ${version} of ${uri}`, (p) => p.uri === uri && (p.version === undefined || p.version === null || p.version === version), fromSeq);
+    const e = await this.waitForPublish(
+      `the diagnostics of version ${version} of ${uri}`,
+      (p) => p.uri === uri && (p.version === undefined || p.version === null || p.version === version),
+      fromSeq,
+    );
     return { ms: e.t - t, count: e.count, versioned: e.version !== undefined && e.version !== null };
   }
 
@@ -364,10 +384,19 @@ export class LspServer {
     const hover = this.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position }).then((result) => ({ result, at: performance.now() }));
     const [h, e] = await Promise.all([
       this.within(`a hover at ${position.line}:${position.character} sent right after an edit`, hover),
-      this.waitForPublish(`the diagnostics of version ${version} of ${uri}`, (p) => p.uri === uri && (p.version === undefined || p.version === null || p.version === version), fromSeq),
+      this.waitForPublish(
+        `the diagnostics of version ${version} of ${uri}`,
+        (p) => p.uri === uri && (p.version === undefined || p.version === null || p.version === version),
+        fromSeq,
+      ),
     ]);
     const contents = h.result?.contents;
-    const text = typeof contents === 'string' ? contents : Array.isArray(contents) ? contents.map((c) => (typeof c === 'string' ? c : c.value)).join('\n') : contents?.value ?? '';
+    const text =
+      typeof contents === 'string'
+        ? contents
+        : Array.isArray(contents)
+          ? contents.map((c) => (typeof c === 'string' ? c : c.value)).join('\n')
+          : (contents?.value ?? '');
     return { hoverMs: h.at - tHover, text, changeMs: e.t - t };
   }
 

@@ -35,6 +35,9 @@ for (const name of ['lookup', 'resolve', 'resolve4', 'resolve6']) {
 }
 if (dns.promises) {
   for (const name of ['lookup', 'resolve', 'resolve4', 'resolve6']) {
-    if (typeof dns.promises[name] === 'function') dns.promises[name] = async (host) => { throw refused(`dns.promises.${name} ${host}`); };
+    if (typeof dns.promises[name] === 'function')
+      dns.promises[name] = async (host) => {
+        throw refused(`dns.promises.${name} ${host}`);
+      };
   }
 }

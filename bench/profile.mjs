@@ -28,7 +28,12 @@ const keystrokes = Number(arg('--keystrokes', '20'));
 const interval = Number(arg('--interval', '500'));
 const top = Number(arg('--top', '10'));
 const outDir = join(ROOT, 'bench/.cache/profiles', `${Date.now()}`);
-const shebangFlags = readFileSync(join(ROOT, 'bin/kubecert-language-server.js'), 'utf8').split('\n')[0].replace(/^#!\/usr\/bin\/env -S node/, '').trim().split(/\s+/).filter(Boolean);
+const shebangFlags = readFileSync(join(ROOT, 'bin/kubecert-language-server.js'), 'utf8')
+  .split('\n')[0]
+  .replace(/^#!\/usr\/bin\/env -S node/, '')
+  .trim()
+  .split(/\s+/)
+  .filter(Boolean);
 mkdirSync(outDir, { recursive: true });
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -36,7 +41,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const offsetUs = Number(process.hrtime.bigint() / 1000n) - performance.now() * 1000;
 const toUs = (ms) => ms * 1000 + offsetUs;
 
-const input = arg('--file') ? { path: arg('--file'), meta: JSON.parse(readFileSync(`${arg('--file')}.meta.json`, 'utf8')) } : ensureInputs({ sizes: [size], manifests: false }).kubeconfigs[size];
+const input = arg('--file')
+  ? { path: arg('--file'), meta: JSON.parse(readFileSync(`${arg('--file')}.meta.json`, 'utf8')) }
+  : ensureInputs({ sizes: [size], manifests: false }).kubeconfigs[size];
 const text = readFileSync(input.path, 'utf8');
 const uri = pathToFileURL(input.path).href;
 
@@ -44,7 +51,18 @@ const s = await LspServer.start({
   name: 'Kubecert (profiled)',
   command: process.execPath,
   // With the flags of the bin's shebang, as the benchmark runs it.
-  args: [...shebangFlags, '--cpu-prof', '--cpu-prof-dir', outDir, '--cpu-prof-interval', String(interval), '--require', join(ROOT, 'bench/noNetwork.cjs'), join(ROOT, 'dist/server.js'), '--stdio'],
+  args: [
+    ...shebangFlags,
+    '--cpu-prof',
+    '--cpu-prof-dir',
+    outDir,
+    '--cpu-prof-interval',
+    String(interval),
+    '--require',
+    join(ROOT, 'bench/noNetwork.cjs'),
+    join(ROOT, 'dist/server.js'),
+    '--stdio',
+  ],
   cwd: ROOT,
   settings: { kubecert: { now: NOW } },
   initializationOptions: { now: NOW },
@@ -70,7 +88,10 @@ for (let i = 0; i < keystrokes; i++) {
 await sleep(200);
 await s.stop(10_000);
 
-const file = readdirSync(outDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(outDir, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+const file = readdirSync(outDir)
+  .filter((f) => f.endsWith('.cpuprofile'))
+  .map((f) => join(outDir, f))
+  .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
 if (!file) throw new Error(`no .cpuprofile in ${outDir} — did the server exit cleanly?`);
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 
@@ -151,11 +172,17 @@ const cell = (k) => {
 };
 const lines = [];
 lines.push(`# Kubecert CPU profile: ${input.meta.contexts ?? input.meta.documents} ${input.meta.kind === 'kubeconfig' ? 'contexts' : 'documents'}`, '');
-lines.push(`Profile: ${relative(ROOT, file)} · sampling interval ${interval} µs requested · open → diagnostics ${open.first.toFixed(0)} ms · keystroke → diagnostics median ${[...keystrokeMs].sort((a, b) => a - b)[keystrokeMs.length >> 1].toFixed(1)} ms over ${keystrokes} edits`, '');
+lines.push(
+  `Profile: ${relative(ROOT, file)} · sampling interval ${interval} µs requested · open → diagnostics ${open.first.toFixed(0)} ms · keystroke → diagnostics median ${[...keystrokeMs].sort((a, b) => a - b)[keystrokeMs.length >> 1].toFixed(1)} ms over ${keystrokes} edits`,
+  '',
+);
 for (const [phase, ranges] of Object.entries(windows)) {
   const a = analyse(ranges);
   const wall = ranges.reduce((acc, [x, y]) => acc + (y - x), 0);
-  lines.push(`## ${phase === 'open' ? 'open → diagnostics' : `keystroke → diagnostics (${keystrokes} edits together)`}: ${ms(wall)} wall, ${ms(a.total)} sampled`, '');
+  lines.push(
+    `## ${phase === 'open' ? 'open → diagnostics' : `keystroke → diagnostics (${keystrokes} edits together)`}: ${ms(wall)} wall, ${ms(a.total)} sampled`,
+    '',
+  );
   lines.push(`Top ${top} by self time:`, '', '| # | self | share | function | where |', '| ---: | ---: | ---: | --- | --- |');
   a.self.slice(0, top).forEach(([k, v], i) => lines.push(`| ${i + 1} | ${ms(v)} | ${pct(v, a.total)} | ${cell(k)} |`));
   lines.push('', 'Self time by source file:', '', '| self | share | file |', '| ---: | ---: | --- |');

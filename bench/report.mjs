@@ -82,26 +82,65 @@ export function targets(results) {
     const status = !measured || value === null || limit === null ? 'not measured' : (strict ? value < limit : value <= limit) ? 'met' : 'NOT met';
     out.push({ id, target: text, value, limit, unit, status, ...(status === 'not measured' && reason ? { reason } : {}) });
   };
-  const K = k1000?.kubecert, Y = k1000?.yamlLs;
-  add('open-vs-yls', 'open → diagnostics ≤ 0.5× yaml-language-server (1,000 contexts)', K?.openFirst ?? null, Y?.openFirst != null ? 0.5 * Y.openFirst : null, 'ms', Boolean(K && Y));
-  add('keystroke-vs-yls', 'keystroke → diagnostics ≤ 0.25× yaml-language-server (1,000 contexts)', K?.keystroke ?? null, Y?.keystroke != null ? 0.25 * Y.keystroke : null, 'ms', Boolean(K && Y));
-  add('keystroke-vs-parse', 'keystroke → diagnostics ≤ 1.3× bare YAML parse (1,000 contexts)', K?.keystroke ?? null, k1000?.bareParse != null ? 1.3 * k1000.bareParse : null, 'ms', Boolean(K && k1000?.bareParse != null));
+  const K = k1000?.kubecert,
+    Y = k1000?.yamlLs;
+  add(
+    'open-vs-yls',
+    'open → diagnostics ≤ 0.5× yaml-language-server (1,000 contexts)',
+    K?.openFirst ?? null,
+    Y?.openFirst != null ? 0.5 * Y.openFirst : null,
+    'ms',
+    Boolean(K && Y),
+  );
+  add(
+    'keystroke-vs-yls',
+    'keystroke → diagnostics ≤ 0.25× yaml-language-server (1,000 contexts)',
+    K?.keystroke ?? null,
+    Y?.keystroke != null ? 0.25 * Y.keystroke : null,
+    'ms',
+    Boolean(K && Y),
+  );
+  add(
+    'keystroke-vs-parse',
+    'keystroke → diagnostics ≤ 1.3× bare YAML parse (1,000 contexts)',
+    K?.keystroke ?? null,
+    k1000?.bareParse != null ? 1.3 * k1000.bareParse : null,
+    'ms',
+    Boolean(K && k1000?.bareParse != null),
+  );
   add('hover-warm', 'warm hover ≤ 5 ms (1,000 contexts)', K?.hoverWarm ?? null, 5, 'ms', Boolean(K));
   add('hover-first', 'first hover ≤ 15 ms (1,000 contexts)', K?.hoverFirst ?? null, 15, 'ms', Boolean(K));
   add('hover-new', 'hover on a never-decoded certificate ≤ 15 ms (1,000 contexts)', K?.hoverNew ?? null, 15, 'ms', Boolean(K));
   add('rss-vs-yls', 'peak RSS ≤ yaml-language-server (1,000 contexts)', K?.peakRssMb ?? null, Y?.peakRssMb ?? null, 'MB', Boolean(K && Y));
   add('keystroke-10', 'keystroke → diagnostics ≤ 10 ms (10 contexts)', k10?.kubecert?.keystroke ?? null, 10, 'ms', Boolean(k10?.kubecert));
   const cli = results.cli;
-  add('cli-5000', '`kubecert check` ≤ 2× server open → diagnostics (5,000 contexts)', cli?.size === 5000 ? cli.median : null, cli?.size === 5000 && cli.serverOpen != null ? 2 * cli.serverOpen : null, 'ms', cli?.size === 5000);
-  const A = results.activation, V = results.vsix;
-  add('activation', 'extension activation < 50 ms (extension host, without the server: load + `activate()`)', A?.totalMs ?? null, ACTIVATION_LIMIT_MS, 'ms', Boolean(A?.measured), { strict: true, reason: A?.reason });
+  add(
+    'cli-5000',
+    '`kubecert check` ≤ 2× server open → diagnostics (5,000 contexts)',
+    cli?.size === 5000 ? cli.median : null,
+    cli?.size === 5000 && cli.serverOpen != null ? 2 * cli.serverOpen : null,
+    'ms',
+    cli?.size === 5000,
+  );
+  const A = results.activation,
+    V = results.vsix;
+  add(
+    'activation',
+    'extension activation < 50 ms (extension host, without the server: load + `activate()`)',
+    A?.totalMs ?? null,
+    ACTIVATION_LIMIT_MS,
+    'ms',
+    Boolean(A?.measured),
+    { strict: true, reason: A?.reason },
+  );
   add('vsix', '`.vsix` < 1.5 MB', V?.bytes ?? null, VSIX_LIMIT_BYTES, 'bytes', Boolean(V?.measured), { strict: true, reason: V?.reason });
   return out;
 }
 
 /** Value at 5,000 / value at 1,000, per metric and server (5.0 = linear in the number of contexts). */
 export function growth(results) {
-  const a = results.kubeconfig['1000'], b = results.kubeconfig['5000'];
+  const a = results.kubeconfig['1000'],
+    b = results.kubeconfig['5000'];
   if (!a || !b) return null;
   const out = {};
   for (const server of ['kubecert', 'yamlLs']) {
@@ -128,7 +167,8 @@ function metricRows(K, Y) {
 
 /** Rows of the size table: a hover sent right after didOpen, while the first analysis runs. */
 function responsivenessRows(R) {
-  const K = R.kubecert, Y = R.yamlLs;
+  const K = R.kubecert,
+    Y = R.yamlLs;
   const before = (S) => (S && S.runs ? `${S.answeredBeforeDiagnostics} of ${S.runs} runs` : '—');
   const empty = (S) => (S?.emptyHovers ? ` (${S.emptyHovers} empty)` : '');
   const rows = [
@@ -143,11 +183,15 @@ function responsivenessRows(R) {
 function activationSection(A, config) {
   const L = ['## Extension activation in the extension host', ''];
   if (!A.measured) return [...L, `Not measured: ${A.reason}.`, ''];
-  const runs = (key) => A.all.filter((m) => !m.error).map((m) => fmt(m[key])).join(', ');
+  const runs = (key) =>
+    A.all
+      .filter((m) => !m.error)
+      .map((m) => fmt(m[key]))
+      .join(', ');
   L.push(
     `\`test/e2e/activation\` in code-server ${A.codeServer ?? '?'} (VS Code ${A.vscode ?? '?'}) with headless Chromium, a fresh code-server per run, ${config.activationRuns} runs${A.failed ? ` (${A.failed} failed)` : ''}; ` +
       `the repository as development extension (\`${A.bundle}\` of \`npm run build\`, ${fmt(A.bundleBytes, 'bytes')}); the workspace holds admin.kubeconfig, which the entry opens before it activates Kubecert; \`KUBECONFIG\` is a copy of it. ` +
-      'Figures the extension measured itself; the language server starts in the background and is not counted. Activation is what VS Code counts as an extension\'s activation time: loading its code and calling `activate()`. Medians.',
+      "Figures the extension measured itself; the language server starts in the background and is not counted. Activation is what VS Code counts as an extension's activation time: loading its code and calling `activate()`. Medians.",
     '',
   );
   L.push('| | median | runs |', '| --- | ---: | --- |');
@@ -162,7 +206,10 @@ function vsixSection(V) {
   const L = ['## `.vsix`', ''];
   if (!V.measured) return [...L, `Not measured: ${V.reason}.`, ''];
   L.push('| | size | |', '| --- | ---: | --- |');
-  L.push(`| \`node scripts/package.mjs\` (production bundles, vsce) | ${fmt(V.bytes, 'bytes')} | ${n(V.bytes)} bytes${V.files != null ? `, ${V.files} files` : ''}; target < 1.5 MB |`, '');
+  L.push(
+    `| \`node scripts/package.mjs\` (production bundles, vsce) | ${fmt(V.bytes, 'bytes')} | ${n(V.bytes)} bytes${V.files != null ? `, ${V.files} files` : ''}; target < 1.5 MB |`,
+    '',
+  );
   return L;
 }
 
@@ -176,34 +223,49 @@ export function markdown(report) {
       `${environment.loadavgEnd.map((x) => x.toFixed(2)).join(' ')} at end · bench took ${(report.durationMs / 1000).toFixed(0)} s`,
     '',
   );
-  L.push(`Medians. Kubecert ${environment.kubecertVersion} (\`node ${(config.serverFlags ?? []).map((f) => f + ' ').join('')}dist/server.js --stdio\`, the flags of its bin's shebang; now = ${config.now}) vs yaml-language-server ${environment.yamlLsVersion} with bench/kubeconfig.schema.json. Ratio = Kubecert / yaml-ls (below 1: Kubecert is faster/smaller).`, '');
+  L.push(
+    `Medians. Kubecert ${environment.kubecertVersion} (\`node ${(config.serverFlags ?? []).map((f) => f + ' ').join('')}dist/server.js --stdio\`, the flags of its bin's shebang; now = ${config.now}) vs yaml-language-server ${environment.yamlLsVersion} with bench/kubeconfig.schema.json. Ratio = Kubecert / yaml-ls (below 1: Kubecert is faster/smaller).`,
+    '',
+  );
   for (const size of Object.keys(results.kubeconfig)) {
     const r = results.kubeconfig[size];
-    L.push(`## ${n(Number(size))} contexts (${(r.input.chars / 1024 / 1024).toFixed(2)} MB, ${n(r.input.lines)} lines, ${n(r.input.certificates)} certificates)`, '');
+    L.push(
+      `## ${n(Number(size))} contexts (${(r.input.chars / 1024 / 1024).toFixed(2)} MB, ${n(r.input.lines)} lines, ${n(r.input.certificates)} certificates)`,
+      '',
+    );
     L.push('| metric | Kubecert | yaml-ls | Kubecert / yaml-ls |', '| --- | ---: | ---: | ---: |');
     L.push(...metricRows(r.kubecert, r.yamlLs));
     L.push(`| bare \`yaml.parseDocument\` (floor, median of 5) | ${fmt(r.bareParse)} | | |`);
     L.push(`| Kubecert keystroke / bare parse | ${fmt(ratio(r.kubecert?.keystroke, r.bareParse), 'x')} | | |`);
-    L.push(`| diagnostics after open / after keystroke | ${r.kubecert?.openDiagnostics ?? '—'} / ${r.kubecert?.keystrokeDiagnostics ?? '—'} | ${r.yamlLs?.openDiagnostics ?? '—'} / ${r.yamlLs?.keystrokeDiagnostics ?? '—'} | |`);
+    L.push(
+      `| diagnostics after open / after keystroke | ${r.kubecert?.openDiagnostics ?? '—'} / ${r.kubecert?.keystrokeDiagnostics ?? '—'} | ${r.yamlLs?.openDiagnostics ?? '—'} / ${r.yamlLs?.keystrokeDiagnostics ?? '—'} | |`,
+    );
     if (r.kubecert?.failed || r.yamlLs?.failed) L.push(`| failed runs | ${r.kubecert?.failed ?? 0} | ${r.yamlLs?.failed ?? 0} | |`);
     if (r.responsiveness) L.push(...responsivenessRows(r.responsiveness));
     L.push('');
   }
   if (results.manifests) {
     const r = results.manifests;
-    L.push(`## Manifest file: ${n(r.input.documents)} documents (${(r.input.chars / 1024 / 1024).toFixed(2)} MB; ${r.input.counts.Secret} Secrets, ${r.input.counts.ValidatingWebhookConfiguration} ValidatingWebhookConfigurations, ${r.input.counts.Ingress} Ingresses)`, '');
+    L.push(
+      `## Manifest file: ${n(r.input.documents)} documents (${(r.input.chars / 1024 / 1024).toFixed(2)} MB; ${r.input.counts.Secret} Secrets, ${r.input.counts.ValidatingWebhookConfiguration} ValidatingWebhookConfigurations, ${r.input.counts.Ingress} Ingresses)`,
+      '',
+    );
     L.push('yaml-language-server has no schema for this file (it is not `*.kubeconfig`): it checks YAML syntax only.', '');
     L.push('| metric | Kubecert | yaml-ls | Kubecert / yaml-ls |', '| --- | ---: | ---: | ---: |');
     L.push(...metricRows(r.kubecert, r.yamlLs));
     L.push(`| bare \`yaml.parseAllDocuments\` (floor, median of 5) | ${fmt(r.bareParse)} | | |`);
-    L.push(`| diagnostics after open / after keystroke | ${r.kubecert?.openDiagnostics ?? '—'} / ${r.kubecert?.keystrokeDiagnostics ?? '—'} | ${r.yamlLs?.openDiagnostics ?? '—'} / ${r.yamlLs?.keystrokeDiagnostics ?? '—'} | |`);
+    L.push(
+      `| diagnostics after open / after keystroke | ${r.kubecert?.openDiagnostics ?? '—'} / ${r.kubecert?.keystrokeDiagnostics ?? '—'} | ${r.yamlLs?.openDiagnostics ?? '—'} / ${r.yamlLs?.keystrokeDiagnostics ?? '—'} | |`,
+    );
     L.push('');
   }
   if (results.cli) {
     const c = results.cli;
     L.push(`## \`kubecert check\` vs the server (${n(c.size)} contexts)`, '');
     L.push('| | median | |', '| --- | ---: | --- |');
-    L.push(`| \`node ${(config.cliFlags ?? []).map((f) => f + ' ').join('')}bin/kubecert.js check <file> --now ${config.now} --format json > /dev/null\` (wall) | ${fmt(c.median)} | runs: ${c.runs.map((x) => fmt(x)).join(', ')} |`);
+    L.push(
+      `| \`node ${(config.cliFlags ?? []).map((f) => f + ' ').join('')}bin/kubecert.js check <file> --now ${config.now} --format json > /dev/null\` (wall) | ${fmt(c.median)} | runs: ${c.runs.map((x) => fmt(x)).join(', ')} |`,
+    );
     L.push(`| server open → diagnostics, same file | ${fmt(c.serverOpen)} | |`);
     L.push(`| CLI / server | ${fmt(ratio(c.median, c.serverOpen), 'x')} | target ≤ 2× |`, '');
   }
@@ -211,7 +273,10 @@ export function markdown(report) {
   if (results.vsix) L.push(...vsixSection(results.vsix));
   L.push('## Targets', '');
   L.push('| target | Kubecert | limit | status |', '| --- | ---: | ---: | --- |');
-  for (const t of report.targets) L.push(`| ${t.target} | ${fmt(t.value, t.unit)} | ${fmt(t.limit, t.unit)} | ${t.status === 'met' ? 'met' : `**${t.status}**${t.reason ? ` (${t.reason})` : ''}`} |`);
+  for (const t of report.targets)
+    L.push(
+      `| ${t.target} | ${fmt(t.value, t.unit)} | ${fmt(t.limit, t.unit)} | ${t.status === 'met' ? 'met' : `**${t.status}**${t.reason ? ` (${t.reason})` : ''}`} |`,
+    );
   L.push('');
   if (report.growth) {
     const g = report.growth;
@@ -224,7 +289,7 @@ export function markdown(report) {
   L.push('## Notes', '');
   L.push(
     '- open → first diagnostics is the reported open figure for both servers (Kubecert\'s first publish already holds all findings; yaml-language-server publishes once, after its 200 ms validation debounce, and publishes an empty list for a schema-valid file, so it has no "first non-empty").',
-    '- yaml-language-server\'s open and keystroke times include its fixed `validationDelayMs` debounce of 200 ms; Kubecert has none.',
+    "- yaml-language-server's open and keystroke times include its fixed `validationDelayMs` debounce of 200 ms; Kubecert has none.",
     `- Kubecert publishes ${report.results.kubeconfig[Object.keys(report.results.kubeconfig)[0]]?.kubecert?.openPublishes ?? '?'} diagnostics notifications per open (median); only the first is timed.`,
     `- yaml-language-server schema validation preflight: ${report.preflight?.yamlLsSchema?.ok ? `ok — a string where the schema wants a boolean gave "${report.preflight.yamlLsSchema.message}"` : `FAILED — ${report.preflight?.yamlLsSchema?.message ?? 'not run'}`}.`,
   );
@@ -238,7 +303,9 @@ export function markdown(report) {
         'the latency is hover request → result; "before the first diagnostics" is decided by message order on the wire. Not a target: reported.',
     );
   if (covered.length)
-    L.push(`- yaml-language-server validated each whole file (untimed check in the first run, a schema violation on the last line was reported): ${covered.map(([size, c]) => `${n(Number(size))} contexts ${c.ok ? 'ok' : 'NOT ok'}`).join(', ')}.`);
+    L.push(
+      `- yaml-language-server validated each whole file (untimed check in the first run, a schema violation on the last line was reported): ${covered.map(([size, c]) => `${n(Number(size))} contexts ${c.ok ? 'ok' : 'NOT ok'}`).join(', ')}.`,
+    );
   if (report.failures.length) {
     L.push('', '## Failures', '');
     for (const f of report.failures) L.push(`- ${f.input} · ${f.server} · run ${f.run}: ${f.error.split('\n')[0]}`);

@@ -30,7 +30,20 @@ const RESPONSIVENESS_SIZE = 5000;
 // ------------------------------------------------------------------ arguments
 
 function parseArgs(argv) {
-  const o = { runs: undefined, sizes: undefined, quick: false, timeoutMs: 120_000, manifests: true, cli: true, servers: ['kubecert', 'yamlLs'], guard: true, responsiveness: true, extension: true, activationRuns: 3, vsix: true };
+  const o = {
+    runs: undefined,
+    sizes: undefined,
+    quick: false,
+    timeoutMs: 120_000,
+    manifests: true,
+    cli: true,
+    servers: ['kubecert', 'yamlLs'],
+    guard: true,
+    responsiveness: true,
+    extension: true,
+    activationRuns: 3,
+    vsix: true,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -40,7 +53,10 @@ function parseArgs(argv) {
     };
     const name = a.split('=')[0];
     if (name === '--runs') o.runs = Number(value());
-    else if (name === '--sizes') o.sizes = value().split(',').map((s) => Number(s.replace(/[_,]/g, '')));
+    else if (name === '--sizes')
+      o.sizes = value()
+        .split(',')
+        .map((s) => Number(s.replace(/[_,]/g, '')));
     else if (name === '--quick') o.quick = true;
     else if (name === '--timeout') o.timeoutMs = Number(value()) * 1000;
     else if (name === '--no-manifests') o.manifests = false;
@@ -50,7 +66,10 @@ function parseArgs(argv) {
     else if (name === '--no-extension') o.extension = false;
     else if (name === '--activation-runs') o.activationRuns = Number(value());
     else if (name === '--no-vsix') o.vsix = false;
-    else if (name === '--servers') o.servers = value().split(',').map((s) => (/^y/i.test(s) ? 'yamlLs' : 'kubecert'));
+    else if (name === '--servers')
+      o.servers = value()
+        .split(',')
+        .map((s) => (/^y/i.test(s) ? 'yamlLs' : 'kubecert'));
     else if (name === '--help' || name === '-h') usage();
     else usage(`unknown argument ${a}`);
   }
@@ -120,11 +139,23 @@ const SERVER_FLAGS = shebangFlags('bin/kubecert-language-server.js');
 const CLI_FLAGS = shebangFlags('bin/kubecert.js');
 const SERVERS = {
   kubecert: { label: 'Kubecert', args: [...SERVER_FLAGS, ...guard, join(ROOT, 'dist/server.js'), '--stdio'], initializationOptions: { now: NOW } },
-  yamlLs: { label: 'yaml-language-server', args: [...guard, join(ROOT, 'node_modules/yaml-language-server/bin/yaml-language-server'), '--stdio'], initializationOptions: {} },
+  yamlLs: {
+    label: 'yaml-language-server',
+    args: [...guard, join(ROOT, 'node_modules/yaml-language-server/bin/yaml-language-server'), '--stdio'],
+    initializationOptions: {},
+  },
 };
 
 const startServer = (key) =>
-  LspServer.start({ name: SERVERS[key].label, command: process.execPath, args: SERVERS[key].args, cwd: ROOT, settings: SETTINGS, initializationOptions: SERVERS[key].initializationOptions, timeoutMs: opts.timeoutMs });
+  LspServer.start({
+    name: SERVERS[key].label,
+    command: process.execPath,
+    args: SERVERS[key].args,
+    cwd: ROOT,
+    settings: SETTINGS,
+    initializationOptions: SERVERS[key].initializationOptions,
+    timeoutMs: opts.timeoutMs,
+  });
 
 /**
  * Untimed check that yaml-language-server validated the whole file against the schema, not just its
@@ -152,7 +183,10 @@ async function runOnce(key, input, text, { sanity = false } = {}) {
     // On a kubeconfig both servers must answer (yaml-ls with the schema's description): an empty
     // hover means the schema was not applied, and the run would measure the wrong thing.
     if (first.empty || first.chars === 0) {
-      if (input.meta.kind === 'kubeconfig') throw new BenchError(`${s.name} returned an empty hover at ${input.meta.hover.line}:${input.meta.hover.character} (${input.meta.hover.what})${key === 'yamlLs' ? ': is the schema applied?' : ''}`);
+      if (input.meta.kind === 'kubeconfig')
+        throw new BenchError(
+          `${s.name} returned an empty hover at ${input.meta.hover.line}:${input.meta.hover.character} (${input.meta.hover.what})${key === 'yamlLs' ? ': is the schema applied?' : ''}`,
+        );
     }
     const warm = [];
     for (let i = 0; i < WARM_HOVERS; i++) warm.push((await s.hover(uri, input.meta.hover)).ms);
@@ -162,13 +196,20 @@ async function runOnce(key, input, text, { sanity = false } = {}) {
     // pasted over the hovered value and hovered at once.
     await s.quiet(uri, 300);
     const p = input.meta.paste;
-    const pasted = await s.changeWithHover(uri, { start: { line: p.line, character: p.character }, end: { line: p.line, character: p.endCharacter } }, p.text, input.meta.hover);
-    if (key === 'kubecert' && !pasted.text.includes(`CN=${p.subjectCN}`)) throw new BenchError(`${s.name}'s hover on the pasted certificate does not name CN=${p.subjectCN}: it answered about another text`);
+    const pasted = await s.changeWithHover(
+      uri,
+      { start: { line: p.line, character: p.character }, end: { line: p.line, character: p.endCharacter } },
+      p.text,
+      input.meta.hover,
+    );
+    if (key === 'kubecert' && !pasted.text.includes(`CN=${p.subjectCN}`))
+      throw new BenchError(`${s.name}'s hover on the pasted certificate does not name CN=${p.subjectCN}: it answered about another text`);
     const mem = s.memory();
     let schemaCheck;
     if (sanity && key === 'yamlLs' && input.meta.kind === 'kubeconfig') {
       schemaCheck = await schemaCoversWholeFile(s, uri, text);
-      if (schemaCheck && !schemaCheck.ok) throw new BenchError(`${s.name} reported nothing for a schema violation on the last line (${schemaCheck.line}): it did not validate the whole file`);
+      if (schemaCheck && !schemaCheck.ok)
+        throw new BenchError(`${s.name} reported nothing for a schema violation on the last line (${schemaCheck.line}): it did not validate the whole file`);
     }
     if (s.networkBlocked) throw new BenchError(`${s.name} tried to use the network (blocked)${s.stderrSuffix()}`);
     return {
@@ -216,7 +257,10 @@ function runCli(path) {
   return new Promise((resolve, reject) => {
     const devNull = openSync('/dev/null', 'w');
     const t = performance.now();
-    const child = spawn(process.execPath, [...CLI_FLAGS, join(ROOT, 'bin/kubecert.js'), 'check', path, '--now', NOW, '--format', 'json'], { cwd: ROOT, stdio: ['ignore', devNull, 'pipe'] });
+    const child = spawn(process.execPath, [...CLI_FLAGS, join(ROOT, 'bin/kubecert.js'), 'check', path, '--now', NOW, '--format', 'json'], {
+      cwd: ROOT,
+      stdio: ['ignore', devNull, 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-2000)));
     const timer = setTimeout(() => {
@@ -319,10 +363,12 @@ const ACTIVATION_FIXTURE = join(ROOT, 'test/fixtures/seed/admin.kubeconfig');
 /** Why the activation cannot be measured here, or null. Missing tools are "not measured", never a failure. */
 function activationMissing() {
   const chromium = process.env.KUBECERT_E2E_CHROMIUM || '/usr/bin/chromium';
-  if (!existsSync(join(E2E_TOOLS_DIR, 'node_modules/code-server/out/node/entry.js'))) return `code-server is not installed in ${relative(ROOT, E2E_TOOLS_DIR) || E2E_TOOLS_DIR} — scripts/install-e2e.sh installs it`;
+  if (!existsSync(join(E2E_TOOLS_DIR, 'node_modules/code-server/out/node/entry.js')))
+    return `code-server is not installed in ${relative(ROOT, E2E_TOOLS_DIR) || E2E_TOOLS_DIR} — scripts/install-e2e.sh installs it`;
   if (!existsSync(join(E2E_TOOLS_DIR, 'node_modules/playwright-core'))) return 'playwright-core is not installed — scripts/install-e2e.sh installs it';
   if (!existsSync(chromium)) return `chromium is not installed at ${chromium}`;
-  for (const f of [E2E_RUNNER, ACTIVATION_SOURCE, ACTIVATION_FIXTURE, 'node_modules/typescript/bin/tsc']) if (!existsSync(resolve(ROOT, f))) return `${relative(ROOT, resolve(ROOT, f))} is missing`;
+  for (const f of [E2E_RUNNER, ACTIVATION_SOURCE, ACTIVATION_FIXTURE, 'node_modules/typescript/bin/tsc'])
+    if (!existsSync(resolve(ROOT, f))) return `${relative(ROOT, resolve(ROOT, f))} is missing`;
   if (!existsSync(join(ROOT, 'dist/extension.js'))) return 'dist/extension.js is missing — run `npm run build`';
   return null;
 }
@@ -338,13 +384,29 @@ function compileActivationEntry() {
   const rel = (p) => relative(ACTIVATION_DIR, p);
   writeFileSync(
     join(ACTIVATION_DIR, 'tsconfig.json'),
-    JSON.stringify({ extends: rel(join(ROOT, 'tsconfig.json')), compilerOptions: { outDir: 'out', rootDir: rel(ROOT), sourceMap: false }, files: [rel(ACTIVATION_SOURCE)], include: [] }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        extends: rel(join(ROOT, 'tsconfig.json')),
+        compilerOptions: { outDir: 'out', rootDir: rel(ROOT), sourceMap: false },
+        files: [rel(ACTIVATION_SOURCE)],
+        include: [],
+      },
+      null,
+      2,
+    ) + '\n',
   );
   const out = join(ACTIVATION_DIR, 'out/test/e2e/activation/index.js');
   rmSync(out, { force: true });
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ACTIVATION_DIR, 'tsconfig.json')], { cwd: ROOT, encoding: 'utf8', timeout: opts.timeoutMs });
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ACTIVATION_DIR, 'tsconfig.json')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: opts.timeoutMs,
+  });
   const messages = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
-  if (!existsSync(out)) throw new BenchError(`tsc did not compile ${relative(ROOT, ACTIVATION_SOURCE)} (exit ${r.status}${r.error ? `, ${r.error.message}` : ''})${messages ? `:\n${tail(messages)}` : ''}`);
+  if (!existsSync(out))
+    throw new BenchError(
+      `tsc did not compile ${relative(ROOT, ACTIVATION_SOURCE)} (exit ${r.status}${r.error ? `, ${r.error.message}` : ''})${messages ? `:\n${tail(messages)}` : ''}`,
+    );
   return { path: out, tscErrors: r.status === 0 ? null : tail(messages, 30) };
 }
 
@@ -378,7 +440,10 @@ async function runActivationOnce(entry) {
       throw new BenchError(`the activation entry wrote no figures (${e.message}):\n${tail(r.output)}`);
     }
     const { loadMs, hostMs, activateMs } = figures;
-    if (typeof loadMs !== 'number' || typeof activateMs !== 'number') throw new BenchError(`the extension reported no ${typeof loadMs !== 'number' ? 'load time (is the bundle banner or footer missing from dist/extension.js?)' : 'activate() time'}: ${JSON.stringify(figures)}`);
+    if (typeof loadMs !== 'number' || typeof activateMs !== 'number')
+      throw new BenchError(
+        `the extension reported no ${typeof loadMs !== 'number' ? 'load time (is the bundle banner or footer missing from dist/extension.js?)' : 'activate() time'}: ${JSON.stringify(figures)}`,
+      );
     return { loadMs, hostMs, activateMs, totalMs: loadMs + activateMs, vscode: figures.vscode ?? null, wallMs: r.ms };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -406,7 +471,9 @@ async function measureActivation(failures) {
     try {
       const m = await runActivationOnce(entry.path);
       all.push(m);
-      log(`  activation run ${r}/${opts.activationRuns} load ${m.loadMs.toFixed(1)} · (VS Code ${m.hostMs.toFixed(1)}) · activate() ${m.activateMs.toFixed(1)} · total ${m.totalMs.toFixed(1)} ms (VS Code ${m.vscode}; run took ${(m.wallMs / 1000).toFixed(1)} s)`);
+      log(
+        `  activation run ${r}/${opts.activationRuns} load ${m.loadMs.toFixed(1)} · (VS Code ${m.hostMs.toFixed(1)}) · activate() ${m.activateMs.toFixed(1)} · total ${m.totalMs.toFixed(1)} ms (VS Code ${m.vscode}; run took ${(m.wallMs / 1000).toFixed(1)} s)`,
+      );
     } catch (e) {
       all.push({ error: e.message });
       failures.push({ input: 'activation', server: 'extension host', run: r, error: e.message });
@@ -432,7 +499,11 @@ async function measureActivation(failures) {
     vscode: ok[0]?.vscode ?? null,
     codeServer,
     bundle: 'dist/extension.js',
-    setup: { workspace: 'a temporary folder holding test/fixtures/seed/admin.kubeconfig (opened by the entry)', home: 'a fresh temporary folder', kubeconfig: 'a copy of admin.kubeconfig at $HOME/.kube/config' },
+    setup: {
+      workspace: 'a temporary folder holding test/fixtures/seed/admin.kubeconfig (opened by the entry)',
+      home: 'a fresh temporary folder',
+      kubeconfig: 'a copy of admin.kubeconfig at $HOME/.kube/config',
+    },
     bundleBytes: statSync(join(ROOT, 'dist/extension.js')).size,
     tscErrors: entry.tscErrors,
     all,
@@ -455,7 +526,10 @@ async function measureVsix(failures) {
   const tmp = mkdtempSync(join(tmpdir(), 'kubecert-bench-vsix-'));
   try {
     const out = join(tmp, 'kubecert.vsix');
-    const r = await spawnCollect(process.execPath, [join(ROOT, 'scripts/package.mjs'), '--out', out], { env: { ...process.env, TMPDIR: tmp }, timeoutMs: opts.timeoutMs });
+    const r = await spawnCollect(process.execPath, [join(ROOT, 'scripts/package.mjs'), '--out', out], {
+      env: { ...process.env, TMPDIR: tmp },
+      timeoutMs: opts.timeoutMs,
+    });
     if (r.timedOut || r.code !== 0 || !existsSync(out)) {
       const error = `node scripts/package.mjs ${r.timedOut ? `timed out after ${opts.timeoutMs / 1000} s` : `exited with ${r.code ?? r.signal ?? r.error}`}${existsSync(out) ? '' : ' and wrote no .vsix'}:\n${tail(r.output)}`;
       failures.push({ input: 'vsix', server: 'package', run: 1, error });
@@ -465,9 +539,19 @@ async function measureVsix(failures) {
     const bytes = statSync(out).size;
     const packed = /Packaged: .*\((\d+) files?, ([^)]+)\)/.exec(r.output);
     // vsce's listing of what went in (one line per entry, with sizes), for the JSON.
-    const listing = r.output.split('\n').filter((l) => /[├└│]/.test(l)).map((l) => l.replace(/\s+$/, ''));
+    const listing = r.output
+      .split('\n')
+      .filter((l) => /[├└│]/.test(l))
+      .map((l) => l.replace(/\s+$/, ''));
     log(`bench: .vsix ${(bytes / 1024).toFixed(0)} KB (${bytes} bytes${packed ? `, ${packed[1]} files` : ''}; packaged in ${(r.ms / 1000).toFixed(1)} s)`);
-    return { measured: true, bytes, files: packed ? Number(packed[1]) : null, packageMs: r.ms, command: 'node scripts/package.mjs --out <temporary folder>/kubecert.vsix', listing };
+    return {
+      measured: true,
+      bytes,
+      files: packed ? Number(packed[1]) : null,
+      packageMs: r.ms,
+      command: 'node scripts/package.mjs --out <temporary folder>/kubecert.vsix',
+      listing,
+    };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -479,8 +563,24 @@ async function measureVsix(failures) {
 async function schemaPreflight() {
   const path = join(CACHE_DIR, 'schema-check.kubeconfig');
   const text = [
-    'apiVersion: v1', 'kind: Config', 'clusters:', '- name: c', '  cluster:', '    server: https://192.0.2.1:6443', '    insecure-skip-tls-verify: "yes"',
-    'users:', '- name: u', '  user:', '    token: t', 'contexts:', '- name: x', '  context:', '    cluster: c', '    user: u', 'current-context: x', '',
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    '- name: c',
+    '  cluster:',
+    '    server: https://192.0.2.1:6443',
+    '    insecure-skip-tls-verify: "yes"',
+    'users:',
+    '- name: u',
+    '  user:',
+    '    token: t',
+    'contexts:',
+    '- name: x',
+    '  context:',
+    '    cluster: c',
+    '    user: u',
+    'current-context: x',
+    '',
   ].join('\n');
   mkdirSync(CACHE_DIR, { recursive: true });
   writeFileSync(path, text);
@@ -491,7 +591,11 @@ async function schemaPreflight() {
     await s.open(uri, text, { quietMs: 300 });
     const diags = s.lastDiagnostics.get(uri) ?? [];
     const hit = diags.find((d) => d.range.start.line === 6 && /boolean/i.test(d.message));
-    return { ok: Boolean(hit), message: hit ? hit.message : `no diagnostic for the wrong type; got ${JSON.stringify(diags.map((d) => d.message))}`, diagnostics: diags.map((d) => ({ line: d.range.start.line, message: d.message, source: d.source })) };
+    return {
+      ok: Boolean(hit),
+      message: hit ? hit.message : `no diagnostic for the wrong type; got ${JSON.stringify(diags.map((d) => d.message))}`,
+      diagnostics: diags.map((d) => ({ line: d.range.start.line, message: d.message, source: d.source })),
+    };
   } finally {
     await s.stop();
   }
@@ -531,8 +635,23 @@ async function main() {
   const withKubecert = opts.servers.includes('kubecert');
   const responsivenessSize = opts.responsiveness && opts.sizes.includes(RESPONSIVENESS_SIZE) ? RESPONSIVENESS_SIZE : null;
   const config = {
-    runs: opts.runs, sizes: opts.sizes, manifests: opts.manifests, cli: opts.cli, servers: opts.servers, warmHovers: WARM_HOVERS, parseSamples: PARSE_SAMPLES, timeoutMs: opts.timeoutMs, now: NOW, networkGuard: opts.guard, quick: opts.quick, serverFlags: SERVER_FLAGS, cliFlags: CLI_FLAGS,
-    responsiveness: responsivenessSize, extension: opts.extension && withKubecert, activationRuns: opts.activationRuns, vsix: opts.vsix && withKubecert,
+    runs: opts.runs,
+    sizes: opts.sizes,
+    manifests: opts.manifests,
+    cli: opts.cli,
+    servers: opts.servers,
+    warmHovers: WARM_HOVERS,
+    parseSamples: PARSE_SAMPLES,
+    timeoutMs: opts.timeoutMs,
+    now: NOW,
+    networkGuard: opts.guard,
+    quick: opts.quick,
+    serverFlags: SERVER_FLAGS,
+    cliFlags: CLI_FLAGS,
+    responsiveness: responsivenessSize,
+    extension: opts.extension && withKubecert,
+    activationRuns: opts.activationRuns,
+    vsix: opts.vsix && withKubecert,
   };
   log(
     `bench: ${opts.runs} runs · sizes ${opts.sizes.join(', ')}${opts.manifests ? ' · manifests' : ''}${opts.cli ? ' · CLI' : ''}${responsivenessSize ? ` · responsiveness at ${responsivenessSize}` : ''}` +
@@ -544,7 +663,8 @@ async function main() {
   const inputs = ensureInputs({ sizes: opts.sizes, manifests: opts.manifests, log: (s) => log(`bench: ${s}`) });
   log(`bench: inputs ready in ${((performance.now() - t) / 1000).toFixed(1)} s (${CACHE_DIR})`);
   for (const [size, input] of Object.entries(inputs.kubeconfigs)) {
-    if (input.meta.chars > KUBECERT_MAX_TEXT) log(`bench: WARNING: the ${size}-context file is over Kubecert's 20 MB limit; Kubecert will report input-limit instead of analysing it`);
+    if (input.meta.chars > KUBECERT_MAX_TEXT)
+      log(`bench: WARNING: the ${size}-context file is over Kubecert's 20 MB limit; Kubecert will report input-limit instead of analysing it`);
   }
 
   const failures = [];
@@ -556,7 +676,8 @@ async function main() {
       preflight.yamlLsSchema = { ok: false, message: e.message };
     }
     log(`bench: yaml-language-server schema validation: ${preflight.yamlLsSchema.ok ? 'ok' : 'FAILED'} (${preflight.yamlLsSchema.message})`);
-    if (!preflight.yamlLsSchema.ok) failures.push({ input: 'preflight', server: 'yamlLs', run: 0, error: `schema validation does not run: ${preflight.yamlLsSchema.message}` });
+    if (!preflight.yamlLsSchema.ok)
+      failures.push({ input: 'preflight', server: 'yamlLs', run: 0, error: `schema validation does not run: ${preflight.yamlLsSchema.message}` });
   }
 
   const cliSize = opts.cli && opts.servers.includes('kubecert') ? opts.sizes[opts.sizes.length - 1] : null;
@@ -635,7 +756,13 @@ async function main() {
     }
   }
   if (cliSize !== null) {
-    results.cli = { size: cliSize, file: inputs.kubeconfigs[cliSize].path, runs: cliRuns, median: median(cliRuns), serverOpen: results.kubeconfig[cliSize].kubecert?.openFirst ?? null };
+    results.cli = {
+      size: cliSize,
+      file: inputs.kubeconfigs[cliSize].path,
+      runs: cliRuns,
+      median: median(cliRuns),
+      serverOpen: results.kubeconfig[cliSize].kubecert?.openFirst ?? null,
+    };
   }
   if (opts.manifests) {
     log(`bench: manifest file`);

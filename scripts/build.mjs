@@ -23,15 +23,21 @@ const entries = [
   ['server/src/cli.ts', `${outdir}/cli.js`],
   ['server/src/server.ts', `${outdir}/server.js`],
   // The banner and footer mark when the extension host starts and ends evaluating the bundle, for the activation figure.
-  ['client/src/extension.ts', `${outdir}/extension.js`, { external: ['vscode'], banner: { js: 'globalThis.__kubecertLoadStart = performance.now();' }, footer: { js: 'globalThis.__kubecertLoadEnd = performance.now();' } }],
+  [
+    'client/src/extension.ts',
+    `${outdir}/extension.js`,
+    {
+      external: ['vscode'],
+      banner: { js: 'globalThis.__kubecertLoadStart = performance.now();' },
+      footer: { js: 'globalThis.__kubecertLoadEnd = performance.now();' },
+    },
+  ],
   ['client/src/languageClient.ts', `${outdir}/languageClient.js`, { external: ['vscode'] }],
 ];
 const started = Date.now();
 // A release build starts from an empty dist/, so no stale bundle or source map ships.
 if (production) rmSync(outdir, { recursive: true, force: true });
 await Promise.all(
-  entries
-    .filter(([entry]) => existsSync(entry))
-    .map(([entry, outfile, extra = {}]) => build({ ...common, entryPoints: [entry], outfile, ...extra })),
+  entries.filter(([entry]) => existsSync(entry)).map(([entry, outfile, extra = {}]) => build({ ...common, entryPoints: [entry], outfile, ...extra })),
 );
 console.log(`built ${entries.filter(([e]) => existsSync(e)).length} bundles in ${Date.now() - started} ms`);

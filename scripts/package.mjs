@@ -18,9 +18,23 @@ function run(cmd, args, cwd) {
 }
 
 try {
-  for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'syntaxes', 'images', 'bin']) cpSync(join(root, f), join(stage, f), { recursive: true });
+  for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'syntaxes', 'images', 'bin'])
+    cpSync(join(root, f), join(stage, f), { recursive: true });
   run(process.execPath, [join(root, 'scripts/build.mjs'), '--production', '--outdir', join(stage, 'dist')], root);
-  run(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '-o', out], stage);
+  run(
+    process.execPath,
+    [
+      join(root, 'node_modules/@vscode/vsce/vsce'),
+      'package',
+      '--no-dependencies',
+      '--allow-missing-repository',
+      '--skip-license',
+      '--no-rewrite-relative-links',
+      '-o',
+      out,
+    ],
+    stage,
+  );
   console.log(`${out}: ${(statSync(out).size / 1024).toFixed(0)} KB (${pkg.name} ${pkg.version})`);
 } finally {
   rmSync(stage, { recursive: true, force: true });

@@ -43,6 +43,7 @@ if (files.length === 0) {
 // own: beside code-server and Chromium, a 1.5 s analysis of a 20,000-alias input took over 7 s.
 const timed = files.filter((f) => f.includes(join('out', 'test', 'fuzz')));
 const rest = files.filter((f) => !timed.includes(f));
-const node = (list, concurrency) => phase(process.execPath, ['--test', `--test-concurrency=${concurrency}`, '--test-timeout=900000', ...list], { env: { ...process.env, KUBECERT_ROOT: root } });
+const node = (list, concurrency) =>
+  phase(process.execPath, ['--test', `--test-concurrency=${concurrency}`, '--test-timeout=900000', ...list], { env: { ...process.env, KUBECERT_ROOT: root } });
 const passed = [rest.length === 0 || node(rest, 2), timed.length === 0 || node(timed, 1)];
 if (passed.includes(false)) process.exit(1);

@@ -37,7 +37,9 @@ async function decoded(ctx: Ctx, args: unknown[]) {
   const client = requireClient(ctx);
   const t = target(args);
   if (!client || !t) return undefined;
-  const result = await client.sendRequest<ResultOf<typeof DecodedCertificateRequest>>(DecodedCertificateRequest.method, <ParamsOf<typeof DecodedCertificateRequest>>{ uri: t.uri, position: { line: t.position.line, character: t.position.character } });
+  const result = await client.sendRequest<ResultOf<typeof DecodedCertificateRequest>>(DecodedCertificateRequest.method, <
+    ParamsOf<typeof DecodedCertificateRequest>
+  >{ uri: t.uri, position: { line: t.position.line, character: t.position.character } });
   if (!result) void vscode.window.showInformationMessage('No certificate under the cursor.');
   return result ?? undefined;
 }
@@ -72,7 +74,12 @@ async function pickContext(ctx: Ctx, list: string[]): Promise<string | undefined
     detail: shownServer(c.server ?? ''),
     name: c.name,
   }));
-  const pick = await vscode.window.showQuickPick(items, { title: 'Switch kube context', placeHolder: `current: ${merged.current ?? '(none)'}`, matchOnDescription: true, matchOnDetail: true });
+  const pick = await vscode.window.showQuickPick(items, {
+    title: 'Switch kube context',
+    placeHolder: `current: ${merged.current ?? '(none)'}`,
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
   return pick?.name;
 }
 
@@ -155,12 +162,20 @@ export function createCommands(ctx: Ctx): Record<string, Command> {
       if (!client || !editor || !requireTrust('contact servers')) return undefined;
       const symbols = (await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', editor.document.uri)) ?? [];
       const clusters = symbols.find((s) => s.name === 'clusters')?.children ?? [];
-      const name = typeof args[0] === 'string' ? args[0] : (await vscode.window.showQuickPick(clusters.map((c) => ({ label: c.name, description: c.detail }))))?.label;
+      const name =
+        typeof args[0] === 'string' ? args[0] : (await vscode.window.showQuickPick(clusters.map((c) => ({ label: c.name, description: c.detail }))))?.label;
       if (!name) return undefined;
       const server = clusters.find((c) => c.name === name)?.detail.split(' · ')[0] ?? name;
-      const ok = await vscode.window.showWarningMessage(`Connect to ${server} to read its certificate? A TLS handshake only: no credentials are sent.`, { modal: true }, 'Connect');
+      const ok = await vscode.window.showWarningMessage(
+        `Connect to ${server} to read its certificate? A TLS handshake only: no credentials are sent.`,
+        { modal: true },
+        'Connect',
+      );
       if (ok !== 'Connect') return undefined;
-      const result = await client.sendRequest<ResultOf<typeof ProbeRequest>>(ProbeRequest.method, <ParamsOf<typeof ProbeRequest>>{ uri: editor.document.uri.toString(), cluster: name });
+      const result = await client.sendRequest<ResultOf<typeof ProbeRequest>>(ProbeRequest.method, <ParamsOf<typeof ProbeRequest>>{
+        uri: editor.document.uri.toString(),
+        cluster: name,
+      });
       await showText(`probe-${name}`, [`Probe of ${result.server}`, '', ...(result.error ? [`Failed: ${result.error}`] : result.summary)].join('\n'));
       return result;
     },
@@ -168,7 +183,11 @@ export function createCommands(ctx: Ctx): Record<string, Command> {
       const client = requireClient(ctx);
       const [uri, where] = args as [string, { where: string; index: number }];
       if (!client || typeof uri !== 'string' || !where) return undefined;
-      const steps = await client.sendRequest<ResultOf<typeof RenewalStepsRequest>>(RenewalStepsRequest.method, <ParamsOf<typeof RenewalStepsRequest>>{ uri, where: where.where, index: where.index });
+      const steps = await client.sendRequest<ResultOf<typeof RenewalStepsRequest>>(RenewalStepsRequest.method, <ParamsOf<typeof RenewalStepsRequest>>{
+        uri,
+        where: where.where,
+        index: where.index,
+      });
       if (steps) await showText(`renew-${where.where}`, [`# ${steps.title}`, '', ...steps.steps.map((s, i) => `${i + 1}. ${s}`)].join('\n'));
       return steps;
     },

@@ -43,7 +43,15 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Ctx>
     else if (!current) state = { health: 'unknown', context: merged.current, source: merged.currentFile };
     else {
       const h = contextHealth(files, current.name, ctx.now(), ctx.settings.warnDays);
-      state = { context: current.name, namespace: current.namespace, cluster: current.cluster, server: current.server, user: current.user, source: current.file, ...h };
+      state = {
+        context: current.name,
+        namespace: current.namespace,
+        cluster: current.cluster,
+        server: current.server,
+        user: current.user,
+        source: current.file,
+        ...h,
+      };
     }
     const view = renderStatus(state, ctx.now());
     item.text = view.text;
@@ -114,11 +122,19 @@ async function startClient(ctx: Ctx): Promise<LanguageClient> {
   // Loaded on demand from its own bundle: activation never pays for the client library.
   const { LanguageClient, TransportKind } = loadLanguageClient();
   const module = ctx.extension.asAbsolutePath('dist/server.js');
-  const serverSettings = () => ({ warnDays: ctx.settings.warnDays, severities: ctx.settings.severities, codeLens: ctx.settings.codeLens, now: ctx.settings.now });
+  const serverSettings = () => ({
+    warnDays: ctx.settings.warnDays,
+    severities: ctx.settings.severities,
+    codeLens: ctx.settings.codeLens,
+    now: ctx.settings.now,
+  });
   const client = new LanguageClient(
     'kubecert',
     'Kubecert',
-    { run: { module, transport: TransportKind.ipc, options: { execArgv: NODE_FLAGS } }, debug: { module, transport: TransportKind.ipc, options: { execArgv: NODE_FLAGS } } },
+    {
+      run: { module, transport: TransportKind.ipc, options: { execArgv: NODE_FLAGS } },
+      debug: { module, transport: TransportKind.ipc, options: { execArgv: NODE_FLAGS } },
+    },
     {
       documentSelector: SERVED_LANGUAGES.flatMap((language) => [
         { language, scheme: 'file' },

@@ -37,7 +37,11 @@ export function renderStatus(s: StatusState, now: number): StatusView {
   ];
   if (s.expires !== undefined) {
     const days = Math.floor((s.expires - now) / 86_400_000);
-    lines.push(s.expires < now ? `Certificate expired ${new Date(s.expires).toISOString().slice(0, 10)}` : `Certificates valid until ${new Date(s.expires).toISOString().slice(0, 10)} (${days} days)`);
+    lines.push(
+      s.expires < now
+        ? `Certificate expired ${new Date(s.expires).toISOString().slice(0, 10)}`
+        : `Certificates valid until ${new Date(s.expires).toISOString().slice(0, 10)} (${days} days)`,
+    );
   }
   if (s.source) lines.push(`From: ${s.source}`);
   lines.push('', 'Click to switch context');

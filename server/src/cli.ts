@@ -169,7 +169,9 @@ export async function main(io: CliIo): Promise<number> {
   const { files, errors } = explicit ? expandPaths(options.paths.map((p) => resolve(io.cwd, p))) : expandPaths(defaultKubeconfigs(io.env, io.cwd), true);
   let readError = errors.length > 0;
   if (!explicit && files.length === 0) {
-    io.stderr(`kubecert: no kubeconfig to check: ${io.env.KUBECONFIG ? `none of the files in $KUBECONFIG exists` : '~/.kube/config does not exist and $KUBECONFIG is not set'}\n`);
+    io.stderr(
+      `kubecert: no kubeconfig to check: ${io.env.KUBECONFIG ? `none of the files in $KUBECONFIG exists` : '~/.kube/config does not exist and $KUBECONFIG is not set'}\n`,
+    );
     return 2;
   }
   for (const e of errors) io.stderr(`kubecert: ${e}\n`);

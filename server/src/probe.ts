@@ -23,7 +23,8 @@ export function probeServer(target: ProbeTarget): Promise<Served> {
   }
   if (url.protocol !== 'https:') return Promise.resolve({ error: `only https:// servers are probed, not ${url.protocol}//` });
   // A probe sends no credentials; a URL that carries some is not probed (and its password is never repeated).
-  if (url.username || url.password) return Promise.resolve({ error: 'the server URL carries credentials (user:password@host); Kubecert sends none and does not probe it' });
+  if (url.username || url.password)
+    return Promise.resolve({ error: 'the server URL carries credentials (user:password@host); Kubecert sends none and does not probe it' });
   if (!url.hostname) return Promise.resolve({ error: 'the server URL names no host' });
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || 443);

@@ -108,7 +108,10 @@ test('seed: text output, exit status 1', async () => {
   assert.equal(r.stderr, '');
   const lines = r.stdout.split('\n');
   const line = (code: string) => lines.find((l) => l.includes(` ${code} `));
-  assert.match(line('cert-expired') ?? '', /^seed\/admin\.kubeconfig:4:33 error cert-expired The CA certificate CN=kubernetes,OU=System,O=k8s,L=BeiJing,ST=BeiJing,C=CN expired on 2023-03-11 05:26 UTC/);
+  assert.match(
+    line('cert-expired') ?? '',
+    /^seed\/admin\.kubeconfig:4:33 error cert-expired The CA certificate CN=kubernetes,OU=System,O=k8s,L=BeiJing,ST=BeiJing,C=CN expired on 2023-03-11 05:26 UTC/,
+  );
   assert.match(line('chain-untrusted') ?? '', /^seed\/admin\.kubeconfig:19:\d+ warning chain-untrusted /);
   assert.match(line('superuser-group') ?? '', /^seed\/admin\.kubeconfig:19:\d+ warning superuser-group .*O=system:masters/);
   assert.ok(r.stdout.includes(ADMIN_SUBJECT), 'the certificate table names the admin subject');
@@ -130,7 +133,10 @@ test('seed: JSON output has the documented shape, 0-based ranges and openssl fin
 
   const isRange = (r: unknown): boolean => {
     const x = r as { start: { line: number; character: number }; end: { line: number; character: number } };
-    return [x?.start?.line, x?.start?.character, x?.end?.line, x?.end?.character].every((n) => Number.isInteger(n) && n >= 0) && Object.keys(x).join() === 'start,end';
+    return (
+      [x?.start?.line, x?.start?.character, x?.end?.line, x?.end?.character].every((n) => Number.isInteger(n) && n >= 0) &&
+      Object.keys(x).join() === 'start,end'
+    );
   };
 
   // Certificates: where, range, subject, issuer, dates, sha256, sans, keyType (more fields allowed).
@@ -165,7 +171,10 @@ test('seed: JSON output has the documented shape, 0-based ranges and openssl fin
   assert.deepEqual(admin.range, { start: { line: 18, character: valueCol }, end: { line: 18, character: lines[18].length } });
 
   // Findings: exactly code, severity, message, where, range (related is optional and has message + range).
-  assert.deepEqual(file.findings.map((f) => f.code), ['cert-expired', 'chain-untrusted', 'superuser-group']);
+  assert.deepEqual(
+    file.findings.map((f) => f.code),
+    ['cert-expired', 'chain-untrusted', 'superuser-group'],
+  );
   for (const f of file.findings) {
     const keys = Object.keys(f).filter((k) => k !== 'related');
     assert.deepEqual(keys.sort(), ['code', 'message', 'range', 'severity', 'where']);
@@ -198,8 +207,17 @@ test('seed: SARIF 2.1.0, one rule per code, 1-based regions, ruleIds that exist'
   for (const rule of rules) assert.ok(rule.shortDescription.text.length > 0, rule.id);
   assert.equal(run.tool.driver.name, 'kubecert');
 
-  const results = run.results as Array<{ ruleId: string; ruleIndex: number; level: string; message: { text: string }; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: Record<string, number> } }> }>;
-  assert.deepEqual(results.map((x) => x.ruleId), ['cert-expired', 'chain-untrusted', 'superuser-group']);
+  const results = run.results as Array<{
+    ruleId: string;
+    ruleIndex: number;
+    level: string;
+    message: { text: string };
+    locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: Record<string, number> } }>;
+  }>;
+  assert.deepEqual(
+    results.map((x) => x.ruleId),
+    ['cert-expired', 'chain-untrusted', 'superuser-group'],
+  );
   for (const res of results) {
     assert.ok(ids.includes(res.ruleId), `${res.ruleId} is a rule`);
     assert.equal(rules[res.ruleIndex].id, res.ruleId, 'ruleIndex points at its rule');
@@ -219,7 +237,8 @@ test('seed: the built bundle (node bin/kubecert.js) agrees with main()', async (
   const bundle = path.join(ROOT, 'dist/cli.js');
   assert.ok(fs.existsSync(bundle), `${bundle} is missing: run "npm run build" first`);
   const env = { PATH: process.env.PATH ?? '', HOME: home };
-  const spawn = (args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin/kubecert.js'), ...args], { cwd: tmp, env, encoding: 'utf8', timeout: 20_000 });
+  const spawn = (args: string[]) =>
+    spawnSync(process.execPath, [path.join(ROOT, 'bin/kubecert.js'), ...args], { cwd: tmp, env, encoding: 'utf8', timeout: 20_000 });
   const json = spawn(['check', seedRel, '--now', NOW_ISO, '--format', 'json']);
   assert.equal(json.status, 1, json.stderr);
   const inProcess = await cli(['check', seedRel, '--now', NOW_ISO, '--format', 'json']);
@@ -253,7 +272,10 @@ test('exit 1 when only some files have errors; warnings alone keep 0', async () 
   assert.equal((await cli(['check', 'mixed/a.yaml', 'mixed/b.yaml', '--now', NOW_ISO])).code, 1);
   const p = pki();
   const soon = p.leaf('CN=soon', p.ca, { notBefore: at('2026-01-01T00:00:00Z'), notAfter: at('2026-12-01T00:00:00Z') });
-  put('mixed/warn.yaml', kubeconfig({ clusters: [{ name: 'c', caPem: p.ca.pem }], users: [{ name: 'u', certPem: soon.pem }], contexts: [{ name: 'c', cluster: 'c', user: 'u' }] }));
+  put(
+    'mixed/warn.yaml',
+    kubeconfig({ clusters: [{ name: 'c', caPem: p.ca.pem }], users: [{ name: 'u', certPem: soon.pem }], contexts: [{ name: 'c', cluster: 'c', user: 'u' }] }),
+  );
   const warn = await cli(['check', 'mixed/warn.yaml', '--now', NOW_ISO]);
   assert.equal(warn.code, 0, warn.stdout);
   assert.match(warn.stdout, /cert-expiring-soon/);
@@ -291,7 +313,10 @@ test('no path: every file of $KUBECONFIG (":"-separated)', async () => {
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stdout, /kc\/b\.conf:\d+:\d+ error cert-expired .*CN=expired-user/);
   const json = JSON.parse((await cli(['check', '--now', NOW_ISO, '--format', 'json'], { env: { HOME: home, KUBECONFIG: [a, b].join(':') } })).stdout);
-  assert.deepEqual(json.files.map((f: { path: string }) => f.path), ['kc/a.conf', 'kc/b.conf']);
+  assert.deepEqual(
+    json.files.map((f: { path: string }) => f.path),
+    ['kc/a.conf', 'kc/b.conf'],
+  );
 });
 
 test('no path, no $KUBECONFIG: $HOME/.kube/config', async () => {
@@ -309,7 +334,10 @@ test('no path, no $KUBECONFIG: $HOME/.kube/config', async () => {
 test('no path: an entry of $KUBECONFIG that does not exist is skipped, as kubectl skips it', async () => {
   const a = put('kc2/a.conf', cleanKubeconfig());
   const r = await cli(['check', '--now', NOW_ISO, '--format', 'json'], { env: { HOME: home, KUBECONFIG: [a, path.join(tmp, 'kc2/gone.conf')].join(':') } });
-  assert.deepEqual(JSON.parse(r.stdout).files.map((f: { path: string }) => f.path), ['kc2/a.conf']);
+  assert.deepEqual(
+    JSON.parse(r.stdout).files.map((f: { path: string }) => f.path),
+    ['kc2/a.conf'],
+  );
   assert.equal(r.code, 0, `kubectl works with this KUBECONFIG, so the check passes (stderr: ${r.stderr.trim()})`);
 });
 
@@ -319,8 +347,19 @@ test('a folder is searched recursively for kubeconfigs and manifests; unrelated 
   const p = pki();
   put('tree/clusters/prod.kubeconfig', cleanKubeconfig());
   put('tree/deep/a/b/c/config', expiredKubeconfig());
-  put('tree/manifests/ingress-tls.yaml', `apiVersion: v1\nkind: Secret\nmetadata: {name: web-tls, namespace: web}\ntype: kubernetes.io/tls\ndata:\n  tls.crt: ${b64(p.admin.pem)}\n  tls.key: ${b64(p.adminKeyPem)}\n`);
-  put('tree/manifests/webhook.json', JSON.stringify({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: { name: 'v' }, webhooks: [{ name: 'v.example.com', clientConfig: { caBundle: b64(p.ca.pem) } }] }));
+  put(
+    'tree/manifests/ingress-tls.yaml',
+    `apiVersion: v1\nkind: Secret\nmetadata: {name: web-tls, namespace: web}\ntype: kubernetes.io/tls\ndata:\n  tls.crt: ${b64(p.admin.pem)}\n  tls.key: ${b64(p.adminKeyPem)}\n`,
+  );
+  put(
+    'tree/manifests/webhook.json',
+    JSON.stringify({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingWebhookConfiguration',
+      metadata: { name: 'v' },
+      webhooks: [{ name: 'v.example.com', clientConfig: { caBundle: b64(p.ca.pem) } }],
+    }),
+  );
   put('tree/manifests/deployment.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 1}\n');
   put('tree/values.yaml', 'replicaCount: 3\nimage: {repository: nginx}\n');
   put('tree/.github/workflows/ci.yml', 'on: push\njobs: {}\n');
@@ -328,7 +367,9 @@ test('a folder is searched recursively for kubeconfigs and manifests; unrelated 
   put('tree/node_modules/pkg/secret.yaml', `apiVersion: v1\nkind: Secret\nmetadata: {name: x}\ndata:\n  tls.crt: ${b64(p.admin.pem)}\n`);
   const r = await cli(['check', 'tree', '--now', NOW_ISO, '--format', 'json']);
   assert.equal(r.code, 1, r.stderr);
-  const paths = JSON.parse(r.stdout).files.map((f: { path: string }) => f.path).sort();
+  const paths = JSON.parse(r.stdout)
+    .files.map((f: { path: string }) => f.path)
+    .sort();
   assert.deepEqual(paths, ['tree/clusters/prod.kubeconfig', 'tree/deep/a/b/c/config', 'tree/manifests/ingress-tls.yaml', 'tree/manifests/webhook.json']);
   const text = await cli(['check', 'tree', '--now', NOW_ISO]);
   assert.match(text.stdout, /in 4 files\.\n$/);
@@ -408,7 +449,11 @@ test('--help lists every option the parser knows, exit 0', async () => {
 });
 
 test('kubecert check --help shows the help too, exit 0', async () => {
-  for (const argv of [['check', '--help'], ['check', '-h'], ['check', 'some.yaml', '--help']]) {
+  for (const argv of [
+    ['check', '--help'],
+    ['check', '-h'],
+    ['check', 'some.yaml', '--help'],
+  ]) {
     const r = await cli(argv);
     assert.equal(r.code, 0, `${argv.join(' ')}: ${r.stderr.trim()}`);
     assert.match(r.stdout, /--server-cert/);
@@ -463,7 +508,12 @@ users:
     const r = await cli(['check', 'exec/config', '--now', NOW_ISO, '--format', format]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
   }
-  const bundle = spawnSync(process.execPath, [path.join(ROOT, 'bin/kubecert.js'), 'check', 'exec/config', '--now', NOW_ISO], { cwd: tmp, env: { PATH: process.env.PATH ?? '', HOME: home }, encoding: 'utf8', timeout: 20_000 });
+  const bundle = spawnSync(process.execPath, [path.join(ROOT, 'bin/kubecert.js'), 'check', 'exec/config', '--now', NOW_ISO], {
+    cwd: tmp,
+    env: { PATH: process.env.PATH ?? '', HOME: home },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   assert.equal(bundle.status, 0, bundle.stderr);
   assert.equal(fs.existsSync(marker), false, 'the exec plugin ran');
   assert.equal(fs.existsSync(marker2), false, 'the auth-provider command ran');
@@ -475,7 +525,14 @@ test('no output format shows any part of a private key or a token', async () => 
   const p = pki();
   const key = sharedKey({ type: 'ec', curve: 'P-256' }, 9);
   const keyText = keyPem(key, 'sec1');
-  const cert = buildCert({ subject: 'CN=secretive', key, issuer: p.ca, notBefore: at('2025-01-01T00:00:00Z'), notAfter: at('2027-01-01T00:00:00Z'), extKeyUsage: ['clientAuth'] });
+  const cert = buildCert({
+    subject: 'CN=secretive',
+    key,
+    issuer: p.ca,
+    notBefore: at('2025-01-01T00:00:00Z'),
+    notAfter: at('2027-01-01T00:00:00Z'),
+    extKeyUsage: ['clientAuth'],
+  });
   const token = 'kubecert-test-token-' + 'Zq7wX2pL9mN4vB8c'.repeat(3);
   put(
     'secrets/config',

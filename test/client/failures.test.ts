@@ -43,81 +43,101 @@ function onlyThese(dir: string, names: string[]): void {
   assert.deepEqual(readdirSync(dir).sort(), [...names].sort(), `left in ${dir}`);
 }
 
-test('a read-only file (read-only bind mount): clear error, original byte for byte', { skip: (can.mount && `cannot mount here: ${can.mount}`) || (!asRoot && 'needs root to mount') }, () => {
-  const d = scratch();
-  const f = join(d, 'config');
-  const original = homeConfig();
-  writeFileSync(f, original);
-  mounts.readOnly(f);
-  const error = failed(useContext([f], 'staging'));
-  assert.match(error, new RegExp(`^${f} cannot be written \\(read-only file system\\); nothing was written$`));
-  assert.equal(readFileSync(f, 'utf8'), original);
-  onlyThese(d, ['config']);
-  mounts.undo();
-});
+test(
+  'a read-only file (read-only bind mount): clear error, original byte for byte',
+  { skip: (can.mount && `cannot mount here: ${can.mount}`) || (!asRoot && 'needs root to mount') },
+  () => {
+    const d = scratch();
+    const f = join(d, 'config');
+    const original = homeConfig();
+    writeFileSync(f, original);
+    mounts.readOnly(f);
+    const error = failed(useContext([f], 'staging'));
+    assert.match(error, new RegExp(`^${f} cannot be written \\(read-only file system\\); nothing was written$`));
+    assert.equal(readFileSync(f, 'utf8'), original);
+    onlyThese(d, ['config']);
+    mounts.undo();
+  },
+);
 
-test('a read-only file (chattr +i, which stops root): clear error, original byte for byte', { skip: (can.chattr && `no immutable flag here: ${can.chattr}`) || (!asRoot && 'needs root for chattr +i') }, () => {
-  const d = scratch();
-  const f = join(d, 'config');
-  const original = homeConfig();
-  writeFileSync(f, original);
-  mounts.immutableFile(f);
-  const error = failed(useNamespace([f], 'prod', 'web'));
-  assert.match(error, new RegExp(`^${f} cannot be written \\(permission denied\\); nothing was written$`));
-  assert.equal(readFileSync(f, 'utf8'), original);
-  onlyThese(d, ['config']);
-  mounts.undo();
-});
+test(
+  'a read-only file (chattr +i, which stops root): clear error, original byte for byte',
+  { skip: (can.chattr && `no immutable flag here: ${can.chattr}`) || (!asRoot && 'needs root for chattr +i') },
+  () => {
+    const d = scratch();
+    const f = join(d, 'config');
+    const original = homeConfig();
+    writeFileSync(f, original);
+    mounts.immutableFile(f);
+    const error = failed(useNamespace([f], 'prod', 'web'));
+    assert.match(error, new RegExp(`^${f} cannot be written \\(permission denied\\); nothing was written$`));
+    assert.equal(readFileSync(f, 'utf8'), original);
+    onlyThese(d, ['config']);
+    mounts.undo();
+  },
+);
 
-test('a read-only file (mode 0444, writer run as an unprivileged user who owns the folder): refused, as kubectl refuses it', { skip: (can.setpriv && `cannot drop privileges here: ${can.setpriv}`) || (!asRoot && 'needs root to switch user') }, async () => {
-  const d = scratch();
-  chmodSync(d, 0o755);
-  const home = join(d, 'home');
-  mkdirSync(home);
-  const f = join(home, 'config');
-  const original = homeConfig();
-  writeFileSync(f, original);
-  chmodSync(f, 0o444);
-  chownSync(f, NOBODY, NOBODY);
-  chownSync(home, NOBODY, NOBODY);
-  // Renaming over a file needs only the folder's permission: without a check, a rename would replace a file its owner made read-only.
-  const run = await runWriter({ files: [f], ops: [{ context: 'staging' }] }, { never: true }, asNobody);
-  const error = failed(run.results[0]);
-  assert.match(error, new RegExp(`^${f} cannot be written \\(permission denied\\); nothing was written$`));
-  assert.equal(readFileSync(f, 'utf8'), original);
-  onlyThese(home, ['config']);
-});
+test(
+  'a read-only file (mode 0444, writer run as an unprivileged user who owns the folder): refused, as kubectl refuses it',
+  { skip: (can.setpriv && `cannot drop privileges here: ${can.setpriv}`) || (!asRoot && 'needs root to switch user') },
+  async () => {
+    const d = scratch();
+    chmodSync(d, 0o755);
+    const home = join(d, 'home');
+    mkdirSync(home);
+    const f = join(home, 'config');
+    const original = homeConfig();
+    writeFileSync(f, original);
+    chmodSync(f, 0o444);
+    chownSync(f, NOBODY, NOBODY);
+    chownSync(home, NOBODY, NOBODY);
+    // Renaming over a file needs only the folder's permission: without a check, a rename would replace a file its owner made read-only.
+    const run = await runWriter({ files: [f], ops: [{ context: 'staging' }] }, { never: true }, asNobody);
+    const error = failed(run.results[0]);
+    assert.match(error, new RegExp(`^${f} cannot be written \\(permission denied\\); nothing was written$`));
+    assert.equal(readFileSync(f, 'utf8'), original);
+    onlyThese(home, ['config']);
+  },
+);
 
-test('a read-only folder (writer run as an unprivileged user): the lock cannot be made, clear error, original byte for byte', { skip: (can.setpriv && `cannot drop privileges here: ${can.setpriv}`) || (!asRoot && 'needs root to switch user') }, async () => {
-  const d = scratch();
-  chmodSync(d, 0o755);
-  const home = join(d, 'home');
-  mkdirSync(home);
-  const f = join(home, 'config');
-  const original = homeConfig();
-  writeFileSync(f, original);
-  chownSync(f, NOBODY, NOBODY);
-  chownSync(home, NOBODY, NOBODY);
-  chmodSync(home, 0o555);
-  const run = await runWriter({ files: [f], ops: [{ context: 'staging' }, { context: 'prod', namespace: 'web' }] }, { never: true }, asNobody);
-  for (const r of run.results) assert.match(failed(r), new RegExp(`^cannot create ${f}\\.lock: permission denied; nothing was written$`));
-  assert.equal(readFileSync(f, 'utf8'), original);
-  onlyThese(home, ['config']);
-});
+test(
+  'a read-only folder (writer run as an unprivileged user): the lock cannot be made, clear error, original byte for byte',
+  { skip: (can.setpriv && `cannot drop privileges here: ${can.setpriv}`) || (!asRoot && 'needs root to switch user') },
+  async () => {
+    const d = scratch();
+    chmodSync(d, 0o755);
+    const home = join(d, 'home');
+    mkdirSync(home);
+    const f = join(home, 'config');
+    const original = homeConfig();
+    writeFileSync(f, original);
+    chownSync(f, NOBODY, NOBODY);
+    chownSync(home, NOBODY, NOBODY);
+    chmodSync(home, 0o555);
+    const run = await runWriter({ files: [f], ops: [{ context: 'staging' }, { context: 'prod', namespace: 'web' }] }, { never: true }, asNobody);
+    for (const r of run.results) assert.match(failed(r), new RegExp(`^cannot create ${f}\\.lock: permission denied; nothing was written$`));
+    assert.equal(readFileSync(f, 'utf8'), original);
+    onlyThese(home, ['config']);
+  },
+);
 
-test('a read-only folder (read-only bind mount, as root): clear error, original byte for byte', { skip: (can.mount && `cannot mount here: ${can.mount}`) || (!asRoot && 'needs root to mount') }, () => {
-  const d = scratch();
-  const home = join(d, 'home');
-  mkdirSync(home);
-  const f = join(home, 'config');
-  const original = homeConfig();
-  writeFileSync(f, original);
-  mounts.readOnly(home);
-  assert.match(failed(useContext([f], 'staging')), new RegExp(`^cannot create ${f}\\.lock: read-only file system; nothing was written$`));
-  assert.equal(readFileSync(f, 'utf8'), original);
-  onlyThese(home, ['config']);
-  mounts.undo();
-});
+test(
+  'a read-only folder (read-only bind mount, as root): clear error, original byte for byte',
+  { skip: (can.mount && `cannot mount here: ${can.mount}`) || (!asRoot && 'needs root to mount') },
+  () => {
+    const d = scratch();
+    const home = join(d, 'home');
+    mkdirSync(home);
+    const f = join(home, 'config');
+    const original = homeConfig();
+    writeFileSync(f, original);
+    mounts.readOnly(home);
+    assert.match(failed(useContext([f], 'staging')), new RegExp(`^cannot create ${f}\\.lock: read-only file system; nothing was written$`));
+    assert.equal(readFileSync(f, 'utf8'), original);
+    onlyThese(home, ['config']);
+    mounts.undo();
+  },
+);
 
 /** Fills a small tmpfs with 4 KiB files until it refuses one; returns them. */
 function fill(dir: string): string[] {
@@ -135,34 +155,38 @@ function fill(dir: string): string[] {
   }
 }
 
-test('a full disk (64 KiB tmpfs): whether the lock or the new file does not fit, clear error, original byte for byte', { skip: (can.mount && `cannot mount here: ${can.mount}`) || (!asRoot && 'needs root to mount') }, () => {
-  const d = scratch();
-  const disk = join(d, 'disk');
-  mkdirSync(disk);
-  mounts.tmpfs(disk, '64k');
-  const f = join(disk, 'config');
-  // Several CI users make it span more pages than the one left free below.
-  const original = homeConfig() + Array.from({ length: 40 }, (_, i) => `- name: ci-${i}\n  user:\n    token: ci-not-a-real-token-${i}\n`).join('');
-  assert.ok(original.length > 4096, 'the kubeconfig needs more than the one page left below');
-  writeFileSync(f, original);
-  const fillers = fill(disk);
-  const names = (): string[] => readdirSync(disk).filter((n) => !n.startsWith('filler-'));
-  // Nothing left at all: not even the lock's one line fits.
-  assert.match(failed(useContext([f], 'staging')), new RegExp(`^cannot create ${f}\\.lock: no space left on the device; nothing was written$`));
-  assert.equal(readFileSync(f, 'utf8'), original);
-  assert.deepEqual(names(), ['config']);
-  // One page left: the lock fits, the new kubeconfig does not.
-  rmSync(fillers.pop()!);
-  assert.match(failed(useNamespace([f], 'staging', 'payments')), new RegExp(`^cannot write ${f}: no space left on the device; the file is unchanged$`));
-  assert.equal(readFileSync(f, 'utf8'), original);
-  assert.deepEqual(names(), ['config']);
-  // Room again: the same switch goes through.
-  for (const p of fillers.splice(0, 4)) rmSync(p);
-  const ok = useNamespace([f], 'staging', 'payments');
-  assert.ok(ok.ok, JSON.stringify(ok));
-  assert.equal(readFileSync(f, 'utf8'), original.replace('    cluster: staging\n', '    cluster: staging\n    namespace: payments\n'));
-  mounts.undo();
-});
+test(
+  'a full disk (64 KiB tmpfs): whether the lock or the new file does not fit, clear error, original byte for byte',
+  { skip: (can.mount && `cannot mount here: ${can.mount}`) || (!asRoot && 'needs root to mount') },
+  () => {
+    const d = scratch();
+    const disk = join(d, 'disk');
+    mkdirSync(disk);
+    mounts.tmpfs(disk, '64k');
+    const f = join(disk, 'config');
+    // Several CI users make it span more pages than the one left free below.
+    const original = homeConfig() + Array.from({ length: 40 }, (_, i) => `- name: ci-${i}\n  user:\n    token: ci-not-a-real-token-${i}\n`).join('');
+    assert.ok(original.length > 4096, 'the kubeconfig needs more than the one page left below');
+    writeFileSync(f, original);
+    const fillers = fill(disk);
+    const names = (): string[] => readdirSync(disk).filter((n) => !n.startsWith('filler-'));
+    // Nothing left at all: not even the lock's one line fits.
+    assert.match(failed(useContext([f], 'staging')), new RegExp(`^cannot create ${f}\\.lock: no space left on the device; nothing was written$`));
+    assert.equal(readFileSync(f, 'utf8'), original);
+    assert.deepEqual(names(), ['config']);
+    // One page left: the lock fits, the new kubeconfig does not.
+    rmSync(fillers.pop()!);
+    assert.match(failed(useNamespace([f], 'staging', 'payments')), new RegExp(`^cannot write ${f}: no space left on the device; the file is unchanged$`));
+    assert.equal(readFileSync(f, 'utf8'), original);
+    assert.deepEqual(names(), ['config']);
+    // Room again: the same switch goes through.
+    for (const p of fillers.splice(0, 4)) rmSync(p);
+    const ok = useNamespace([f], 'staging', 'payments');
+    assert.ok(ok.ok, JSON.stringify(ok));
+    assert.equal(readFileSync(f, 'utf8'), original.replace('    cluster: staging\n', '    cluster: staging\n    namespace: payments\n'));
+    mounts.undo();
+  },
+);
 
 test('a file replaced (renamed over) between read and rename by one without the context: clear error, the replacement kept byte for byte', () => {
   const d = scratch();
@@ -193,7 +217,10 @@ test('a file replaced on every attempt (a program writing without the lock): giv
       renameSync(join(d, 'new'), f);
     },
   });
-  assert.match(failed(r), new RegExp(`^${f} kept changing while Kubecert tried to write it \\(another program writes it without taking ${f}\\.lock\\); nothing was written$`));
+  assert.match(
+    failed(r),
+    new RegExp(`^${f} kept changing while Kubecert tried to write it \\(another program writes it without taking ${f}\\.lock\\); nothing was written$`),
+  );
   assert.equal(readFileSync(f, 'utf8'), last);
   onlyThese(d, ['config']);
 });
@@ -239,7 +266,10 @@ test('a symlink loop (KUBECONFIG=a, a → b → a): clear error naming the loop,
   symlinkSync(b, a);
   symlinkSync(a, b);
   for (const r of [useContext([a], 'prod'), useNamespace([a], 'prod', 'web')]) {
-    assert.match(failed(r), new RegExp(`^${a} is a loop of symbolic links \\(${a} → ${b} → ${a}\\), so neither kubectl nor Kubecert can read it; nothing was written$`));
+    assert.match(
+      failed(r),
+      new RegExp(`^${a} is a loop of symbolic links \\(${a} → ${b} → ${a}\\), so neither kubectl nor Kubecert can read it; nothing was written$`),
+    );
   }
   onlyThese(d, ['a', 'b']);
   assert.deepEqual(loadMerged([a]).errors, [`${a}: a loop of symbolic links`]);

@@ -168,14 +168,23 @@ function inspect(layout: Layout, rep: number, ops: Op[], expected: string[][], d
     const r = kubectl(files, 'use-context', current);
     assert.notEqual(r.status, 0, `${where}: kubectl wrote despite ${locks.join(', ')}`);
     assert.match(r.stderr, LOCK_REFUSAL);
-    assert.deepEqual(layout.contents.map((f) => readFileSync(join(d, f), 'utf8')), now);
+    assert.deepEqual(
+      layout.contents.map((f) => readFileSync(join(d, f), 'utf8')),
+      now,
+    );
     tally.kubectlRefused++;
   }
   // Kubecert's next write removes what its killed predecessor left, and leaves the content as it was.
   const again = useContext(files, current, { lockWaitMs: 0 });
   assert.ok(again.ok, `${where}: the next write: ${!again.ok ? again.error : ''}`);
-  assert.deepEqual(layout.contents.map((f) => readFileSync(join(d, f), 'utf8')), now, `${where}: the next write changed nothing`);
-  for (const dir of dirs) for (const name of readdirSync(dir)) assert.ok(expectedNames.has(join(dir, name)) || lstatSync(join(dir, name)).isDirectory(), `${where}: ${name} is still there after the next write`);
+  assert.deepEqual(
+    layout.contents.map((f) => readFileSync(join(d, f), 'utf8')),
+    now,
+    `${where}: the next write changed nothing`,
+  );
+  for (const dir of dirs)
+    for (const name of readdirSync(dir))
+      assert.ok(expectedNames.has(join(dir, name)) || lstatSync(join(dir, name)).isDirectory(), `${where}: ${name} is still there after the next write`);
   if (locks.length && kubectlPresent && refusalShown.has(run.landed) && !refusalShown.has(`${run.landed}/after`)) {
     refusalShown.add(`${run.landed}/after`);
     const r = kubectl(files, 'use-context', current);
@@ -221,7 +230,11 @@ test('SIGKILL at every stage of a context and namespace switch leaves the old or
       const d = scratch();
       const files = layout.make(d);
       const full = await runWriter({ files, ops: layout.reps[rep] }, { never: true });
-      assert.deepEqual(layout.contents.map((f) => readFileSync(join(d, f), 'utf8')), expected[2], `${layout.name}: the child writes what the reference run wrote`);
+      assert.deepEqual(
+        layout.contents.map((f) => readFileSync(join(d, f), 'utf8')),
+        expected[2],
+        `${layout.name}: the child writes what the reference run wrote`,
+      );
       const stages = full.events.length;
       for (let n = 1; n <= stages; n++) jobs.push(() => trial(layout, rep, expected, { pauseAt: n }));
       // Kills spread over the whole run in equal microsecond steps (a little past its end, too).
@@ -231,9 +244,13 @@ test('SIGKILL at every stage of a context and namespace switch leaves the old or
   }
   await pool(jobs, 2);
   const order = ['start', 'locking', 'lock-staged', 'locked', 'temp-created', 'temp-written', 'before-rename', 'renamed', 'unlocking', 'done'];
-  const rows = [...tally.byStage].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b)).map(([stage, n]) => `${stage}: ${n.pause + n.delay} (${n.pause} paused, ${n.delay} by delay)`);
-  console.log(`kill trials: ${tally.trials}; landed after: ${rows.join('; ')}; files found old: ${tally.byState[0]}, after the context switch: ${tally.byState[1]}, new: ${tally.byState[2]}; trials leaving a lock: ${tally.leftLock} (kubectl refused ${tally.kubectlRefused} times, then wrote once Kubecert had removed it), temporary/staged files left: ${tally.leftAux}; kubectl views: ${tally.kubectlViews}`);
+  const rows = [...tally.byStage]
+    .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
+    .map(([stage, n]) => `${stage}: ${n.pause + n.delay} (${n.pause} paused, ${n.delay} by delay)`);
+  console.log(
+    `kill trials: ${tally.trials}; landed after: ${rows.join('; ')}; files found old: ${tally.byState[0]}, after the context switch: ${tally.byState[1]}, new: ${tally.byState[2]}; trials leaving a lock: ${tally.leftLock} (kubectl refused ${tally.kubectlRefused} times, then wrote once Kubecert had removed it), temporary/staged files left: ${tally.leftAux}; kubectl views: ${tally.kubectlViews}`,
+  );
   assert.ok(tally.trials >= 200, `${tally.trials} trials`);
-  for (const stage of ['locking', 'locked', 'temp-written', 'before-rename', 'renamed', 'unlocking']) assert.ok((tally.byStage.get(stage)?.pause ?? 0) >= 8, `stage ${stage} hit ${tally.byStage.get(stage)?.pause ?? 0} times`);
+  for (const stage of ['locking', 'locked', 'temp-written', 'before-rename', 'renamed', 'unlocking'])
+    assert.ok((tally.byStage.get(stage)?.pause ?? 0) >= 8, `stage ${stage} hit ${tally.byStage.get(stage)?.pause ?? 0} times`);
 });
-

@@ -71,9 +71,21 @@ for (const [why, lock] of removable) {
 }
 
 const kept: [string, () => string, RegExp][] = [
-  ['kubectl’s empty lock', () => '', /exists: another kubectl \(or Kubecert\) is writing this kubeconfig; nothing was written\. If none is running, delete .*config\.lock\.$/],
-  ['the lock of a Kubecert that still runs', () => signed({}), /is held by another Kubecert \(pid \d+\) that is still writing; nothing was written\. Try again\.$/],
-  ['a Kubecert lock from another host (a shared home folder)', () => signed({ host: 'elsewhere', pid: deadPid() }), /is held by Kubecert on elsewhere \(pid \d+\); nothing was written\. If it is not running there, delete .*config\.lock\.$/],
+  [
+    'kubectl’s empty lock',
+    () => '',
+    /exists: another kubectl \(or Kubecert\) is writing this kubeconfig; nothing was written\. If none is running, delete .*config\.lock\.$/,
+  ],
+  [
+    'the lock of a Kubecert that still runs',
+    () => signed({}),
+    /is held by another Kubecert \(pid \d+\) that is still writing; nothing was written\. Try again\.$/,
+  ],
+  [
+    'a Kubecert lock from another host (a shared home folder)',
+    () => signed({ host: 'elsewhere', pid: deadPid() }),
+    /is held by Kubecert on elsewhere \(pid \d+\); nothing was written\. If it is not running there, delete .*config\.lock\.$/,
+  ],
   ['a lock in a format Kubecert does not know', () => 'pid 12345\n', /exists: another kubectl/],
 ];
 for (const [which, lock, message] of kept) {
@@ -113,7 +125,10 @@ test('a removal that was itself killed (its guard left): the lock is not removed
   writeFileSync(guard, signed({ pid: deadPid() }));
   const r = useContext([f], 'staging', { lockWaitMs: 0 });
   assert.equal(r.ok, false);
-  assert.equal(!r.ok && r.error, `${f}.lock was left by a Kubecert process (pid ${parseHolder(text)!.pid}) that no longer runs and could not be removed; nothing was written. Delete ${f}.lock and ${guard}.`);
+  assert.equal(
+    !r.ok && r.error,
+    `${f}.lock was left by a Kubecert process (pid ${parseHolder(text)!.pid}) that no longer runs and could not be removed; nothing was written. Delete ${f}.lock and ${guard}.`,
+  );
   assert.equal(readFileSync(f, 'utf8'), original);
   // Once the user deletes the lock, the next write also clears the stale guard.
   rmSync(`${f}.lock`);
@@ -125,12 +140,19 @@ test('a removal that was itself killed (its guard left): the lock is not removed
 test('leftovers of a dead Kubecert beside the file (temporary file, staged lock) are removed by the next write; a live one’s are not', () => {
   const { d, f } = setup();
   const dead = deadPid();
-  const host = /host=(\S*)/.exec(signature('0'))![1].replace(/[^A-Za-z0-9-]/g, '').slice(0, 32) || 'host';
+  const host =
+    /host=(\S*)/
+      .exec(signature('0'))![1]
+      .replace(/[^A-Za-z0-9-]/g, '')
+      .slice(0, 32) || 'host';
   const deadTmp = join(d, `.config.kubecert-tmp-${host}-${dead}-0a1b2c`);
   const deadStaged = join(d, `.config.lock.kubecert-lock-${host}-${dead}-0a1b2c`);
   const liveTmp = join(d, `.config.kubecert-tmp-${host}-${process.pid}-0a1b2c`);
   const otherHost = join(d, `.config.kubecert-tmp-elsewhere-${dead}-0a1b2c`);
   for (const p of [deadTmp, deadStaged, liveTmp, otherHost]) writeFileSync(p, 'client-key-data: secret\n');
   assert.ok(useContext([f], 'staging').ok);
-  assert.deepEqual(readdirSync(d).sort(), ['.config.kubecert-tmp-elsewhere-' + dead + '-0a1b2c', `.config.kubecert-tmp-${host}-${process.pid}-0a1b2c`, 'config'].sort());
+  assert.deepEqual(
+    readdirSync(d).sort(),
+    ['.config.kubecert-tmp-elsewhere-' + dead + '-0a1b2c', `.config.kubecert-tmp-${host}-${process.pid}-0a1b2c`, 'config'].sort(),
+  );
 });

@@ -5,7 +5,10 @@ import { renderStatus } from '../../client/src/statusBar';
 import { NOW } from '../support/fixtures';
 
 test('the tooltip names the cluster and server, never credentials written into the server URL', () => {
-  const v = renderStatus({ context: 'prod', namespace: 'web', cluster: 'prod', server: 'https://admin:s3cr3t-pw@127.0.0.1:6443', user: 'alice', health: 'ok' }, NOW);
+  const v = renderStatus(
+    { context: 'prod', namespace: 'web', cluster: 'prod', server: 'https://admin:s3cr3t-pw@127.0.0.1:6443', user: 'alice', health: 'ok' },
+    NOW,
+  );
   assert.match(v.text, /prod · web/);
   assert.match(v.tooltip, /Cluster: prod \(https:\/\/\(credentials hidden\)@127\.0\.0\.1:6443\)/);
   assert.ok(!v.tooltip.includes('s3cr3t-pw'), v.tooltip);

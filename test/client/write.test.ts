@@ -78,32 +78,43 @@ test('CRLF line endings stay CRLF', () => {
   assert.equal(readFileSync(f, 'utf8'), crlf.replace('current-context: prod  #', 'current-context: staging  #'));
 });
 
-test('namespace: replaced where it exists, inserted under the context where it does not; kubectl agrees', { skip: !kubectlPresent && 'kubectl not installed' }, () => {
-  const d = dir();
-  const f = join(d, 'config');
-  writeFileSync(f, COMMENTED);
-  assert.ok(useNamespace([f], 'staging', 'api').ok);
-  assert.ok(useNamespace([f], 'prod', 'kube-system').ok);
-  const after = readFileSync(f, 'utf8');
-  assert.equal(after, COMMENTED.replace('namespace: web', 'namespace: api').replace('    cluster: prod\n', '    cluster: prod\n    namespace: kube-system\n'));
-  assert.equal(kubectl(f, 'view', '--minify', '-o', 'jsonpath={..namespace}'), 'kube-system');
-});
+test(
+  'namespace: replaced where it exists, inserted under the context where it does not; kubectl agrees',
+  { skip: !kubectlPresent && 'kubectl not installed' },
+  () => {
+    const d = dir();
+    const f = join(d, 'config');
+    writeFileSync(f, COMMENTED);
+    assert.ok(useNamespace([f], 'staging', 'api').ok);
+    assert.ok(useNamespace([f], 'prod', 'kube-system').ok);
+    const after = readFileSync(f, 'utf8');
+    assert.equal(
+      after,
+      COMMENTED.replace('namespace: web', 'namespace: api').replace('    cluster: prod\n', '    cluster: prod\n    namespace: kube-system\n'),
+    );
+    assert.equal(kubectl(f, 'view', '--minify', '-o', 'jsonpath={..namespace}'), 'kube-system');
+  },
+);
 
-test('KUBECONFIG list: current-context goes to the first file that sets it; the stanza to its own file', { skip: !kubectlPresent && 'kubectl not installed' }, () => {
-  const d = dir();
-  const a = join(d, 'a');
-  const b = join(d, 'b');
-  writeFileSync(a, 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts:\n- context: {cluster: cx, user: uy}\n  name: from-a\nusers: []\n');
-  writeFileSync(b, COMMENTED);
-  const list = [a, b];
-  assert.ok(useContext(list, 'from-a').ok);
-  assert.equal(readFileSync(a, 'utf8').includes('current-context'), false, 'a does not set it, so it is not written there');
-  assert.match(readFileSync(b, 'utf8'), /current-context: from-a {2}# switched often/);
-  assert.equal(kubectl(`${a}:${b}`, 'current-context'), 'from-a');
-  assert.ok(useNamespace(list, 'from-a', 'ns1').ok);
-  assert.match(readFileSync(a, 'utf8'), /context: \{namespace: "ns1", cluster: cx, user: uy\}/);
-  assert.equal(kubectl(`${a}:${b}`, 'view', '-o', 'jsonpath={.contexts[?(@.name=="from-a")].context.namespace}'), 'ns1');
-});
+test(
+  'KUBECONFIG list: current-context goes to the first file that sets it; the stanza to its own file',
+  { skip: !kubectlPresent && 'kubectl not installed' },
+  () => {
+    const d = dir();
+    const a = join(d, 'a');
+    const b = join(d, 'b');
+    writeFileSync(a, 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts:\n- context: {cluster: cx, user: uy}\n  name: from-a\nusers: []\n');
+    writeFileSync(b, COMMENTED);
+    const list = [a, b];
+    assert.ok(useContext(list, 'from-a').ok);
+    assert.equal(readFileSync(a, 'utf8').includes('current-context'), false, 'a does not set it, so it is not written there');
+    assert.match(readFileSync(b, 'utf8'), /current-context: from-a {2}# switched often/);
+    assert.equal(kubectl(`${a}:${b}`, 'current-context'), 'from-a');
+    assert.ok(useNamespace(list, 'from-a', 'ns1').ok);
+    assert.match(readFileSync(a, 'utf8'), /context: \{namespace: "ns1", cluster: cx, user: uy\}/);
+    assert.equal(kubectl(`${a}:${b}`, 'view', '-o', 'jsonpath={.contexts[?(@.name=="from-a")].context.namespace}'), 'ns1');
+  },
+);
 
 test('KUBECONFIG list where no file sets current-context: the first existing file; a context that exists nowhere is refused, as kubectl does', () => {
   const d = dir();
@@ -157,7 +168,10 @@ test('a held .lock (a running kubectl) is waited for, then reported with its pat
   let waits = 0;
   const r = useContext([f], 'staging', { lockWaitMs: 30, at: (stage) => void (stage === 'lock-busy' && waits++) });
   assert.equal(r.ok, false);
-  assert.equal(!r.ok && r.error, `${f}.lock exists: another kubectl (or Kubecert) is writing this kubeconfig; nothing was written. If none is running, delete ${f}.lock.`);
+  assert.equal(
+    !r.ok && r.error,
+    `${f}.lock exists: another kubectl (or Kubecert) is writing this kubeconfig; nothing was written. If none is running, delete ${f}.lock.`,
+  );
   assert.ok(waits > 0, 'it waited before giving up');
   assert.equal(readFileSync(f, 'utf8'), COMMENTED);
   assert.ok(existsSync(`${f}.lock`), 'someone else’s lock is never broken');
@@ -200,7 +214,10 @@ test('the merged view: contexts from every file, first wins, current from the fi
   writeFileSync(a, 'apiVersion: v1\nkind: Config\ncontexts:\n- context: {cluster: prod, user: bob}\n  name: prod\n');
   writeFileSync(b, COMMENTED);
   const m = loadMerged([a, b]);
-  assert.deepEqual(m.contexts.map((c) => `${c.name}:${c.user}:${c.file === a ? 'a' : 'b'}`), ['prod:bob:a', 'staging:alice:b']);
+  assert.deepEqual(
+    m.contexts.map((c) => `${c.name}:${c.user}:${c.file === a ? 'a' : 'b'}`),
+    ['prod:bob:a', 'staging:alice:b'],
+  );
   assert.equal(m.current, 'prod');
   assert.equal(m.currentFile, b);
   assert.equal(m.contexts[0].server, 'https://127.0.0.1:16443', 'clusters merge across files too');

@@ -230,8 +230,10 @@ export async function startCodeServer(opts = {}) {
 
   const args = [
     CODE_SERVER_ENTRY,
-    '--auth', 'none',
-    '--bind-addr', authority,
+    '--auth',
+    'none',
+    '--bind-addr',
+    authority,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',

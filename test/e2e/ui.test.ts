@@ -8,7 +8,11 @@ import { test } from 'node:test';
 
 const root = process.env.KUBECERT_ROOT ?? join(__dirname, '../../..');
 const codeServer = join(root, '.vscode-test/code-server/node_modules/code-server/out/node/entry.js');
-const missing = !existsSync(codeServer) ? 'code-server is not installed (scripts/install-e2e.sh installs it)' : !existsSync('/usr/bin/chromium') ? 'chromium is not installed' : '';
+const missing = !existsSync(codeServer)
+  ? 'code-server is not installed (scripts/install-e2e.sh installs it)'
+  : !existsSync('/usr/bin/chromium')
+    ? 'chromium is not installed'
+    : '';
 // The harness is ESM; this file compiles to CommonJS, whose import() would become require().
 const importEsm = new Function('p', 'return import(p)') as (p: string) => Promise<Record<string, (...a: unknown[]) => Promise<any>>>;
 
@@ -42,7 +46,11 @@ test('hover, status bar and context switching as a person sees them', { skip: mi
   mkdirSync(join(home, '.kube'));
   const kubeconfig = join(home, '.kube/config');
   writeFileSync(kubeconfig, CONFIG);
-  const server = await startCodeServer({ workspace: ws, env: { HOME: home, KUBECONFIG: kubeconfig }, settings: { 'kubecert.now': '2026-11-21T00:00:00Z', 'editor.hover.delay': 100 } });
+  const server = await startCodeServer({
+    workspace: ws,
+    env: { HOME: home, KUBECONFIG: kubeconfig },
+    settings: { 'kubecert.now': '2026-11-21T00:00:00Z', 'editor.hover.delay': 100 },
+  });
   const { browser, page } = await launchBrowser({ viewport: { width: 1400, height: 900 } });
   const artifacts = join(root, 'test-results');
   mkdirSync(artifacts, { recursive: true });
@@ -54,7 +62,9 @@ test('hover, status bar and context switching as a person sees them', { skip: mi
     // One language client, one set of diagnostics: 1 error (expired CA), 2 warnings (chain, superuser).
     // Waiting for them also means the server is up (it starts in the background, after activation).
     const problems = page.locator('[id="status.problems"]');
-    await page.waitForFunction(`/Errors: 1, Warnings: 2/.test(document.getElementById('status.problems')?.getAttribute('aria-label') ?? '')`, undefined, { timeout: 60_000 });
+    await page.waitForFunction(`/Errors: 1, Warnings: 2/.test(document.getElementById('status.problems')?.getAttribute('aria-label') ?? '')`, undefined, {
+      timeout: 60_000,
+    });
 
     const line = page.locator('.view-line', { hasText: 'client-certificate-data' });
     await line.waitFor({ timeout: 60_000 });

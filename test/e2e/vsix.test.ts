@@ -8,7 +8,11 @@ import { test } from 'node:test';
 
 const root = process.env.KUBECERT_ROOT ?? join(__dirname, '../../..');
 const codeServer = join(root, '.vscode-test/code-server/node_modules/code-server/out/node/entry.js');
-const missing = !existsSync(codeServer) ? 'code-server is not installed (scripts/install-e2e.sh installs it)' : !existsSync('/usr/bin/chromium') ? 'chromium is not installed' : '';
+const missing = !existsSync(codeServer)
+  ? 'code-server is not installed (scripts/install-e2e.sh installs it)'
+  : !existsSync('/usr/bin/chromium')
+    ? 'chromium is not installed'
+    : '';
 
 test('the .vsix installs into code-server and works', { skip: missing || false, timeout: 600_000 }, () => {
   const tmp = mkdtempSync(join(tmpdir(), 'kubecert-vsix-'));
@@ -25,10 +29,29 @@ test('the .vsix installs into code-server and works', { skip: missing || false, 
   const home = mkdtempSync(join(tmpdir(), 'kubecert-home-'));
   const r = spawnSync(
     process.execPath,
-    [join(root, 'test/e2e/runInCodeServer.mjs'), '--vsix', vsix, '--tests', join(root, 'out/test/e2e/suite/index.js'), '--workspace', ws, '--timeout', '300000', '--env', `HOME=${home}`, '--env', `KUBECONFIG=${join(home, 'config')}`],
+    [
+      join(root, 'test/e2e/runInCodeServer.mjs'),
+      '--vsix',
+      vsix,
+      '--tests',
+      join(root, 'out/test/e2e/suite/index.js'),
+      '--workspace',
+      ws,
+      '--timeout',
+      '300000',
+      '--env',
+      `HOME=${home}`,
+      '--env',
+      `KUBECONFIG=${join(home, 'config')}`,
+    ],
     { encoding: 'utf8', timeout: 540_000 },
   );
-  process.stdout.write(r.stdout.split('\n').map((l) => `# ${l}`).join('\n') + '\n');
+  process.stdout.write(
+    r.stdout
+      .split('\n')
+      .map((l) => `# ${l}`)
+      .join('\n') + '\n',
+  );
   // The suite ran against the installed copy, not the working tree.
   assert.match(r.stdout, /kubecert extension at \S*extensions\/kubecert\.kubecert-\d+\.\d+\.\d+/);
   assert.equal(r.status, 0, `suite failed against the installed .vsix (exit ${r.status}):\n${r.stderr.slice(-4000)}`);

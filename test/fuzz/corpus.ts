@@ -65,7 +65,8 @@ export function loadCorpus(): Corpus {
   const hostFile = join(CORPUS_DIR, 'host.json');
   const host: Record<string, Uint8Array> = {};
   if (existsSync(hostFile)) {
-    for (const [path, content] of Object.entries(JSON.parse(readFileSync(hostFile, 'utf8')) as Record<string, string>)) host[path] = new Uint8Array(Buffer.from(content, 'base64'));
+    for (const [path, content] of Object.entries(JSON.parse(readFileSync(hostFile, 'utf8')) as Record<string, string>))
+      host[path] = new Uint8Array(Buffer.from(content, 'base64'));
   }
   const pems = [...seeds.map((s) => s.text), ...Object.values(host).map((b) => Buffer.from(b).toString('latin1'))].flatMap(pemTextsIn);
   const blocks = dedupeBlocks(pems.flatMap(blocksOf));

@@ -52,13 +52,21 @@ export function generateCorpus(): GeneratedCorpus {
     extKeyUsage: ['serverAuth'],
     sans: ['DNS:web.example.test', 'DNS:*.apps.example.test', 'IP:192.0.2.10', 'IP:2001:db8::1', 'URI:spiffe://fuzz/web', 'email:ops@example.test'],
   });
-  const apiserver = leaf('CN=kube-apiserver', rsa(4), ca, { extKeyUsage: ['serverAuth'], sans: ['DNS:kubernetes', 'DNS:kubernetes.default.svc', 'IP:10.96.0.1', 'IP:192.0.2.10'] });
+  const apiserver = leaf('CN=kube-apiserver', rsa(4), ca, {
+    extKeyUsage: ['serverAuth'],
+    sans: ['DNS:kubernetes', 'DNS:kubernetes.default.svc', 'IP:10.96.0.1', 'IP:192.0.2.10'],
+  });
   const notCa = leaf('CN=not-a-ca', rsa(2), ca);
 
   const csrKubelet = buildCsr({ subject: 'CN=system:node:worker-2,O=system:nodes', key: ec('P-256', 5) });
   const csrMasters = buildCsr({ subject: 'CN=mallory,O=system:masters', key: rsa(5), extKeyUsage: ['clientAuth'], sans: ['DNS:mallory.example.test'] });
   const csrEd = buildCsr({ subject: 'CN=ed-user', key: ed(2) });
-  const csrServing = buildCsr({ subject: 'CN=system:node:worker-3,O=system:nodes', key: ec('P-256', 6), sans: ['DNS:worker-3', 'IP:192.0.2.13'], keyUsage: ['digitalSignature', 'keyEncipherment'] });
+  const csrServing = buildCsr({
+    subject: 'CN=system:node:worker-3,O=system:nodes',
+    key: ec('P-256', 6),
+    sans: ['DNS:worker-3', 'IP:192.0.2.13'],
+    keyUsage: ['digitalSignature', 'keyEncipherment'],
+  });
 
   const encrypted = rsa(6).privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'fuzz' }) as string;
   // An EC key in SEC1 form without its public point: the core must derive it.
@@ -245,32 +253,31 @@ export function generateCorpus(): GeneratedCorpus {
     '',
   ].join('\n');
 
-  seeds['gen-crlf.kubeconfig'] =
-    [
-      '# A kubeconfig written on Windows, with every scalar style.',
-      'apiVersion: "v1"',
-      "kind: 'Config'",
-      'clusters:',
-      '  - name: "crlf" # quoted name',
-      '    cluster:',
-      `      certificate-authority-data: "${b64(ca.pem)}"`,
-      "      server: 'https://192.0.2.40:6443'",
-      'users:',
-      '  - name: folded',
-      '    user:',
-      '      client-certificate-data: >-',
-      indent(b64(admin.pem).replace(/(.{64})/g, '$1\n'), '        '),
-      `      client-key-data: '${b64(keyPem(rsa(2), 'pkcs1'))}'`,
-      '  - name: literal',
-      '    user:',
-      '      client-certificate-data: |',
-      indent(b64(admin.pem).replace(/(.{64})/g, '$1\n'), '        '),
-      'contexts:',
-      '  - name: crlf',
-      '    context: {cluster: crlf, user: folded}',
-      'current-context: crlf',
-      '',
-    ].join('\r\n');
+  seeds['gen-crlf.kubeconfig'] = [
+    '# A kubeconfig written on Windows, with every scalar style.',
+    'apiVersion: "v1"',
+    "kind: 'Config'",
+    'clusters:',
+    '  - name: "crlf" # quoted name',
+    '    cluster:',
+    `      certificate-authority-data: "${b64(ca.pem)}"`,
+    "      server: 'https://192.0.2.40:6443'",
+    'users:',
+    '  - name: folded',
+    '    user:',
+    '      client-certificate-data: >-',
+    indent(b64(admin.pem).replace(/(.{64})/g, '$1\n'), '        '),
+    `      client-key-data: '${b64(keyPem(rsa(2), 'pkcs1'))}'`,
+    '  - name: literal',
+    '    user:',
+    '      client-certificate-data: |',
+    indent(b64(admin.pem).replace(/(.{64})/g, '$1\n'), '        '),
+    'contexts:',
+    '  - name: crlf',
+    '    context: {cluster: crlf, user: folded}',
+    'current-context: crlf',
+    '',
+  ].join('\r\n');
 
   seeds['gen-secret.yaml'] = [
     'apiVersion: v1',
@@ -476,14 +483,9 @@ export function generateCorpus(): GeneratedCorpus {
     '',
   ].join('\n');
 
-  seeds['gen-multi.yaml'] = [
-    seeds['gen-ec.kubeconfig'].trimEnd(),
-    '---',
-    seeds['gen-ingress.yaml'].trimEnd(),
-    '...',
-    '---',
-    seeds['gen-configmap.yaml'],
-  ].join('\n');
+  seeds['gen-multi.yaml'] = [seeds['gen-ec.kubeconfig'].trimEnd(), '---', seeds['gen-ingress.yaml'].trimEnd(), '...', '---', seeds['gen-configmap.yaml']].join(
+    '\n',
+  );
 
   const host: Record<string, string> = {
     '/fuzz/pki/ca.crt': b64(ca.pem),

@@ -96,7 +96,11 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
   let lastProgress = started;
   try {
     let next = generateInput(corpus, options.seed, options.startRound ?? 0, generation);
-    for (let round = options.startRound ?? 0; performance.now() < deadline && (options.maxInputs === undefined || summary.inputs < options.maxInputs); round++) {
+    for (
+      let round = options.startRound ?? 0;
+      performance.now() < deadline && (options.maxInputs === undefined || summary.inputs < options.maxInputs);
+      round++
+    ) {
       const input = next;
       const checking = checker.check(requestOf(input));
       // The worker checks this input on its thread while this one builds the next.
@@ -120,7 +124,9 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
             if (!summary.files.includes(file)) summary.files.push(file);
           }
         }
-        log(`round ${round}: ${outcome.failures.map((f) => `${f.kind} @ ${f.phase}: ${f.message.slice(0, 140)}`).join('; ')}\n    ${input.seedName} → ${describeChain(input.chain).slice(0, 300)}`);
+        log(
+          `round ${round}: ${outcome.failures.map((f) => `${f.kind} @ ${f.phase}: ${f.message.slice(0, 140)}`).join('; ')}\n    ${input.seedName} → ${describeChain(input.chain).slice(0, 300)}`,
+        );
       }
       if (performance.now() - lastProgress > 10_000) {
         lastProgress = performance.now();
@@ -157,23 +163,45 @@ function record(summary: FuzzSummary, input: Input, outcome: CheckOutcome): void
 export function formatSummary(s: FuzzSummary): string {
   const lines: string[] = [];
   const n = (x: number) => x.toLocaleString('en-US');
-  lines.push(`Kubecert fuzz — seed ${s.seed}, corpus ${s.corpus}, ${(s.elapsedMs / 1000).toFixed(1)} s (budget ${s.seconds} s), rounds ${s.rounds.first}–${s.rounds.last}`);
+  lines.push(
+    `Kubecert fuzz — seed ${s.seed}, corpus ${s.corpus}, ${(s.elapsedMs / 1000).toFixed(1)} s (budget ${s.seconds} s), rounds ${s.rounds.first}–${s.rounds.last}`,
+  );
   lines.push(
     `inputs tried: ${n(s.inputs)} (${(s.inputs / (s.elapsedMs / 1000)).toFixed(1)}/s), ${n(s.serverInputs)} also through the server over stdio; largest ${n(s.largestInput)} characters`,
   );
   lines.push(
     `worker restarts ${s.workerRestarts}, server restarts ${s.serverRestarts}, server peak RSS ${s.serverPeakRssMb.toFixed(0)} MB, slow once but not again ${s.unconfirmedSlow}`,
   );
-  lines.push(`by level: ${Object.entries(s.byLevel).map(([k, v]) => `${k} ${n(v)}`).join(', ')}`);
+  lines.push(
+    `by level: ${Object.entries(s.byLevel)
+      .map(([k, v]) => `${k} ${n(v)}`)
+      .join(', ')}`,
+  );
   lines.push('by mutator:');
   const entries = Object.entries(s.byMutator);
-  for (let i = 0; i < entries.length; i += 4) lines.push('  ' + entries.slice(i, i + 4).map(([k, v]) => `${k} ${n(v)}`.padEnd(28)).join(''));
-  lines.push(`finding codes reached: ${Object.keys(s.codes).length} — ${Object.entries(s.codes).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${n(v)}`).join(', ')}`);
-  lines.push(`slowest input: ${s.slowest.ms.toFixed(0)} ms in ${s.slowest.phase || '-'} (round ${s.slowest.round}, ${n(s.slowest.characters)} characters: ${s.slowest.chain.slice(0, 200)})`);
+  for (let i = 0; i < entries.length; i += 4)
+    lines.push(
+      '  ' +
+        entries
+          .slice(i, i + 4)
+          .map(([k, v]) => `${k} ${n(v)}`.padEnd(28))
+          .join(''),
+    );
+  lines.push(
+    `finding codes reached: ${Object.keys(s.codes).length} — ${Object.entries(s.codes)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${n(v)}`)
+      .join(', ')}`,
+  );
+  lines.push(
+    `slowest input: ${s.slowest.ms.toFixed(0)} ms in ${s.slowest.phase || '-'} (round ${s.slowest.round}, ${n(s.slowest.characters)} characters: ${s.slowest.chain.slice(0, 200)})`,
+  );
   lines.push(`failures: ${n(s.failingInputs)} failing input(s), ${s.groups.length} distinct`);
   for (const g of s.groups) {
     lines.push(`  ×${n(g.count)} ${g.signature}`);
-    lines.push(`      smallest: round ${g.example.round}, ${n(g.example.characters)} characters, ${g.example.seedName} → ${g.example.chain.slice(0, 240)}${g.example.file ? ` [${g.example.file}]` : ''}`);
+    lines.push(
+      `      smallest: round ${g.example.round}, ${n(g.example.characters)} characters, ${g.example.seedName} → ${g.example.chain.slice(0, 240)}${g.example.file ? ` [${g.example.file}]` : ''}`,
+    );
   }
   if (s.files.length) lines.push(`regression files written: ${s.files.join(', ')}`);
   return lines.join('\n');

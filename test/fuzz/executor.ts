@@ -43,7 +43,11 @@ export class Executor {
     this.restarts++;
     // The language server runs on a main thread with V8's default stack (984 KB); a 1 MB worker stack leaves 832 KB
     // to JavaScript, so what fits here fits there.
-    const worker = new Worker(join(__dirname, 'worker.js'), { resourceLimits: { maxOldGenerationSizeMb: this.heapMb, stackSizeMb: 1 }, stdout: true, stderr: true });
+    const worker = new Worker(join(__dirname, 'worker.js'), {
+      resourceLimits: { maxOldGenerationSizeMb: this.heapMb, stackSizeMb: 1 },
+      stdout: true,
+      stderr: true,
+    });
     // Nothing the core might print belongs on the fuzzer's output.
     worker.stdout.resume();
     worker.stderr.resume();
@@ -80,7 +84,9 @@ export class Executor {
     const budget = Math.max(this.hangMs, 2 * limitMs(p.characters));
     p.timer = setTimeout(() => {
       const ms = performance.now() - p.phaseStarted;
-      p.settle({ failure: { kind: 'hang', phase: p.phase, message: `no result ${ms.toFixed(0)} ms into ${p.phase}: the thread was blocked and was stopped`, ms } });
+      p.settle({
+        failure: { kind: 'hang', phase: p.phase, message: `no result ${ms.toFixed(0)} ms into ${p.phase}: the thread was blocked and was stopped`, ms },
+      });
       void this.kill();
     }, budget);
   }

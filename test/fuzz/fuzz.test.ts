@@ -29,7 +29,16 @@ const HANG_MS = TIME_ALLOWANCE * LIMIT_MS + 1000;
 test(`a bounded round (seed ${SEED}, ${INPUTS} inputs) finds no failure`, { timeout: 180_000 }, async (t) => {
   // Failing inputs go to a scratch folder, never into the source tree during a test run; the seed reproduces them.
   const out = mkdtempSync(join(tmpdir(), 'kubecert-fuzz-'));
-  const summary = await fuzz({ seconds: 170, seed: SEED, maxInputs: INPUTS, maxCharacters: MAX_CHARACTERS, serverEvery: 5, out, hangMs: HANG_MS, timeAllowance: TIME_ALLOWANCE });
+  const summary = await fuzz({
+    seconds: 170,
+    seed: SEED,
+    maxInputs: INPUTS,
+    maxCharacters: MAX_CHARACTERS,
+    serverEvery: 5,
+    out,
+    hangMs: HANG_MS,
+    timeAllowance: TIME_ALLOWANCE,
+  });
   const report = formatSummary(summary);
   t.diagnostic(report.split('\n').slice(0, 3).join(' | '));
   assert.equal(summary.inputs, INPUTS, `only ${summary.inputs} of ${INPUTS} inputs in ${(summary.elapsedMs / 1000).toFixed(0)} s\n${report}`);

@@ -34,7 +34,10 @@ async function analysed(text: string): Promise<AnalyseResult> {
 }
 
 function describe(r: AnalyseResult): string {
-  return `${r.count} finding(s) in ${r.ms.toFixed(0)} ms: ${r.findings.slice(0, 3).map((f) => `${f.code}: ${f.message}`).join(' | ')}`;
+  return `${r.count} finding(s) in ${r.ms.toFixed(0)} ms: ${r.findings
+    .slice(0, 3)
+    .map((f) => `${f.code}: ${f.message}`)
+    .join(' | ')}`;
 }
 
 function limited(r: AnalyseResult, says: RegExp): AnalyseResult['findings'][number] {
@@ -56,7 +59,13 @@ async function serverAnswers(text: string): Promise<{ rssMb: number; peakMb: num
     [],
   );
   const memory = checker.server.memory();
-  const small = await checker.check({ text: seed, positions: [seed.indexOf('client-certificate-data') + 40], server: true, hoverFirst: false, languageId: 'yaml' });
+  const small = await checker.check({
+    text: seed,
+    positions: [seed.indexOf('client-certificate-data') + 40],
+    server: true,
+    hoverFirst: false,
+    languageId: 'yaml',
+  });
   assert.deepEqual(
     small.failures.map((f) => `${f.kind} @ ${f.phase}: ${f.message}`),
     [],
@@ -107,7 +116,11 @@ test('a 50 MB kubeconfig: an input-limit finding with its size and the limit; me
       ['input-limit'],
     );
     const asked = performance.now();
-    assert.equal(await client.hover('file:///kubecert-limits/fifty.kubeconfig', { line: 3, character: 40 }), null, 'the large document has no hover, and no hang');
+    assert.equal(
+      await client.hover('file:///kubecert-limits/fifty.kubeconfig', { line: 3, character: 40 }),
+      null,
+      'the large document has no hover, and no hang',
+    );
     const bigHoverMs = performance.now() - asked;
     const small = 'file:///kubecert-limits/small.kubeconfig';
     await client.open(small, seed);
@@ -152,13 +165,18 @@ for (const [name, text] of nesting) {
     const f = limited(r, new RegExp(`Nesting deeper than ${LIMITS.maxDepth} levels`));
     assert.ok(f.start > 0 && f.start < 100_000, `at offset ${f.start}, where the limit was passed, not at the end`);
     const memory = await serverAnswers(text);
-    t.diagnostic(`${(text.length / MB).toFixed(2)} MB; core ${r.ms.toFixed(0)} ms: ${f.message}; server RSS ${memory.rssMb.toFixed(0)} MB (+${memory.grewMb.toFixed(0)} MB)`);
+    t.diagnostic(
+      `${(text.length / MB).toFixed(2)} MB; core ${r.ms.toFixed(0)} ms: ${f.message}; server RSS ${memory.rssMb.toFixed(0)} MB (+${memory.grewMb.toFixed(0)} MB)`,
+    );
   });
 }
 
 /** Constructs that cost the YAML composer the most stack per level (measured), each `n` deep. */
 const costly: Array<[string, (n: number) => string]> = [
-  ['flow sequences in block maps, one per line', (n) => 'a:' + Array.from({ length: n }, (_, i) => `\n${' '.repeat(i + 1)}k${i}: !!seq &a${i} [`).join('') + ' x\n'],
+  [
+    'flow sequences in block maps, one per line',
+    (n) => 'a:' + Array.from({ length: n }, (_, i) => `\n${' '.repeat(i + 1)}k${i}: !!seq &a${i} [`).join('') + ' x\n',
+  ],
   ['flow mappings in block maps, one per line', (n) => 'a:' + Array.from({ length: n }, (_, i) => `\n${' '.repeat(i + 1)}k${i}: {b: `).join('') + ' x\n'],
   ['block maps, one more space per level', (n) => 'a:' + Array.from({ length: n }, (_, i) => `\n${' '.repeat(i + 1)}k${i}:`).join('') + ' x\n'],
   ['sequences of maps', (n) => 'a:' + Array.from({ length: n }, (_, i) => `\n${' '.repeat(2 * i + 1)}- k${i}:`).join('') + ' x\n'],
@@ -196,8 +214,14 @@ test('a document nested too deep is dropped alone: the documents around it are a
   const text = `${seed}---\na: ${'['.repeat(LEVELS)}\n---\n${secret}`;
   const r = await analysed(text);
   limited(r, /Nesting deeper/);
-  assert.ok(r.findings.some((f) => f.code === 'superuser-group' && f.start < seed.length), `the first document is analysed: ${describe(r)}`);
-  assert.ok(r.findings.some((f) => f.code === 'cert-expired' && f.start > text.lastIndexOf('---')), `the third document is analysed: ${describe(r)}`);
+  assert.ok(
+    r.findings.some((f) => f.code === 'superuser-group' && f.start < seed.length),
+    `the first document is analysed: ${describe(r)}`,
+  );
+  assert.ok(
+    r.findings.some((f) => f.code === 'cert-expired' && f.start > text.lastIndexOf('---')),
+    `the third document is analysed: ${describe(r)}`,
+  );
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -205,14 +229,24 @@ test('a document nested too deep is dropped alone: the documents around it are a
 
 function billionLaughs(): string {
   const lines = ['apiVersion: v1', 'kind: Config', 'x-l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
-  for (let i = 1; i <= 9; i++) lines.push(`x-l${i}: &l${i} [${Array(9).fill(`*l${i - 1}`).join(', ')}]`);
+  for (let i = 1; i <= 9; i++)
+    lines.push(
+      `x-l${i}: &l${i} [${Array(9)
+        .fill(`*l${i - 1}`)
+        .join(', ')}]`,
+    );
   lines.push('clusters: *l9', 'users: *l9', 'contexts: *l9', 'current-context: *l9', 'preferences: *l9');
   return lines.join('\n') + '\n';
 }
 
 function mergeKeyBomb(levels: number): string {
   const lines = ['apiVersion: v1', 'kind: Config', `x-m0: &m0 {client-certificate-data: ${b64}}`];
-  for (let i = 1; i <= levels; i++) lines.push(`x-m${i}: &m${i} {<<: [${Array(9).fill(`*m${i - 1}`).join(', ')}], k${i}: v}`);
+  for (let i = 1; i <= levels; i++)
+    lines.push(
+      `x-m${i}: &m${i} {<<: [${Array(9)
+        .fill(`*m${i - 1}`)
+        .join(', ')}], k${i}: v}`,
+    );
   lines.push('users:', '- name: bomb', `  user: *m${levels}`);
   return lines.join('\n') + '\n';
 }
@@ -237,19 +271,33 @@ function manyAliases(count: number): string {
 }
 
 const bombs: Array<{ name: string; text: string; says?: RegExp }> = [
-  { name: 'billion laughs (9 levels of 9 aliases) as a kubeconfig', text: billionLaughs(), says: /aliases written out this document would have [\d,]{14,} nodes \(an alias bomb\)/ },
+  {
+    name: 'billion laughs (9 levels of 9 aliases) as a kubeconfig',
+    text: billionLaughs(),
+    says: /aliases written out this document would have [\d,]{14,} nodes \(an alias bomb\)/,
+  },
   { name: 'a merge-key bomb (<<: nine aliases of the level below, 12 levels)', text: mergeKeyBomb(12), says: /aliases written out .* nodes \(an alias bomb\)/ },
-  { name: 'a List of Lists of Lists of Lists, 100 aliases each (10⁸ Secrets)', text: listBomb(100), says: /follows aliases and merge keys more than 10,000 times/ },
+  {
+    name: 'a List of Lists of Lists of Lists, 100 aliases each (10⁸ Secrets)',
+    text: listBomb(100),
+    says: /follows aliases and merge keys more than 10,000 times/,
+  },
   { name: '10,000 users that are all one alias', text: manyAliases(10_000) },
   { name: 'a merge key that merges its own map (&s {<<: *s})', text: 'apiVersion: v1\nkind: Config\nusers:\n- name: loop\n  user: &s {<<: *s}\n' },
 ];
 
 for (const bomb of bombs) {
-  test(`${bomb.name}: ${bomb.says ? 'an input-limit finding' : 'analysed'} within 2 s, memory bounded; the server answers on`, { timeout: 60_000 }, async (t) => {
-    const r = await analysed(bomb.text);
-    assert.ok(r.ms < LIMIT_MS, `took ${r.ms.toFixed(0)} ms`);
-    const f = bomb.says ? limited(r, bomb.says) : undefined;
-    const memory = await serverAnswers(bomb.text);
-    t.diagnostic(`${bomb.text.length} characters; core ${r.ms.toFixed(0)} ms, ${r.count} findings${f ? `: ${f.message}` : ''}; server RSS ${memory.rssMb.toFixed(0)} MB (+${memory.grewMb.toFixed(0)} MB)`);
-  });
+  test(
+    `${bomb.name}: ${bomb.says ? 'an input-limit finding' : 'analysed'} within 2 s, memory bounded; the server answers on`,
+    { timeout: 60_000 },
+    async (t) => {
+      const r = await analysed(bomb.text);
+      assert.ok(r.ms < LIMIT_MS, `took ${r.ms.toFixed(0)} ms`);
+      const f = bomb.says ? limited(r, bomb.says) : undefined;
+      const memory = await serverAnswers(bomb.text);
+      t.diagnostic(
+        `${bomb.text.length} characters; core ${r.ms.toFixed(0)} ms, ${r.count} findings${f ? `: ${f.message}` : ''}; server RSS ${memory.rssMb.toFixed(0)} MB (+${memory.grewMb.toFixed(0)} MB)`,
+      );
+    },
+  );
 }

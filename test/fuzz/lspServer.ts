@@ -177,7 +177,13 @@ export class ServerUnderTest {
         fit = false;
         return undefined;
       }
-      if (ms > limit) failures.push({ kind: 'slow', phase: name, message: `answered after ${ms.toFixed(0)} ms (limit ${limit.toFixed(0)} ms for ${text.length} characters)`, ms });
+      if (ms > limit)
+        failures.push({
+          kind: 'slow',
+          phase: name,
+          message: `answered after ${ms.toFixed(0)} ms (limit ${limit.toFixed(0)} ms for ${text.length} characters)`,
+          ms,
+        });
       if ('error' in r) {
         failures.push({ kind: 'server-error', phase: name, ...errorOf(r.error) });
         return undefined;
@@ -201,7 +207,8 @@ export class ServerUnderTest {
       phase('server.open');
       const opened = diagnosticsOf(uri, 1);
       notify('textDocument/didOpen', { textDocument: { uri, languageId: request.languageId, version: 1, text } });
-      const hover = async () => shows('server.hover', await ask('server.hover', connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: position(hoverAt) })));
+      const hover = async () =>
+        shows('server.hover', await ask('server.hover', connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: position(hoverAt) })));
       if (request.hoverFirst) await hover();
       const diagnostics = await ask('server.diagnostics', opened);
       shows('server.diagnostics', diagnostics);
@@ -242,7 +249,11 @@ export class ServerUnderTest {
     if (memory) {
       this.peakRssMb = Math.max(this.peakRssMb, memory.peakMb);
       if (memory.peakMb > SERVER_RSS_LIMIT_MB) {
-        failures.push({ kind: 'memory', phase: 'server', message: `the server's resident set reached ${memory.peakMb.toFixed(0)} MB (limit ${SERVER_RSS_LIMIT_MB} MB)` });
+        failures.push({
+          kind: 'memory',
+          phase: 'server',
+          message: `the server's resident set reached ${memory.peakMb.toFixed(0)} MB (limit ${SERVER_RSS_LIMIT_MB} MB)`,
+        });
         fit = false;
       }
     }
@@ -254,12 +265,14 @@ export class ServerUnderTest {
 /** What code actions would put in files other than the document: new files' content, edits elsewhere, and every title. */
 function fileContents(actions: unknown, uri: string): unknown {
   if (!Array.isArray(actions)) return actions;
-  return actions.map((a: { title?: string; edit?: { changes?: Record<string, unknown>; documentChanges?: Array<{ textDocument?: { uri: string } }> }; command?: unknown }) => ({
-    title: a.title,
-    command: a.command,
-    elsewhere: [
-      ...Object.entries(a.edit?.changes ?? {}).filter(([u]) => u !== uri),
-      ...(a.edit?.documentChanges ?? []).filter((c) => c.textDocument?.uri !== uri),
-    ],
-  }));
+  return actions.map(
+    (a: { title?: string; edit?: { changes?: Record<string, unknown>; documentChanges?: Array<{ textDocument?: { uri: string } }> }; command?: unknown }) => ({
+      title: a.title,
+      command: a.command,
+      elsewhere: [
+        ...Object.entries(a.edit?.changes ?? {}).filter(([u]) => u !== uri),
+        ...(a.edit?.documentChanges ?? []).filter((c) => c.textDocument?.uri !== uri),
+      ],
+    }),
+  );
 }

@@ -12,7 +12,11 @@ export interface MinimiseOptions {
   log?: (line: string) => void;
 }
 
-export async function minimise(checker: { check(request: CheckRequest): Promise<CheckOutcome> }, request: CheckRequest, options: MinimiseOptions): Promise<{ text: string; tries: number; signatures: string[] }> {
+export async function minimise(
+  checker: { check(request: CheckRequest): Promise<CheckOutcome> },
+  request: CheckRequest,
+  options: MinimiseOptions,
+): Promise<{ text: string; tries: number; signatures: string[] }> {
   const started = performance.now();
   const log = options.log ?? (() => undefined);
   let tries = 0;
@@ -30,7 +34,7 @@ export async function minimise(checker: { check(request: CheckRequest): Promise<
   // 1. Lines, in chunks that halve (ddmin without the complement step: enough for inputs of a few thousand lines).
   let lines = request.text.split('\n');
   for (let chunk = Math.max(1, Math.floor(lines.length / 2)); chunk >= 1 && timeLeft(); chunk = Math.floor(chunk / 2)) {
-    for (let i = 0; i < lines.length && timeLeft(); ) {
+    for (let i = 0; i < lines.length && timeLeft();) {
       const candidate = [...lines.slice(0, i), ...lines.slice(i + chunk)];
       if (candidate.length < lines.length && (await stillFails(candidate.join('\n')))) {
         lines = candidate;

@@ -70,7 +70,8 @@ export interface OracleContext {
 }
 
 /** Messages that mean the core failed inside rather than judged the input. */
-const INTERNAL = /Maximum call stack size exceeded|out of memory|Invalid string length|Invalid array length|is not a function|Cannot read properties of|undefined is not|The YAML parser failed/;
+const INTERNAL =
+  /Maximum call stack size exceeded|out of memory|Invalid string length|Invalid array length|is not a function|Cannot read properties of|undefined is not|The YAML parser failed/;
 
 export function errorOf(e: unknown): { message: string; stack?: string } {
   if (e instanceof Error) return { message: `${e.constructor.name}: ${e.message}`, stack: e.stack?.split('\n').slice(0, 12).join('\n') };
@@ -85,7 +86,12 @@ function badSpan(span: Span | undefined, length: number): string | undefined {
   return undefined;
 }
 
-export function checkCore(text: string, request: CheckRequest, ctx: OracleContext, timings: Record<string, number>): { failures: Failure[]; analysis?: Analysis } {
+export function checkCore(
+  text: string,
+  request: CheckRequest,
+  ctx: OracleContext,
+  timings: Record<string, number>,
+): { failures: Failure[]; analysis?: Analysis } {
   const failures: Failure[] = [];
   const fail = (f: Failure): void => void failures.push(f);
   ctx.phase('core.analyse');
@@ -99,7 +105,13 @@ export function checkCore(text: string, request: CheckRequest, ctx: OracleContex
   }
   const limit = limitMs(text.length) * (request.timeAllowance ?? 1);
   const ms = (timings['core.analyse'] = performance.now() - started);
-  if (ms > limit) fail({ kind: 'slow', phase: 'core.analyse', message: `analyse() took ${ms.toFixed(0)} ms on ${text.length} characters (limit ${limit.toFixed(0)} ms)`, ms });
+  if (ms > limit)
+    fail({
+      kind: 'slow',
+      phase: 'core.analyse',
+      message: `analyse() took ${ms.toFixed(0)} ms on ${text.length} characters (limit ${limit.toFixed(0)} ms)`,
+      ms,
+    });
 
   for (const f of analysis.findings) {
     const bad = badSpan(f.span, text.length) ?? f.related?.map((r) => (r.path ? undefined : badSpan(r.span, text.length))).find(Boolean);
@@ -109,7 +121,8 @@ export function checkCore(text: string, request: CheckRequest, ctx: OracleContex
     }
   }
   const internal = analysis.findings.find((f) => INTERNAL.test(f.message));
-  if (internal) fail({ kind: 'internal-error', phase: 'core.analyse', message: `${internal.code} reports an internal failure: ${internal.message.slice(0, 300)}` });
+  if (internal)
+    fail({ kind: 'internal-error', phase: 'core.analyse', message: `${internal.code} reports an internal failure: ${internal.message.slice(0, 300)}` });
   const shown = JSON.stringify(analysis.findings);
   const leak = leakedSecret(shown, ctx.secrets, text);
   if (leak) fail({ kind: 'secret', phase: 'core.analyse', message: `findings show material of ${leak.key}: "${leak.needle}"` });
@@ -122,7 +135,8 @@ export function checkCore(text: string, request: CheckRequest, ctx: OracleContex
     fail({ kind: 'throw', phase: 'core.features', ...errorOf(e) });
   }
   const featureMs = (timings['core.features'] = spent.ms);
-  if (featureMs > limit) fail({ kind: 'slow', phase: 'core.features', message: `hover, fixes, outline and lenses took ${featureMs.toFixed(0)} ms`, ms: featureMs });
+  if (featureMs > limit)
+    fail({ kind: 'slow', phase: 'core.features', message: `hover, fixes, outline and lenses took ${featureMs.toFixed(0)} ms`, ms: featureMs });
   return { failures, analysis };
 }
 
@@ -151,7 +165,10 @@ function checkFeatures(text: string, analysis: Analysis, request: CheckRequest, 
     const hover = core(() => hoverAt(analysis, offset, FUZZ_NOW));
     if (hover) {
       span('hover', hover.span);
-      secret('hover', core(() => renderHover(hover)));
+      secret(
+        'hover',
+        core(() => renderHover(hover)),
+      );
     }
     const decoded = core(() => decodedTextAt(analysis, offset, FUZZ_NOW));
     if (decoded) secret('decoded certificate view', decoded.text + decoded.pem);

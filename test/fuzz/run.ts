@@ -38,7 +38,13 @@ function numberOption(args: string[], name: string, fallback?: number): number |
 
 async function main(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(readFileSync(__filename, 'utf8').split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n') + '\n');
+    process.stdout.write(
+      readFileSync(__filename, 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('//'))
+        .map((l) => l.slice(3))
+        .join('\n') + '\n',
+    );
     return 0;
   }
   if (args.includes('--write-corpus')) {
@@ -59,7 +65,12 @@ async function main(args: string[]): Promise<number> {
     const path = isAbsolute(replay) ? replay : resolve(process.cwd(), replay);
     const regression = loadRegressions(dirname(path)).find((r) => join(dirname(path), r.name) === path);
     const text = regression?.text ?? readFileSync(path, 'utf8');
-    const request = regression?.meta.request ?? { positions: [0, Math.floor(text.length / 2), text.length], server: true, hoverFirst: false, languageId: 'yaml' };
+    const request = regression?.meta.request ?? {
+      positions: [0, Math.floor(text.length / 2), text.length],
+      server: true,
+      hoverFirst: false,
+      languageId: 'yaml',
+    };
     const checker = new Checker(loadCorpus());
     try {
       const outcome = await checker.check({ text, ...request });

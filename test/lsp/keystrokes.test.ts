@@ -20,7 +20,14 @@ const hover = (snap: Parameters<typeof hoverOf>[0], position: Position) => {
 import { at, b64, buildCert } from '../support/pki';
 
 const p = pki();
-const pasted = buildCert({ subject: 'CN=pasted-ca', key: p.rsa(5), notBefore: at('2020-01-01T00:00:00Z'), notAfter: at('2021-01-01T00:00:00Z'), ca: true, keyUsage: ['keyCertSign'] });
+const pasted = buildCert({
+  subject: 'CN=pasted-ca',
+  key: p.rsa(5),
+  notBefore: at('2020-01-01T00:00:00Z'),
+  notAfter: at('2021-01-01T00:00:00Z'),
+  ca: true,
+  keyUsage: ['keyCertSign'],
+});
 const start = kubeconfig({
   clusters: [
     { name: 'prod', caPem: p.ca.pem },
@@ -51,7 +58,8 @@ const steps: Array<{ what: string; old: string; by: string; after?: string }> = 
   { what: 'a namespace letter after that', old: 'team-b', by: 'team-c' },
 ];
 
-const sorted = (d: Diagnostic[]) => d.map((x) => `${x.range.start.line}:${x.range.start.character}-${x.range.end.line}:${x.range.end.character} ${x.code} ${x.message}`).sort();
+const sorted = (d: Diagnostic[]) =>
+  d.map((x) => `${x.range.start.line}:${x.range.start.character}-${x.range.end.line}:${x.range.end.character} ${x.code} ${x.message}`).sort();
 
 test('every keystroke gets the diagnostics of a fresh open of the same text', async () => {
   const client = LspClient.inProcess({ clock: () => NOW });
@@ -84,7 +92,9 @@ test('a certificate pasted over another is hovered at once, and the hover is abo
   const old = b64(p.ca.pem);
   const offset = start.indexOf(old);
   const order: string[] = [];
-  const diagnostics = client.change(uri, { range: { start: positionOf(start, offset), end: positionOf(start, offset + old.length) }, text: b64(pasted.pem) }).then(() => order.push('diagnostics'));
+  const diagnostics = client
+    .change(uri, { range: { start: positionOf(start, offset), end: positionOf(start, offset + old.length) }, text: b64(pasted.pem) })
+    .then(() => order.push('diagnostics'));
   const hover = await client.hover(uri, positionOf(start, offset + 40));
   order.push('hover');
   await diagnostics;

@@ -22,8 +22,12 @@ const originalConnect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
   // Node passes its normalized [options, callback] array internally; callers pass (options, cb) or (port, host, cb).
   const first = args[0];
-  const options = (Array.isArray(first) ? first[0] : typeof first === 'object' && first !== null ? first : { port: first, host: args[1] }) as { host?: string; port?: unknown; path?: string };
-  contacted.push({ host: options.path ? `unix:${options.path}` : (typeof options.host === 'string' ? options.host : 'localhost'), port: options.port });
+  const options = (Array.isArray(first) ? first[0] : typeof first === 'object' && first !== null ? first : { port: first, host: args[1] }) as {
+    host?: string;
+    port?: unknown;
+    path?: string;
+  };
+  contacted.push({ host: options.path ? `unix:${options.path}` : typeof options.host === 'string' ? options.host : 'localhost', port: options.port });
   return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args);
 } as typeof net.Socket.prototype.connect;
 
@@ -163,7 +167,7 @@ describe('kubecert/probe (in-process server)', () => {
   before(async () => {
     client = LspClient.inProcess({ clock: () => NOW });
     await client.connection.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {}, initializationOptions: {} });
-    client.connection.sendNotification('initialized', {});
+    void client.connection.sendNotification('initialized', {});
   });
   after(async () => {
     // shutdown without exit: the in-process server's exit handler would end this process.
@@ -194,7 +198,10 @@ describe('kubecert/probe (in-process server)', () => {
     const from = good.connections.length;
     const r = await probe(kubeconfig(`https://127.0.0.1:${good.port}`, P.otherCa.pem));
     assert.equal(r.ok, false);
-    assert.ok(r.summary.some((l) => l.startsWith('chain-untrusted: ')), r.summary.join('\n'));
+    assert.ok(
+      r.summary.some((l) => l.startsWith('chain-untrusted: ')),
+      r.summary.join('\n'),
+    );
     assert.ok(!r.summary.some((l) => l.startsWith('san-mismatch: ')));
     await assertOnlyHandshake(good, from);
   });
@@ -239,7 +246,10 @@ describe('probeServer', () => {
     assert.ok('certificates' in r, JSON.stringify(r));
     assert.equal(r.certificates[0].subject.text, 'CN=kube-apiserver');
     assert.deepEqual(r.certificates[0].sans, ['DNS:localhost', 'IP:127.0.0.1']);
-    assert.ok(r.certificates.some((c) => c.subject.text === 'CN=kubernetes'), 'the CA the server sent along');
+    assert.ok(
+      r.certificates.some((c) => c.subject.text === 'CN=kubernetes'),
+      'the CA the server sent along',
+    );
     await assertOnlyHandshake(good, from);
   });
 

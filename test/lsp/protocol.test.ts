@@ -113,7 +113,10 @@ describe('push diagnostics', () => {
     await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } });
     const mine: PublishDiagnosticsParams[] = client.published.slice(from).filter((p) => p.uri === uri);
     const versions = mine.map((p) => p.version);
-    assert.ok(versions.every((v) => typeof v === 'number'), `every publish has a version: ${JSON.stringify(versions)}`);
+    assert.ok(
+      versions.every((v) => typeof v === 'number'),
+      `every publish has a version: ${JSON.stringify(versions)}`,
+    );
     for (let i = 1; i < versions.length; i++) assert.ok(versions[i]! >= versions[i - 1]!, `no older publish after a newer one: ${JSON.stringify(versions)}`);
     assert.equal(versions[versions.length - 1], 4);
     assert.deepEqual(mine[mine.length - 1].diagnostics, last);
@@ -132,7 +135,10 @@ describe('push diagnostics', () => {
     await client.open(uri, config('alice', P.admin.pem).replace('current-context: dev', 'current-context: x'));
     await client.change(uri, config('alice', P.admin.pem).replace('current-context: dev', 'current-context: y'));
     await settle(client, uri);
-    const versions = client.published.slice(from).filter((p) => p.uri === uri).map((p) => p.version);
+    const versions = client.published
+      .slice(from)
+      .filter((p) => p.uri === uri)
+      .map((p) => p.version);
     assert.deepEqual(versions, [1, 2]);
   });
 
@@ -151,7 +157,7 @@ describe('push diagnostics', () => {
     await client.open(uri, config('alice', P.admin.pem).replace('current-context: dev', 'current-context: x'));
     await settle(client, uri);
     const cleared = client.diagnostics(uri);
-    client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    void client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
     assert.deepEqual(await cleared, []);
   });
 });
@@ -169,14 +175,16 @@ describe('settings', () => {
       assert.deepEqual(codes(before), ['superuser-group']);
       await settle(client, uri);
       const next = client.diagnostics(uri);
-      client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { kubecert: { warnDays: 400, severities: { 'superuser-group': 'off' } } } });
+      void client.connection.sendNotification('workspace/didChangeConfiguration', {
+        settings: { kubecert: { warnDays: 400, severities: { 'superuser-group': 'off' } } },
+      });
       const afterChange = await next;
       assert.deepEqual(codes(afterChange), ['cert-expiring-soon']);
       assert.equal(afterChange[0].severity, 2);
       // A severity override changes the severity, not the finding.
       await settle(client, uri);
       const again = client.diagnostics(uri);
-      client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { kubecert: { severities: { 'superuser-group': 'hint' } } } });
+      void client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { kubecert: { severities: { 'superuser-group': 'hint' } } } });
       const hinted = await again;
       assert.deepEqual(codes(hinted), ['superuser-group']);
       assert.equal(hinted[0].severity, 4);
@@ -202,14 +210,22 @@ describe('settings', () => {
       assert.deepEqual(note.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
       assert.match(note.message, /^21 more problems are not shown: Kubecert lists at most 10 per file, the most severe first/);
       const kept = shown.filter((d) => d !== note);
-      assert.deepEqual(kept.filter((d) => d.severity === 1).map((d) => d.code), ['cert-expired'], 'the error is kept although it comes last in the file');
+      assert.deepEqual(
+        kept.filter((d) => d.severity === 1).map((d) => d.code),
+        ['cert-expired'],
+        'the error is kept although it comes last in the file',
+      );
       assert.equal(kept.filter((d) => d.code === 'superuser-group').length, 9, 'then the first warnings');
       const lines = kept.map((d) => d.range.start.line);
-      assert.deepEqual(lines, [...lines].sort((a, b) => a - b), 'in document order');
+      assert.deepEqual(
+        lines,
+        [...lines].sort((a, b) => a - b),
+        'in document order',
+      );
       await settle(client, uri);
       // Raised past the count: every problem, and no note.
       const next = client.diagnostics(uri);
-      client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { kubecert: { maxProblems: 1000 } } });
+      void client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { kubecert: { maxProblems: 1000 } } });
       const everything = await next;
       assert.equal(everything.length, 31);
       assert.ok(!everything.some((d) => d.code === 'problems-not-shown'));
@@ -228,7 +244,7 @@ describe('settings', () => {
       assert.deepEqual(codes(first), [], 'judged at 2026-11-21: nothing expired');
       await settle(client, uri);
       const next = client.diagnostics(uri);
-      client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { kubecert: { warnDays: 30 } } });
+      void client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { kubecert: { warnDays: 30 } } });
       assert.deepEqual(codes(await next), [], 'still judged at 2026-11-21 after the settings changed (not at the process clock, 2031)');
     } finally {
       await client.shutdown();
@@ -461,7 +477,10 @@ spec:
     assert.match(md, /Requested usages: client auth/);
 
     const bad = newUri();
-    const pemBad = `-----BEGIN CERTIFICATE REQUEST-----\n${tampered.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE REQUEST-----\n`;
+    const pemBad = `-----BEGIN CERTIFICATE REQUEST-----\n${tampered
+      .toString('base64')
+      .match(/.{1,64}/g)!
+      .join('\n')}\n-----END CERTIFICATE REQUEST-----\n`;
     await client.open(bad, doc(b64(pemBad)));
     const hb = await client.hover(bad, { line: 5, character: 20 });
     assert.match(hb!.contents.value, /does NOT verify/);

@@ -103,7 +103,11 @@ const crlf = (s: string): string => s.replace(/\n/g, '\r\n');
 async function noUnknown(uri: string, result: string): Promise<void> {
   const diags = await client.change(uri, result);
   const unknown = diags.filter((d) => String(d.code).startsWith('unknown-'));
-  assert.deepEqual(unknown.map((d) => d.code), [], 'no unknown-* left after the fix');
+  assert.deepEqual(
+    unknown.map((d) => d.code),
+    [],
+    'no unknown-* left after the fix',
+  );
 }
 
 /** After pem-not-base64's fix: the value decodes to the PEM, and the certificate is read with no encoding finding. */
@@ -111,7 +115,10 @@ async function encodedPemIsRead(uri: string, result: string): Promise<void> {
   const value = /client-certificate-data: (\S+)\n/.exec(result)![1];
   assert.equal(Buffer.from(value, 'base64').toString('utf8'), P.admin.pem, 'decodes back to the PEM');
   const diags = await client.change(uri, result);
-  assert.ok(!diags.some((d) => d.code === 'pem-not-base64' || d.code === 'invalid-base64' || d.code === 'not-a-certificate'), diags.map((d) => d.code).join(', '));
+  assert.ok(
+    !diags.some((d) => d.code === 'pem-not-base64' || d.code === 'invalid-base64' || d.code === 'not-a-certificate'),
+    diags.map((d) => d.code).join(', '),
+  );
   const line = result.split('\n').findIndex((l) => l.includes('client-certificate-data:'));
   const decoded = await client.request<{ text: string } | null>('kubecert/decodedCertificate', { uri, position: { line, character: 30 } });
   assert.ok(decoded, 'the certificate is read after the fix');
@@ -614,7 +621,11 @@ const cases: FixCase[] = [
     expected: CONFLICTING.replace(`    certificate-authority-data: ${CA}\n`, ''),
     check: async (uri, result) => {
       const diags = await client.change(uri, result);
-      assert.deepEqual(diags.map((d) => d.code), [], 'the file is read and holds the CA');
+      assert.deepEqual(
+        diags.map((d) => d.code),
+        [],
+        'the file is read and holds the CA',
+      );
     },
   },
   {
@@ -687,7 +698,11 @@ describe('quick fixes: exact text after the edit', () => {
       const { uri, diags } = await openFresh(c.text, c.uri?.());
       const diag = only(diags, c.code, c.nth);
       const actions = await codeActions(uri, diag.range, [diag]);
-      if (c.titles) assert.deepEqual(quickFixesOf(actions).map((a) => a.title), c.titles);
+      if (c.titles)
+        assert.deepEqual(
+          quickFixesOf(actions).map((a) => a.title),
+          c.titles,
+        );
       const action = pick(actions, c.title);
       assert.equal(action.kind, 'quickfix');
       assert.deepEqual(action.diagnostics, [diag]);
@@ -742,7 +757,10 @@ describe('a stub in a pretty-printed JSON kubeconfig (kubectl config view -o jso
     const action = pick(await codeActions(uri, diag.range, [diag]), 'Create cluster "qa"');
     const result = applyTextEdits(text, editsFor(action.edit, uri));
     const parsed = JSON.parse(result) as { clusters: Array<{ name: string; cluster: { server: string } }> };
-    assert.deepEqual(parsed.clusters.map((c) => c.name), ['prod', 'qa']);
+    assert.deepEqual(
+      parsed.clusters.map((c) => c.name),
+      ['prod', 'qa'],
+    );
     assert.equal(result.slice(result.indexOf('"contexts"')), text.slice(text.indexOf('"contexts"')), 'nothing after the clusters list changes');
     await noUnknown(uri, result);
     const stubLine = result.split('\n').find((l) => l.includes('"qa"') && l.includes('CHANGE-ME'))!;
@@ -792,7 +810,10 @@ users:
     token: abc
 `);
       const { uri, diags } = await openFresh(text, newUri(folder, 'config'));
-      assert.deepEqual(diags.map((d) => d.code), []);
+      assert.deepEqual(
+        diags.map((d) => d.code),
+        [],
+      );
       const actions = await codeActions(uri, { start: { line: 3, character: 30 }, end: { line: 3, character: 30 } }, []);
       const embed = pick(actions, 'Embed ca.crt as certificate-authority-data');
       assert.equal(embed.kind, 'refactor.inline');
@@ -802,7 +823,10 @@ users:
       const onKey = await codeActions(uri, { start: { line: 3, character: 6 }, end: { line: 3, character: 6 } }, []);
       assert.deepEqual(pick(onKey, /^Embed/).edit, embed.edit);
       const reparsed = await client.change(uri, result);
-      assert.deepEqual(reparsed.map((d) => d.code), []);
+      assert.deepEqual(
+        reparsed.map((d) => d.code),
+        [],
+      );
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
@@ -835,7 +859,10 @@ users:
       const { uri } = await openFresh(text, newUri(folder, 'config'));
       const cert = pick(await codeActions(uri, { start: { line: 16, character: 26 }, end: { line: 16, character: 26 } }, []), /^Embed/);
       assert.equal(cert.title, 'Embed admin.crt as client-certificate-data');
-      assert.equal(applyTextEdits(text, editsFor(cert.edit, uri)), text.replace('    client-certificate: admin.crt\n', `    client-certificate-data: ${ADMIN}\n`));
+      assert.equal(
+        applyTextEdits(text, editsFor(cert.edit, uri)),
+        text.replace('    client-certificate: admin.crt\n', `    client-certificate-data: ${ADMIN}\n`),
+      );
       const key = pick(await codeActions(uri, { start: { line: 17, character: 18 }, end: { line: 17, character: 18 } }, []), /^Embed/);
       assert.equal(key.title, 'Embed admin.key as client-key-data');
       assert.equal(applyTextEdits(text, editsFor(key.edit, uri)), text.replace('    client-key: "admin.key"\n', `    client-key-data: ${ADMIN_KEY}\n`));
@@ -885,18 +912,28 @@ users:
       assert.equal(edit.textDocument.uri, uri);
       assert.equal(edit.textDocument.version, 1);
       const result = applyTextEdits(text, editsFor(extract.edit, uri));
-      assert.equal(result, text.replace(`    certificate-authority-data: ${CA}   # from kubeadm\n`, '    certificate-authority: prod-ca.crt   # from kubeadm\n'));
+      assert.equal(
+        result,
+        text.replace(`    certificate-authority-data: ${CA}   # from kubeadm\n`, '    certificate-authority: prod-ca.crt   # from kubeadm\n'),
+      );
 
       // Carry it out the way an editor would, then the kubeconfig reads the file.
       writeFileSync(join(folder, 'prod-ca.crt'), content.edits[0].newText);
       const reparsed = await client.change(uri, result);
-      assert.deepEqual(reparsed.map((d) => d.code), []);
+      assert.deepEqual(
+        reparsed.map((d) => d.code),
+        [],
+      );
 
       // A client certificate too; never a key.
       const cert = pick(await codeActions(uri, { start: { line: 16, character: 40 }, end: { line: 16, character: 40 } }, []), /^Extract/);
       assert.equal(cert.title, 'Extract client-certificate-data to alice-client.crt');
       const keyActions = await codeActions(uri, { start: { line: 17, character: 30 }, end: { line: 17, character: 30 } }, []);
-      assert.deepEqual(keyActions.filter((a) => /Extract/.test(a.title)).map((a) => a.title), [], 'a private key is never extracted to a file');
+      assert.deepEqual(
+        keyActions.filter((a) => /Extract/.test(a.title)).map((a) => a.title),
+        [],
+        'a private key is never extracted to a file',
+      );
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
@@ -909,8 +946,22 @@ function expiredLeaf(subject: string, issuer: BuiltCert, notAfter: string): Buil
   return P.leaf(subject, issuer, { notAfter: at(notAfter) });
 }
 
-const K3S_CA = buildCert({ subject: 'CN=k3s-client-ca@1700000000', key: P.rsa(5), notBefore: at('2023-11-14T00:00:00Z'), notAfter: at('2033-11-11T00:00:00Z'), ca: true, keyUsage: ['keyCertSign', 'digitalSignature'] });
-const TEAM_CA = buildCert({ subject: 'CN=team-ca', key: P.rsa(6), notBefore: at('2025-01-01T00:00:00Z'), notAfter: at('2035-01-01T00:00:00Z'), ca: true, keyUsage: ['keyCertSign'] });
+const K3S_CA = buildCert({
+  subject: 'CN=k3s-client-ca@1700000000',
+  key: P.rsa(5),
+  notBefore: at('2023-11-14T00:00:00Z'),
+  notAfter: at('2033-11-11T00:00:00Z'),
+  ca: true,
+  keyUsage: ['keyCertSign', 'digitalSignature'],
+});
+const TEAM_CA = buildCert({
+  subject: 'CN=team-ca',
+  key: P.rsa(6),
+  notBefore: at('2025-01-01T00:00:00Z'),
+  notAfter: at('2035-01-01T00:00:00Z'),
+  ca: true,
+  keyUsage: ['keyCertSign'],
+});
 
 function userConfig(caPem: string, certPem: string, user = 'me'): string {
   return lf(`apiVersion: v1
@@ -995,7 +1046,10 @@ describe('renewal steps: a command, never an edit', () => {
 
       const before = client.messages.length;
       const requestsBefore = messageRequests.length;
-      const executed = await client.request<{ title: string; steps: string[] } | null>('workspace/executeCommand', { command: action.command.command, arguments: action.command.arguments });
+      const executed = await client.request<{ title: string; steps: string[] } | null>('workspace/executeCommand', {
+        command: action.command.command,
+        arguments: action.command.arguments,
+      });
       assert.ok(executed);
       assert.equal(typeof executed.title, 'string');
       assert.ok(executed.steps.length > 0);
@@ -1020,7 +1074,10 @@ describe('renewal steps: a command, never an edit', () => {
     const action = pick(quickFixesOf(await codeActions(uri, diag.range, [diag])), c.title);
     const before = client.messages.length;
     const requestsBefore = messageRequests.length;
-    const executed = await client.request<{ title: string } | null>('workspace/executeCommand', { command: action.command!.command, arguments: action.command!.arguments });
+    const executed = await client.request<{ title: string } | null>('workspace/executeCommand', {
+      command: action.command!.command,
+      arguments: action.command!.arguments,
+    });
     assert.ok(executed);
     // The notification is written before the response, so it has arrived by now.
     const shown = client.messages.slice(before);

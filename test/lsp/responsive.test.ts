@@ -10,7 +10,14 @@ function bigKubeconfig(contexts: number): string {
   const key = sharedKey({ type: 'ec', curve: 'P-256' }, 7);
   const lines = ['apiVersion: v1', 'kind: Config', 'clusters:'];
   for (let i = 0; i < contexts; i++) {
-    const ca = buildCert({ subject: `CN=ca-${i}`, key, notBefore: at('2025-01-01T00:00:00Z'), notAfter: at('2030-01-01T00:00:00Z'), ca: true, serial: BigInt(i + 1) });
+    const ca = buildCert({
+      subject: `CN=ca-${i}`,
+      key,
+      notBefore: at('2025-01-01T00:00:00Z'),
+      notAfter: at('2030-01-01T00:00:00Z'),
+      ca: true,
+      serial: BigInt(i + 1),
+    });
     lines.push('- cluster:', `    certificate-authority-data: ${b64(ca.pem)}`, `    server: https://192.0.2.${i % 250}:6443`, `  name: c${i}`);
   }
   lines.push('contexts:');
@@ -30,7 +37,7 @@ test('hover is answered while the first analysis of a large kubeconfig is under 
     order.push('diagnostics');
     return d;
   });
-  client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+  void client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
   // The last cluster's CA: the far end of the document, certainly not decoded yet.
   const line = text.split('\n').findIndex((l) => l.includes('name: c399')) - 2;
   const hover = await client.hover(uri, { line, character: 40 });
@@ -38,7 +45,10 @@ test('hover is answered while the first analysis of a large kubeconfig is under 
   assert.match(hover?.contents.value ?? '', /CN=ca-399/);
   const d = await diagnostics;
   assert.deepEqual(order, ['hover', 'diagnostics']);
-  assert.ok(d.some((x) => x.code === 'chain-untrusted'), 'the full analysis still arrives, with its findings');
+  assert.ok(
+    d.some((x) => x.code === 'chain-untrusted'),
+    'the full analysis still arrives, with its findings',
+  );
   await client.shutdown();
 });
 

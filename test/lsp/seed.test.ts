@@ -58,22 +58,42 @@ test('a context name hover summarises cluster, CA and user', async () => {
 });
 
 test('code lens above each certificate', async () => {
-  const lenses = await client.request<Array<{ range: { start: { line: number } }; command: { title: string } }>>('textDocument/codeLens', { textDocument: { uri } });
+  const lenses = await client.request<Array<{ range: { start: { line: number } }; command: { title: string } }>>('textDocument/codeLens', {
+    textDocument: { uri },
+  });
   const titles = lenses.map((l) => l.command.title);
-  assert.ok(titles.some((t) => t.includes('CN=admin · O=system:masters · expires 2028-03-09')), titles.join('\n'));
+  assert.ok(
+    titles.some((t) => t.includes('CN=admin · O=system:masters · expires 2028-03-09')),
+    titles.join('\n'),
+  );
   assert.ok(titles.some((t) => t.includes('EXPIRED 2023-03-11')));
 });
 
 test('outline, definition, references, completion', async () => {
-  const symbols = await client.request<Array<{ name: string; children: Array<{ name: string; detail: string }> }>>('textDocument/documentSymbol', { textDocument: { uri } });
-  assert.deepEqual(symbols.map((s) => s.name), ['clusters', 'users', 'contexts']);
+  const symbols = await client.request<Array<{ name: string; children: Array<{ name: string; detail: string }> }>>('textDocument/documentSymbol', {
+    textDocument: { uri },
+  });
+  assert.deepEqual(
+    symbols.map((s) => s.name),
+    ['clusters', 'users', 'contexts'],
+  );
   assert.match(symbols[0].children[0].detail, /expired/);
-  const def = await client.request<{ range: { start: { line: number } } }>('textDocument/definition', { textDocument: { uri }, position: { line: 8, character: 14 } });
+  const def = await client.request<{ range: { start: { line: number } } }>('textDocument/definition', {
+    textDocument: { uri },
+    position: { line: 8, character: 14 },
+  });
   assert.equal(def.range.start.line, 5); // clusters[kubernetes].name
-  const refs = await client.request<unknown[]>('textDocument/references', { textDocument: { uri }, position: { line: 5, character: 9 }, context: { includeDeclaration: true } });
+  const refs = await client.request<unknown[]>('textDocument/references', {
+    textDocument: { uri },
+    position: { line: 5, character: 9 },
+    context: { includeDeclaration: true },
+  });
   assert.equal(refs.length, 2);
   const items = await client.request<Array<{ label: string }>>('textDocument/completion', { textDocument: { uri }, position: { line: 9, character: 12 } });
-  assert.deepEqual(items.map((i) => i.label), ['admin']);
+  assert.deepEqual(
+    items.map((i) => i.label),
+    ['admin'],
+  );
 });
 
 test('decoded certificate view, never a key', async () => {

@@ -34,7 +34,7 @@ async function shutdownAndExit(client: LspClient): Promise<number | null> {
   });
   const result = await client.connection.sendRequest('shutdown');
   assert.equal(result, null, 'shutdown answers null');
-  client.connection.sendNotification('exit');
+  void client.connection.sendNotification('exit');
   const code = await exited;
   client.connection.dispose();
   return code;
@@ -110,7 +110,10 @@ users:
         await client.initialize(INIT);
         const uri = pathToFileURL(configPath).toString();
         const diags = await client.open(uri, text);
-        assert.deepEqual(diags.map((d) => d.code), []);
+        assert.deepEqual(
+          diags.map((d) => d.code),
+          [],
+        );
         for (const position of [
           { line: 14, character: 9 }, // users[sso].name
           { line: 9, character: 11 }, // context's user reference

@@ -21,7 +21,10 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function assertClean(corpus: Corpus, what: string, r: CliRun): void {
-  for (const [stream, text] of [['stdout', r.stdout], ['stderr', r.stderr]] as const) {
+  for (const [stream, text] of [
+    ['stdout', r.stdout],
+    ['stderr', r.stderr],
+  ] as const) {
     const leak = corpus.detector.find(text);
     assert.equal(leak, undefined, `${what} ${stream} shows ${leak?.key} (${leak?.form}): …${leak?.context}…`);
   }
@@ -42,7 +45,8 @@ describe('kubecert check without --probe', () => {
   for (const format of ['text', 'json', 'sarif']) {
     test(`--format ${format}: every document, one by one and as a folder; no secret, no network, no process`, () => {
       const runs: Array<[string, CliRun]> = [];
-      for (const doc of corpus.documents) runs.push([doc.name, runCli(['check', relative(dir, doc.path), '--now', NOW_ISO, '--format', format], guardEnv(log()), dir)]);
+      for (const doc of corpus.documents)
+        runs.push([doc.name, runCli(['check', relative(dir, doc.path), '--now', NOW_ISO, '--format', format], guardEnv(log()), dir)]);
       runs.push(['folder', runCli(['check', 'corpus', '--now', NOW_ISO, '--format', format], guardEnv(log()), dir)]);
       for (const [what, r] of runs) {
         assert.equal(r.status, 1, `${what}: errors found, exit 1\n${r.stderr}`);
@@ -54,7 +58,10 @@ describe('kubecert check without --probe', () => {
       assert.match(all, /A private key is stored where/);
       assert.match(all, /key-mismatch/);
       assert.deepEqual(guardRecords(log()), [], 'the CLI used the network or started a process');
-      assert.deepEqual(listeners.map((l) => l.connections.length), [0, 0, 0]);
+      assert.deepEqual(
+        listeners.map((l) => l.connections.length),
+        [0, 0, 0],
+      );
     });
   }
 
@@ -102,13 +109,23 @@ describe('kubecert check --probe', () => {
     const password = secretValue('cli-probe-password-');
     const plugins = execKubeconfig(join(dir, 'plugins'), chosen.url, `${other.url}/issuer`);
     const text = plugins.text
-      .replace('clusters:\n', `clusters:\n- cluster:\n    server: https://admin:${password}@127.0.0.1:${other.port}\n  name: userinfo\n- cluster:\n    server: ${other.url.replace('https', 'http')}\n  name: plain\n- cluster:\n    server: ftp://127.0.0.1:${other.port}\n  name: ftp\n`)
-      .replace('users:\n', `users:\n- name: everything\n  user:\n    client-certificate-data: ${Buffer.from(P.admin.pem).toString('base64')}\n    client-key-data: ${Buffer.from(P.adminKeyPem).toString('base64')}\n    token: ${token}\n    username: admin\n    password: ${password}\n`);
+      .replace(
+        'clusters:\n',
+        `clusters:\n- cluster:\n    server: https://admin:${password}@127.0.0.1:${other.port}\n  name: userinfo\n- cluster:\n    server: ${other.url.replace('https', 'http')}\n  name: plain\n- cluster:\n    server: ftp://127.0.0.1:${other.port}\n  name: ftp\n`,
+      )
+      .replace(
+        'users:\n',
+        `users:\n- name: everything\n  user:\n    client-certificate-data: ${Buffer.from(P.admin.pem).toString('base64')}\n    client-key-data: ${Buffer.from(P.adminKeyPem).toString('base64')}\n    token: ${token}\n    username: admin\n    password: ${password}\n`,
+      );
     writeFileSync(plugins.path, text);
     for (const format of ['text', 'json', 'sarif']) {
       const r = await runCliAsync(['check', plugins.path, '--probe', '--now', NOW_ISO, '--format', format], guardEnv(log(), true), dir);
       assert.ok(r.status === 0 || r.status === 1, r.stderr);
-      for (const [name, secret] of [['token', token], ['password', password]] as const) assert.ok(!(r.stdout + r.stderr).includes(secret), `${format}: the ${name} is shown`);
+      for (const [name, secret] of [
+        ['token', token],
+        ['password', password],
+      ] as const)
+        assert.ok(!(r.stdout + r.stderr).includes(secret), `${format}: the ${name} is shown`);
       assert.match(r.stderr, /not probing https:\/\/\(credentials hidden\)@127\.0\.0\.1/);
       assert.match(r.stdout, /only https:\/\/ servers are probed, not http:\/\//);
       assert.match(r.stdout, /only https:\/\/ servers are probed, not ftp:\/\//);

@@ -33,7 +33,10 @@ describe('the secret detector', () => {
       const forms: Record<string, string> = {
         PEM: key.pem,
         'base64 of the PEM': b64Pem,
-        'a 30-character slice of the base64 of the PEM, where d is': b64Pem.slice(b64OfPemAt(key.pem, key.der.indexOf(d.bytes)), b64OfPemAt(key.pem, key.der.indexOf(d.bytes)) + 30),
+        'a 30-character slice of the base64 of the PEM, where d is': b64Pem.slice(
+          b64OfPemAt(key.pem, key.der.indexOf(d.bytes)),
+          b64OfPemAt(key.pem, key.der.indexOf(d.bytes)) + 30,
+        ),
         'DER base64': derB64,
         'DER base64, wrapped at 76': derB64.replace(/(.{76})/g, '$1\n'),
         'DER base64url': key.der.toString('base64url'),
@@ -53,11 +56,23 @@ describe('the secret detector', () => {
       // Public material is shown on purpose: never a hit.
       const cert = buildCert({ subject: 'CN=x', key: key.pair, issuer: pki().ca, notBefore: at('2025-01-01T00:00:00Z'), notAfter: at('2027-01-01T00:00:00Z') });
       const spki = key.pair.publicKey.export({ type: 'spki', format: 'der' });
-      const publicForms = [cert.pem, Buffer.from(cert.pem).toString('base64'), cert.der.toString('hex'), spki.toString('hex'), spki.toString('base64'), JSON.stringify(key.pair.publicKey.export({ format: 'jwk' })), pki().ca.pem];
+      const publicForms = [
+        cert.pem,
+        Buffer.from(cert.pem).toString('base64'),
+        cert.der.toString('hex'),
+        spki.toString('hex'),
+        spki.toString('base64'),
+        JSON.stringify(key.pair.publicKey.export({ format: 'jwk' })),
+        pki().ca.pem,
+      ];
       for (const form of publicForms) assert.equal(detector.find(form), undefined, `public material counted as a leak: ${form.slice(0, 60)}`);
       // Format boilerplate shared by every key of the kind is not a needle either.
       const other = knownKey(kind, generateKey(kind.alg));
-      assert.equal(detector.find(other.pem + Buffer.from(other.pem).toString('base64') + other.der.toString('hex')), undefined, 'another key of the same kind counted as this one');
+      assert.equal(
+        detector.find(other.pem + Buffer.from(other.pem).toString('base64') + other.der.toString('hex')),
+        undefined,
+        'another key of the same kind counted as this one',
+      );
     });
   }
 

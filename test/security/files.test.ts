@@ -39,7 +39,10 @@ function files(): { text: string; manifests: string; notes: string[] } {
   for (const n of notes) detector.addSecret(`text file line ${n.slice(0, 9)}`, n);
   writeFileSync(join(dir, 'notes.txt'), notes.join('\n') + '\n');
   // A binary that starts like DER (0x30) and is not: every byte derived, none random.
-  const binary = Buffer.concat([Buffer.from([0x30, 0x82, 0x01, 0x00]), ...Array.from({ length: 8 }, (_, i) => createHash('sha256').update(`binary-${i}`).digest())]);
+  const binary = Buffer.concat([
+    Buffer.from([0x30, 0x82, 0x01, 0x00]),
+    ...Array.from({ length: 8 }, (_, i) => createHash('sha256').update(`binary-${i}`).digest()),
+  ]);
   writeFileSync(join(dir, 'blob.bin'), binary);
   detector.addSecret('binary file', binary.subarray(4, 40).toString('latin1'));
   detector.addSecret('binary file (hex)', binary.subarray(4, 40).toString('hex'));
@@ -124,7 +127,11 @@ data:
 }
 
 function assertNoPasswd(what: string, output: string): void {
-  const lines = existsSync(PASSWD) ? readFileSync(PASSWD, 'utf8').split('\n').filter((l) => l.length >= 8) : [];
+  const lines = existsSync(PASSWD)
+    ? readFileSync(PASSWD, 'utf8')
+        .split('\n')
+        .filter((l) => l.length >= 8)
+    : [];
   const shown = lines.find((l) => output.includes(l)) ?? PASSWD_LINE.exec(output)?.[0];
   assert.equal(shown, undefined, `${what} shows /etc/passwd: ${shown}`);
 }
@@ -149,7 +156,10 @@ test('kubeconfig and manifests naming files that are not certificates: reported,
       'a file that is not what its field holds is never embedded into the document',
     );
     const reported = result.diagnostics.filter((d) => d.code === 'not-a-certificate' || d.code === 'missing-file');
-    assert.ok(reported.length >= (name === 'files.kubeconfig' ? 8 : 5), JSON.stringify(result.diagnostics.map((d) => `${d.code}@${d.range.start.line}: ${d.message}`)));
+    assert.ok(
+      reported.length >= (name === 'files.kubeconfig' ? 8 : 5),
+      JSON.stringify(result.diagnostics.map((d) => `${d.code}@${d.range.start.line}: ${d.message}`)),
+    );
   }
 });
 

@@ -24,7 +24,15 @@ before(async () => {
   // Replaces the test client's handler that drops them: every log line is kept for the search.
   client.connection.onNotification('window/logMessage', (p: unknown) => void logs.push(p));
   client.connection.onNotification('telemetry/event', (p: unknown) => void logs.push(p));
-  await client.initialize({ now: '2026-11-21T00:00:00Z' }, { textDocument: { diagnostic: {}, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor'] } }, disabledSupport: true } } });
+  await client.initialize(
+    { now: '2026-11-21T00:00:00Z' },
+    {
+      textDocument: {
+        diagnostic: {},
+        codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor'] } }, disabledSupport: true },
+      },
+    },
+  );
 });
 
 after(async () => {
@@ -45,7 +53,11 @@ describe('no secret in any LSP answer (in-process server)', () => {
       assertNoLeaks(corpus.detector, doc, result);
       // The sweep reached what it should: hovers on key sites, key findings, the misplaced-key diagnostics.
       assert.ok((result.counts.hover ?? 0) > (name === 'broken' ? 5 : 50), JSON.stringify(result.counts));
-      if (name !== 'broken') assert.ok(result.diagnostics.some((d) => d.code === 'not-a-certificate'), 'misplaced keys are reported');
+      if (name !== 'broken')
+        assert.ok(
+          result.diagnostics.some((d) => d.code === 'not-a-certificate'),
+          'misplaced keys are reported',
+        );
     });
   }
 });

@@ -30,7 +30,6 @@ const HOSTILE = [COMMAND_LINK, HTML, BACKTICKS, EMPHASIS, NEWLINES, TERMINAL, CO
 
 // markdown-it (a devDependency; VS Code renders hovers with it too) renders CommonMark as VS Code's hover does; with html enabled,
 // stricter than VS Code without supportHtml: anything that is not escaped would become a tag.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const MarkdownIt = require('markdown-it') as new (o: object) => { render(s: string): string };
 const md = new MarkdownIt({ html: true, linkify: false });
 
@@ -42,7 +41,15 @@ function tagsOf(html: string): string[] {
 }
 
 const leaf = (subject: Name, sans: string[], slot: number) =>
-  buildCert({ subject, key: sharedKey({ type: 'ec', curve: 'P-256' }, 40 + slot), issuer: pki().otherCa, notBefore: at('2025-01-01T00:00:00Z'), notAfter: at('2026-11-25T00:00:00Z'), extKeyUsage: ['clientAuth'], sans });
+  buildCert({
+    subject,
+    key: sharedKey({ type: 'ec', curve: 'P-256' }, 40 + slot),
+    issuer: pki().otherCa,
+    notBefore: at('2025-01-01T00:00:00Z'),
+    notAfter: at('2026-11-25T00:00:00Z'),
+    extKeyUsage: ['clientAuth'],
+    sans,
+  });
 
 let dir = '';
 let client: LspClient;
@@ -66,7 +73,15 @@ before(async () => {
       i,
     ),
   );
-  const csr = buildCsr({ subject: [['CN', COMMAND_LINK], ['O', HTML], ['OU', NEWLINES]], key: sharedKey({ type: 'ec', curve: 'P-256' }, 60), sans: [`DNS:${TERMINAL}`] });
+  const csr = buildCsr({
+    subject: [
+      ['CN', COMMAND_LINK],
+      ['O', HTML],
+      ['OU', NEWLINES],
+    ],
+    key: sharedKey({ type: 'ec', curve: 'P-256' }, 60),
+    sans: [`DNS:${TERMINAL}`],
+  });
   const users = certs.map((c, i) => `- name: u${i}\n  user:\n    client-certificate-data: ${b64(c.pem)}\n`).join('');
   const contexts = certs.map((_, i) => `- context:\n    cluster: c\n    user: u${i}\n  name: x${i}\n`).join('');
   text = `apiVersion: v1
@@ -122,7 +137,10 @@ describe('hostile certificate text', () => {
   test('hovers: MarkupContent, never trusted, no command link, nothing but our own tags when rendered', async () => {
     let hovers = 0;
     for (const position of probePositions(text)) {
-      const hover = await client.request<{ contents: { kind: string; value: string } & Record<string, unknown> } | null>('textDocument/hover', { textDocument: { uri }, position });
+      const hover = await client.request<{ contents: { kind: string; value: string } & Record<string, unknown> } | null>('textDocument/hover', {
+        textDocument: { uri },
+        position,
+      });
       if (!hover) continue;
       hovers++;
       const at = `hover ${position.line}:${position.character}`;
@@ -141,7 +159,9 @@ describe('hostile certificate text', () => {
   });
 
   test('diagnostics: one line each, no control character; the subject in its escaped RFC 4514 form', () => {
-    const about = diagnostics.filter((d) => d.code === 'superuser-group' || d.code === 'group-in-ou' || d.code === 'cert-expiring-soon' || d.code === 'csr-subject-mismatch');
+    const about = diagnostics.filter(
+      (d) => d.code === 'superuser-group' || d.code === 'group-in-ou' || d.code === 'cert-expiring-soon' || d.code === 'csr-subject-mismatch',
+    );
     assert.ok(about.length >= HOSTILE.length, JSON.stringify(diagnostics.map((d) => d.code)));
     for (const d of diagnostics) {
       const all = [d.message, ...(d.relatedInformation ?? []).map((r) => r.message)].join('\u2028');
@@ -174,7 +194,11 @@ describe('hostile certificate text', () => {
   test('renewal steps quote certificate text for the shell: nothing in it is run when the steps are pasted', async () => {
     let checked = 0;
     for (let i = 0; i < HOSTILE.length; i++) {
-      const steps = await client.request<{ title: string; steps: string[] } | null>('kubecert/renewalSteps', { uri, where: `users[u${i}].client-certificate-data`, index: 0 });
+      const steps = await client.request<{ title: string; steps: string[] } | null>('kubecert/renewalSteps', {
+        uri,
+        where: `users[u${i}].client-certificate-data`,
+        index: 0,
+      });
       assert.ok(steps, `users[u${i}]`);
       const subj = steps.steps.find((s) => s.includes('-subj'));
       assert.ok(subj, steps.steps.join('\n'));
@@ -212,7 +236,10 @@ describe('hostile certificate text', () => {
   test('kubecert check --format text and sarif: certificate text cannot move the cursor, clear the screen or forge a line', async () => {
     for (const format of ['text', 'sarif']) {
       const out = await check(format);
-      assert.ok(!CONTROL.test(out), `${format}: a control character: ${JSON.stringify(out.match(/.{0,40}[\u0000-\u0009\u000b-\u001f\u007f-\u009f].{0,40}/)?.[0])}`);
+      assert.ok(
+        !CONTROL.test(out),
+        `${format}: a control character: ${JSON.stringify(out.match(/.{0,40}[\u0000-\u0009\u000b-\u001f\u007f-\u009f].{0,40}/)?.[0])}`,
+      );
       if (format === 'text') for (const line of out.split('\n')) assert.ok(!/^(# heading|Not After : 2099)/.test(line), `forged line: ${line}`);
     }
   });

@@ -23,7 +23,20 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function kubeconfig(clusterLines: string[], userLines: string[] = []): string {
-  return ['apiVersion: v1', 'kind: Config', 'clusters:', '- cluster:', ...clusterLines.map((l) => `    ${l}`), '    server: https://192.0.2.10:6443', '  name: c', 'users:', '- name: u', '  user:', ...userLines.map((l) => `    ${l}`), ''].join('\n');
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    '- cluster:',
+    ...clusterLines.map((l) => `    ${l}`),
+    '    server: https://192.0.2.10:6443',
+    '  name: c',
+    'users:',
+    '- name: u',
+    '  user:',
+    ...userLines.map((l) => `    ${l}`),
+    '',
+  ].join('\n');
 }
 
 /** The refactors offered at the value of `key`. */
@@ -49,21 +62,33 @@ describe('extract to a file: certificates only', () => {
   });
 
   test('a certificate request or a broken block beside the CA: refused, naming the block', () => {
-    const [fix] = refactors(kubeconfig([`certificate-authority-data: ${b64(pki().ca.pem + '-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n')}`]), 'certificate-authority-data');
+    const [fix] = refactors(
+      kubeconfig([`certificate-authority-data: ${b64(pki().ca.pem + '-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n')}`]),
+      'certificate-authority-data',
+    );
     assert.match(fix.disabled ?? '', /also holds a CERTIFICATE REQUEST block; only certificates are extracted/);
     assert.equal(fix.createFile, undefined);
   });
 
   test('certificates with text between them: the file gets the certificate blocks; a clean bundle is kept byte for byte', () => {
     const P = pki();
-    const [noisy] = refactors(kubeconfig([`certificate-authority-data: ${b64(`subject=CN=kubernetes\n${P.ca.pem}issuer=x\n${P.otherCa.pem}`)}`]), 'certificate-authority-data');
+    const [noisy] = refactors(
+      kubeconfig([`certificate-authority-data: ${b64(`subject=CN=kubernetes\n${P.ca.pem}issuer=x\n${P.otherCa.pem}`)}`]),
+      'certificate-authority-data',
+    );
     assert.equal(noisy.createFile?.content, P.ca.pem + P.otherCa.pem);
     const [clean] = refactors(kubeconfig([`certificate-authority-data: ${b64(P.ca.pem + P.otherCa.pem)}`]), 'certificate-authority-data');
     assert.equal(clean.createFile?.content, P.ca.pem + P.otherCa.pem);
   });
 
   test('raw PEM written where base64 belongs (pem-not-base64): the file gets that PEM, not its base64 decoding', () => {
-    const text = kubeconfig(['certificate-authority-data: |', ...pki().ca.pem.trimEnd().split('\n').map((l) => `  ${l}`)]);
+    const text = kubeconfig([
+      'certificate-authority-data: |',
+      ...pki()
+        .ca.pem.trimEnd()
+        .split('\n')
+        .map((l) => `  ${l}`),
+    ]);
     const [fix] = refactors(text, 'certificate-authority-data');
     assert.equal(fix.createFile?.content, pki().ca.pem);
   });
@@ -79,7 +104,11 @@ describe('extract to a file: certificates only', () => {
       await client.initialize({ now: '2026-11-21T00:00:00Z' });
       await client.open(uri, text);
       const position = { line: 4, character: 40 };
-      const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: { start: position, end: position }, context: { diagnostics: [] } });
+      const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+        textDocument: { uri },
+        range: { start: position, end: position },
+        context: { diagnostics: [] },
+      });
       const extract = actions.find((a) => a.title.startsWith('Extract'));
       assert.ok(extract, actions.map((a) => a.title).join(', '));
       assert.equal(extract.edit, undefined);

@@ -33,9 +33,23 @@ test('kubecert check on a kubeconfig naming a named pipe finishes and says what 
   const config = join(dir, 'config');
   writeFileSync(
     config,
-    ['apiVersion: v1', 'kind: Config', 'clusters:', '- name: c', '  cluster:', '    server: https://127.0.0.1:6443', `    certificate-authority: ${fifo()}`, 'contexts: []', 'users: []', ''].join('\n'),
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'clusters:',
+      '- name: c',
+      '  cluster:',
+      '    server: https://127.0.0.1:6443',
+      `    certificate-authority: ${fifo()}`,
+      'contexts: []',
+      'users: []',
+      '',
+    ].join('\n'),
   );
-  const r = spawnSync(process.execPath, [join(root, 'bin/kubecert.js'), 'check', config, '--now', '2026-11-21T00:00:00Z'], { encoding: 'utf8', timeout: 20_000 });
+  const r = spawnSync(process.execPath, [join(root, 'bin/kubecert.js'), 'check', config, '--now', '2026-11-21T00:00:00Z'], {
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   assert.equal(r.signal, null, 'kubecert check hung on the pipe and was killed');
   assert.match(r.stdout, /not a regular file/);
 });

@@ -70,8 +70,17 @@ describe('dist/server.js --stdio: no secret out, no network, no process', () => 
     test(`${name}: every request; stdout and stderr hold no secret`, async () => {
       const doc = corpus.documents.find((d) => d.name === name)!;
       const analysis = analyse(doc.text, { now: NOW, path: doc.path, host: fileHost() });
-      const result = await sweep(server, doc, analysis.certificates.map((c) => ({ where: c.site.where, index: c.index })), false);
-      result.shown.push({ path: 'notifications', value: server.notifications }, { path: 'server requests', value: server.serverRequests }, { path: 'stderr', value: server.stderr });
+      const result = await sweep(
+        server,
+        doc,
+        analysis.certificates.map((c) => ({ where: c.site.where, index: c.index })),
+        false,
+      );
+      result.shown.push(
+        { path: 'notifications', value: server.notifications },
+        { path: 'server requests', value: server.serverRequests },
+        { path: 'stderr', value: server.stderr },
+      );
       assertNoLeaks(corpus.detector, doc, result);
       assert.ok((result.counts.hover ?? 0) > 2, JSON.stringify(result.counts));
     });
@@ -94,7 +103,11 @@ describe('dist/server.js --stdio: no secret out, no network, no process', () => 
     // The process is gone: nothing it started could still make a marker.
     assert.deepEqual(markersMade(plugins), [], 'a credential plugin ran');
     assert.deepEqual(guardRecords(log()), [], 'the server used the network or started a process');
-    assert.deepEqual(listeners.map((l) => l.connections.length), [0, 0, 0], 'a listener named in a document was contacted');
+    assert.deepEqual(
+      listeners.map((l) => l.connections.length),
+      [0, 0, 0],
+      'a listener named in a document was contacted',
+    );
     assert.doesNotMatch(server.stderr, /\S/, `the server wrote to stderr: ${server.stderr.slice(0, 500)}`);
   });
 });
@@ -126,8 +139,14 @@ describe('dist/server.js --stdio: kubecert/probe, which the user asks for', () =
     const P = pki();
     const plugins = execKubeconfig(join(dir, 'probe-plugins'), tlsB.url, `${other.url}/issuer`);
     const text = plugins.text
-      .replace('clusters:\n', `clusters:\n- cluster:\n    certificate-authority-data: ${Buffer.from(P.ca.pem).toString('base64')}\n    server: ${tlsA.url}\n    proxy-url: ${other.url.replace('https', 'http')}\n  name: chosen\n`)
-      .replace('users:\n', `users:\n- name: everything\n  user:\n    client-certificate-data: ${Buffer.from(P.admin.pem).toString('base64')}\n    client-key-data: ${Buffer.from(P.adminKeyPem).toString('base64')}\n    token: ${token}\n    username: admin\n    password: ${password}\n`)
+      .replace(
+        'clusters:\n',
+        `clusters:\n- cluster:\n    certificate-authority-data: ${Buffer.from(P.ca.pem).toString('base64')}\n    server: ${tlsA.url}\n    proxy-url: ${other.url.replace('https', 'http')}\n  name: chosen\n`,
+      )
+      .replace(
+        'users:\n',
+        `users:\n- name: everything\n  user:\n    client-certificate-data: ${Buffer.from(P.admin.pem).toString('base64')}\n    client-key-data: ${Buffer.from(P.adminKeyPem).toString('base64')}\n    token: ${token}\n    username: admin\n    password: ${password}\n`,
+      )
       .replace('contexts:\n', 'contexts:\n- context:\n    cluster: chosen\n    user: everything\n  name: chosen\n');
     const uri = pathToFileURL(join(dir, 'probe-plugins', 'probe.kubeconfig')).toString();
     await server.open(uri, text);
@@ -143,7 +162,11 @@ describe('dist/server.js --stdio: kubecert/probe, which the user asks for', () =
     assert.deepEqual(c.peerCertificate, {}, 'the probe sent a client certificate');
     assert.equal(c.bytesAfterHandshake, 0, 'the probe sent something after the handshake');
     const raw = c.fromClient.toString('latin1');
-    for (const [name, secret] of [['token', token], ['password', password], ['client certificate', P.admin.der.subarray(-64).toString('latin1')]] as const) {
+    for (const [name, secret] of [
+      ['token', token],
+      ['password', password],
+      ['client certificate', P.admin.der.subarray(-64).toString('latin1')],
+    ] as const) {
       assert.ok(!raw.includes(secret), `the probe sent the ${name}`);
     }
     assert.equal(tlsB.connections.length, 0, 'a cluster that was not chosen was contacted');

@@ -9,9 +9,30 @@ const rsa = (slot: number) => sharedKey({ type: 'rsa', bits: 2048 }, slot);
 let cached: ReturnType<typeof make> | undefined;
 
 function make() {
-  const ca = buildCert({ subject: 'CN=kubernetes', key: rsa(0), notBefore: at('2025-01-01T00:00:00Z'), notAfter: at('2035-01-01T00:00:00Z'), ca: true, keyUsage: ['keyCertSign', 'cRLSign', 'digitalSignature'] });
-  const otherCa = buildCert({ subject: 'CN=other-ca', key: rsa(1), notBefore: at('2025-01-01T00:00:00Z'), notAfter: at('2035-01-01T00:00:00Z'), ca: true, keyUsage: ['keyCertSign', 'cRLSign'] });
-  const expiredCa = buildCert({ subject: 'CN=old-ca', key: rsa(2), notBefore: at('2018-01-01T00:00:00Z'), notAfter: at('2023-01-01T00:00:00Z'), ca: true, keyUsage: ['keyCertSign', 'cRLSign'] });
+  const ca = buildCert({
+    subject: 'CN=kubernetes',
+    key: rsa(0),
+    notBefore: at('2025-01-01T00:00:00Z'),
+    notAfter: at('2035-01-01T00:00:00Z'),
+    ca: true,
+    keyUsage: ['keyCertSign', 'cRLSign', 'digitalSignature'],
+  });
+  const otherCa = buildCert({
+    subject: 'CN=other-ca',
+    key: rsa(1),
+    notBefore: at('2025-01-01T00:00:00Z'),
+    notAfter: at('2035-01-01T00:00:00Z'),
+    ca: true,
+    keyUsage: ['keyCertSign', 'cRLSign'],
+  });
+  const expiredCa = buildCert({
+    subject: 'CN=old-ca',
+    key: rsa(2),
+    notBefore: at('2018-01-01T00:00:00Z'),
+    notAfter: at('2023-01-01T00:00:00Z'),
+    ca: true,
+    keyUsage: ['keyCertSign', 'cRLSign'],
+  });
   const leaf = (subject: string, issuer: BuiltCert, extra: Partial<Parameters<typeof buildCert>[0]> = {}): BuiltCert =>
     buildCert({
       subject,

@@ -64,7 +64,7 @@ export class LspClient {
       capabilities: { textDocument: { codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor'] } } } }, ...capabilities },
       initializationOptions,
     });
-    this.connection.sendNotification('initialized', {});
+    void this.connection.sendNotification('initialized', {});
     return result as Record<string, unknown>;
   }
 
@@ -72,7 +72,7 @@ export class LspClient {
   open(uri: string, text: string, languageId = 'yaml'): Promise<Diagnostic[]> {
     this.versions.set(uri, 1);
     const wait = this.diagnostics(uri, 1);
-    this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+    void this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
     return wait;
   }
 
@@ -81,7 +81,10 @@ export class LspClient {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
     const wait = this.diagnostics(uri, version);
-    this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [typeof change === 'string' ? { text: change } : change] });
+    void this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [typeof change === 'string' ? { text: change } : change],
+    });
     return wait;
   }
 
@@ -101,7 +104,7 @@ export class LspClient {
     try {
       await this.connection.sendRequest('shutdown');
       // `exit` makes the server call process.exit(): only for a server in its own process.
-      if (this.child) this.connection.sendNotification('exit');
+      if (this.child) void this.connection.sendNotification('exit');
     } catch {
       // already gone
     }

@@ -87,7 +87,7 @@ export const der = {
 function children(el: Buffer): Buffer[] {
   const out: Buffer[] = [];
   const { start, end } = header(el, 0);
-  for (let i = start; i < end; ) {
+  for (let i = start; i < end;) {
     const h = header(el, i);
     out.push(el.subarray(i, h.end));
     i = h.end;
@@ -109,7 +109,11 @@ function header(b: Buffer, at: number): { start: number; end: number } {
 // ---------------------------------------------------------------- keys
 
 export type KeyAlg = { type: 'rsa'; bits: number } | { type: 'ec'; curve: 'P-256' | 'P-384' } | { type: 'ed25519' };
-export interface KeyPair { alg: KeyAlg; privateKey: crypto.KeyObject; publicKey: crypto.KeyObject }
+export interface KeyPair {
+  alg: KeyAlg;
+  privateKey: crypto.KeyObject;
+  publicKey: crypto.KeyObject;
+}
 
 /**
  * A fresh key pair, as KeyObjects imported from DER. Node 20's generateKeyPairSync returns KeyObjects that share a lock
@@ -154,7 +158,10 @@ function spki(key: KeyPair): Buffer {
 function keyId(key: KeyPair): Buffer {
   const bitString = children(spki(key))[1];
   const { start, end } = header(bitString, 0);
-  return crypto.createHash('sha1').update(bitString.subarray(start + 1, end)).digest();
+  return crypto
+    .createHash('sha1')
+    .update(bitString.subarray(start + 1, end))
+    .digest();
 }
 
 // ---------------------------------------------------------------- names
@@ -162,8 +169,14 @@ function keyId(key: KeyPair): Buffer {
 export type Name = string | Array<[string, string]>;
 
 const ATTR: Record<string, string> = {
-  c: '2.5.4.6', st: '2.5.4.8', l: '2.5.4.7', o: '2.5.4.10', ou: '2.5.4.11', cn: '2.5.4.3',
-  emailaddress: '1.2.840.113549.1.9.1', serialnumber: '2.5.4.5',
+  c: '2.5.4.6',
+  st: '2.5.4.8',
+  l: '2.5.4.7',
+  o: '2.5.4.10',
+  ou: '2.5.4.11',
+  cn: '2.5.4.3',
+  emailaddress: '1.2.840.113549.1.9.1',
+  serialnumber: '2.5.4.5',
 };
 
 /** Splits "CN=a,O=b\,c" into pairs; backslash escapes the next character. */
@@ -172,8 +185,10 @@ function parseName(s: string): Array<[string, string]> {
   let cur = '';
   for (let i = 0; i < s.length; i++) {
     if (s[i] === '\\' && i + 1 < s.length) cur += s[++i];
-    else if (s[i] === ',') { parts.push(cur); cur = ''; }
-    else cur += s[i];
+    else if (s[i] === ',') {
+      parts.push(cur);
+      cur = '';
+    } else cur += s[i];
   }
   if (cur.trim() !== '' || parts.length > 0) parts.push(cur);
   return parts.map((p) => {
@@ -185,15 +200,17 @@ function parseName(s: string): Array<[string, string]> {
 
 export function encodeName(name: Name): Buffer {
   const pairs = typeof name === 'string' ? parseName(name) : name;
-  return der.seq(...pairs.map(([type, value]) => {
-    const oid = /^\d+(\.\d+)+$/.test(type) ? type : ATTR[type.toLowerCase()];
-    if (!oid) throw new Error(`unknown name attribute ${type}`);
-    let str: Buffer;
-    if (oid === ATTR.emailaddress) str = der.ia5(value);
-    else if (/^[A-Za-z0-9 '()+,\-./:=?]*$/.test(value)) str = der.printable(value);
-    else str = der.utf8(value);
-    return der.set(der.seq(der.oid(oid), str));
-  }));
+  return der.seq(
+    ...pairs.map(([type, value]) => {
+      const oid = /^\d+(\.\d+)+$/.test(type) ? type : ATTR[type.toLowerCase()];
+      if (!oid) throw new Error(`unknown name attribute ${type}`);
+      let str: Buffer;
+      if (oid === ATTR.emailaddress) str = der.ia5(value);
+      else if (/^[A-Za-z0-9 '()+,\-./:=?]*$/.test(value)) str = der.printable(value);
+      else str = der.utf8(value);
+      return der.set(der.seq(der.oid(oid), str));
+    }),
+  );
 }
 
 // ---------------------------------------------------------------- extensions
@@ -202,8 +219,12 @@ export type KeyUsageName = 'digitalSignature' | 'nonRepudiation' | 'keyEncipherm
 export type ExtKeyUsageName = 'serverAuth' | 'clientAuth' | 'codeSigning' | 'emailProtection' | 'timeStamping' | 'OCSPSigning';
 const KU_BITS: KeyUsageName[] = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign'];
 const EKU: Record<ExtKeyUsageName, string> = {
-  serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: '1.3.6.1.5.5.7.3.2', codeSigning: '1.3.6.1.5.5.7.3.3',
-  emailProtection: '1.3.6.1.5.5.7.3.4', timeStamping: '1.3.6.1.5.5.7.3.8', OCSPSigning: '1.3.6.1.5.5.7.3.9',
+  serverAuth: '1.3.6.1.5.5.7.3.1',
+  clientAuth: '1.3.6.1.5.5.7.3.2',
+  codeSigning: '1.3.6.1.5.5.7.3.3',
+  emailProtection: '1.3.6.1.5.5.7.3.4',
+  timeStamping: '1.3.6.1.5.5.7.3.8',
+  OCSPSigning: '1.3.6.1.5.5.7.3.9',
 };
 
 function ext(oid: string, critical: boolean, value: Buffer): Buffer {
@@ -233,8 +254,10 @@ function parseIp(s: string): Buffer {
     if (part === '') return [];
     const out: number[] = [];
     for (const g of part.split(':')) {
-      if (g.includes('.')) { const v4 = parseIp(g); out.push(v4.readUInt16BE(0), v4.readUInt16BE(2)); }
-      else if (/^[0-9a-fA-F]{1,4}$/.test(g)) out.push(parseInt(g, 16));
+      if (g.includes('.')) {
+        const v4 = parseIp(g);
+        out.push(v4.readUInt16BE(0), v4.readUInt16BE(2));
+      } else if (/^[0-9a-fA-F]{1,4}$/.test(g)) out.push(parseInt(g, 16));
       else throw new Error(`bad IPv6 ${s}`);
     }
     return out;
@@ -278,15 +301,24 @@ function usageExts(spec: { keyUsage?: KeyUsageName[]; extKeyUsage?: ExtKeyUsageN
 
 export type HashName = 'sha256' | 'sha384' | 'sha512' | 'sha1' | 'md5';
 const RSA_SIG: Record<HashName, string> = {
-  md5: '1.2.840.113549.1.1.4', sha1: '1.2.840.113549.1.1.5', sha256: '1.2.840.113549.1.1.11',
-  sha384: '1.2.840.113549.1.1.12', sha512: '1.2.840.113549.1.1.13',
+  md5: '1.2.840.113549.1.1.4',
+  sha1: '1.2.840.113549.1.1.5',
+  sha256: '1.2.840.113549.1.1.11',
+  sha384: '1.2.840.113549.1.1.12',
+  sha512: '1.2.840.113549.1.1.13',
 };
 const ECDSA_SIG: Partial<Record<HashName, string>> = {
-  sha1: '1.2.840.10045.4.1', sha256: '1.2.840.10045.4.3.2', sha384: '1.2.840.10045.4.3.3', sha512: '1.2.840.10045.4.3.4',
+  sha1: '1.2.840.10045.4.1',
+  sha256: '1.2.840.10045.4.3.2',
+  sha384: '1.2.840.10045.4.3.3',
+  sha512: '1.2.840.10045.4.3.4',
 };
 const HASH_OID: Record<HashName, string> = {
-  md5: '1.2.840.113549.2.5', sha1: '1.3.14.3.2.26', sha256: '2.16.840.1.101.3.4.2.1',
-  sha384: '2.16.840.1.101.3.4.2.2', sha512: '2.16.840.1.101.3.4.2.3',
+  md5: '1.2.840.113549.2.5',
+  sha1: '1.3.14.3.2.26',
+  sha256: '2.16.840.1.101.3.4.2.1',
+  sha384: '2.16.840.1.101.3.4.2.2',
+  sha512: '2.16.840.1.101.3.4.2.3',
 };
 
 function sigAlg(key: KeyPair, hash: HashName): Buffer {
@@ -314,16 +346,24 @@ export interface CertSpec {
   subject: Name;
   key: KeyPair;
   issuer?: BuiltCert;
-  notBefore: Date; notAfter: Date;
+  notBefore: Date;
+  notAfter: Date;
   serial?: bigint;
-  ca?: boolean; pathLen?: number;
+  ca?: boolean;
+  pathLen?: number;
   keyUsage?: KeyUsageName[];
   extKeyUsage?: ExtKeyUsageName[];
   sans?: string[];
   hash?: HashName;
   subjectKeyId?: boolean;
 }
-export interface BuiltCert { der: Buffer; pem: string; key: KeyPair; spec: CertSpec; subjectDer: Buffer }
+export interface BuiltCert {
+  der: Buffer;
+  pem: string;
+  key: KeyPair;
+  spec: CertSpec;
+  subjectDer: Buffer;
+}
 
 export function buildCert(spec: CertSpec): BuiltCert {
   const hash = spec.hash ?? 'sha256';
@@ -368,7 +408,14 @@ function defaultSerial(subjectDer: Buffer, notBefore: Date, notAfter: Date): big
 
 // ---------------------------------------------------------------- CSRs
 
-export interface CsrSpec { subject: Name; key: KeyPair; sans?: string[]; extKeyUsage?: CertSpec['extKeyUsage']; keyUsage?: CertSpec['keyUsage']; hash?: CertSpec['hash'] }
+export interface CsrSpec {
+  subject: Name;
+  key: KeyPair;
+  sans?: string[];
+  extKeyUsage?: CertSpec['extKeyUsage'];
+  keyUsage?: CertSpec['keyUsage'];
+  hash?: CertSpec['hash'];
+}
 
 export function buildCsr(spec: CsrSpec): { der: Buffer; pem: string } {
   const hash = spec.hash ?? 'sha256';

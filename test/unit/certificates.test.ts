@@ -10,7 +10,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyse } from '../../server/src/core/analysis';
-import { decodeCertificate, decodeCertificateRequest, decodePem, type Certificate, type CertificateRequest, type DecodedItem, type PrivateKeyFacts } from '../../server/src/core/x509/certificates';
+import {
+  decodeCertificate,
+  decodeCertificateRequest,
+  decodePem,
+  type Certificate,
+  type CertificateRequest,
+  type DecodedItem,
+  type PrivateKeyFacts,
+} from '../../server/src/core/x509/certificates';
 import { NOW, pki } from '../support/fixtures';
 import { kubeconfig } from '../support/kubeconfig';
 import { at, b64, buildCert, buildCsr, keyPem, pem, sharedKey, type KeyAlg, type KeyPair } from '../support/pki';
@@ -114,13 +122,48 @@ interface Alg {
 }
 
 const ALGS: Alg[] = [
-  { label: 'RSA 2048', alg: { type: 'rsa', bits: 2048 }, type: 'RSA', bits: 2048, keyLabel: 'RSA 2048', text: /Public-Key: \(2048 bit\)/, formats: ['pkcs1', 'pkcs8'] },
-  { label: 'ECDSA P-256', alg: { type: 'ec', curve: 'P-256' }, type: 'EC', bits: 256, curve: 'P-256', keyLabel: 'ECDSA P-256', text: /NIST CURVE: P-256/, formats: ['sec1', 'pkcs8'] },
-  { label: 'ECDSA P-384', alg: { type: 'ec', curve: 'P-384' }, type: 'EC', bits: 384, curve: 'P-384', keyLabel: 'ECDSA P-384', text: /NIST CURVE: P-384/, formats: ['sec1', 'pkcs8'] },
+  {
+    label: 'RSA 2048',
+    alg: { type: 'rsa', bits: 2048 },
+    type: 'RSA',
+    bits: 2048,
+    keyLabel: 'RSA 2048',
+    text: /Public-Key: \(2048 bit\)/,
+    formats: ['pkcs1', 'pkcs8'],
+  },
+  {
+    label: 'ECDSA P-256',
+    alg: { type: 'ec', curve: 'P-256' },
+    type: 'EC',
+    bits: 256,
+    curve: 'P-256',
+    keyLabel: 'ECDSA P-256',
+    text: /NIST CURVE: P-256/,
+    formats: ['sec1', 'pkcs8'],
+  },
+  {
+    label: 'ECDSA P-384',
+    alg: { type: 'ec', curve: 'P-384' },
+    type: 'EC',
+    bits: 384,
+    curve: 'P-384',
+    keyLabel: 'ECDSA P-384',
+    text: /NIST CURVE: P-384/,
+    formats: ['sec1', 'pkcs8'],
+  },
   { label: 'Ed25519', alg: { type: 'ed25519' }, type: 'Ed25519', bits: 256, keyLabel: 'Ed25519', text: /ED25519 Public-Key:/, formats: ['pkcs8'] },
 ];
 
-const SANS = ['DNS:kubernetes.default.svc', 'DNS:*.apps.example.com', 'IP:10.96.0.1', 'IP:192.0.2.10', 'IP:2001:db8::1', 'IP:fd00:0:0:1::a', 'URI:spiffe://cluster.local/ns/default/sa/web', 'email:ops@example.com'];
+const SANS = [
+  'DNS:kubernetes.default.svc',
+  'DNS:*.apps.example.com',
+  'IP:10.96.0.1',
+  'IP:192.0.2.10',
+  'IP:2001:db8::1',
+  'IP:fd00:0:0:1::a',
+  'URI:spiffe://cluster.local/ns/default/sa/web',
+  'email:ops@example.com',
+];
 
 function chain(a: Alg) {
   const ca = buildCert({
@@ -150,7 +193,10 @@ function chain(a: Alg) {
 for (const a of ALGS) {
   test(`${a.label}: certificate facts equal openssl's`, () => {
     const { ca, leaf } = chain(a);
-    for (const [which, built] of [['CA', ca], ['leaf', leaf]] as const) {
+    for (const [which, built] of [
+      ['CA', ca],
+      ['leaf', leaf],
+    ] as const) {
       const file = write(`${which}.pem`, built.pem);
       const c = only<Certificate>(decodePem(built.pem), 'certificate');
       const out = openssl('x509', '-in', file, '-noout', '-subject', '-issuer', '-serial', '-startdate', '-enddate', '-nameopt', 'RFC2253');
@@ -173,14 +219,33 @@ for (const a of ALGS) {
       const spkiPem = openssl('x509', '-in', file, '-noout', '-pubkey');
       const spkiDer = Buffer.from(spkiPem.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64');
       assert.deepEqual(Buffer.from(c.publicKey.spki), spkiDer, `${which} SPKI`);
-      if (a.type === 'RSA') assert.equal(c.publicKey.fingerprint, field(openssl('x509', '-in', file, '-noout', '-modulus'), 'Modulus').toLowerCase(), 'RSA fingerprint is the modulus');
+      if (a.type === 'RSA')
+        assert.equal(
+          c.publicKey.fingerprint,
+          field(openssl('x509', '-in', file, '-noout', '-modulus'), 'Modulus').toLowerCase(),
+          'RSA fingerprint is the modulus',
+        );
       const sigAlg = /Signature Algorithm: (\S+)/.exec(text)?.[1];
       assert.equal(c.signatureAlgorithm.toLowerCase(), sigAlg?.toLowerCase(), 'signature algorithm');
 
       // Extensions.
       const ext = openssl('x509', '-in', file, '-noout', '-ext', 'subjectAltName,keyUsage,extendedKeyUsage,basicConstraints');
-      assert.deepEqual(c.keyUsage, (extension(ext, 'Key Usage') ?? '').split(', ').filter(Boolean).map((u) => KU[u] ?? u), `${which} key usage`);
-      assert.deepEqual(c.extKeyUsage, (extension(ext, 'Extended Key Usage') ?? '').split(', ').filter(Boolean).map((u) => EKU[u] ?? u), `${which} EKU`);
+      assert.deepEqual(
+        c.keyUsage,
+        (extension(ext, 'Key Usage') ?? '')
+          .split(', ')
+          .filter(Boolean)
+          .map((u) => KU[u] ?? u),
+        `${which} key usage`,
+      );
+      assert.deepEqual(
+        c.extKeyUsage,
+        (extension(ext, 'Extended Key Usage') ?? '')
+          .split(', ')
+          .filter(Boolean)
+          .map((u) => EKU[u] ?? u),
+        `${which} EKU`,
+      );
       const bc = extension(ext, 'Basic Constraints');
       assert.equal(bc, `CA:${c.ca ? 'TRUE' : 'FALSE'}${c.pathLen !== undefined ? `, pathlen:${c.pathLen}` : ''}`, `${which} basic constraints`);
       assert.equal(sansAsOpenssl(c.sans), extension(ext, 'Subject Alternative Name') ?? '', `${which} SANs`);
@@ -194,7 +259,16 @@ for (const a of ALGS) {
     assert.equal(c.serial.replace(/^0+/, ''), 'fedcba987654321');
     assert.equal(new Date(c.notBefore).toISOString(), '2024-02-03T04:05:06.000Z');
     assert.equal(new Date(c.notAfter).toISOString(), '2026-12-31T23:59:59.000Z');
-    assert.deepEqual(c.sans, ['DNS:kubernetes.default.svc', 'DNS:*.apps.example.com', 'IP:10.96.0.1', 'IP:192.0.2.10', 'IP:2001:db8::1', 'IP:fd00:0:0:1::a', 'URI:spiffe://cluster.local/ns/default/sa/web', 'email:ops@example.com']);
+    assert.deepEqual(c.sans, [
+      'DNS:kubernetes.default.svc',
+      'DNS:*.apps.example.com',
+      'IP:10.96.0.1',
+      'IP:192.0.2.10',
+      'IP:2001:db8::1',
+      'IP:fd00:0:0:1::a',
+      'URI:spiffe://cluster.local/ns/default/sa/web',
+      'email:ops@example.com',
+    ]);
     assert.deepEqual(c.keyUsage, ['digitalSignature', 'keyEncipherment']);
     assert.deepEqual(c.extKeyUsage, ['clientAuth', 'serverAuth']);
     assert.equal(c.ca, false);
@@ -229,7 +303,13 @@ for (const a of ALGS) {
 
   test(`${a.label}: CSRs: subject, SANs, signature`, () => {
     const key = sharedKey(a.alg, 12);
-    const csr = buildCsr({ subject: 'CN=system:node:worker-1,O=system:nodes', key, sans: ['DNS:worker-1', 'IP:192.168.1.10', 'IP:2001:db8::7'], keyUsage: ['digitalSignature'], extKeyUsage: ['clientAuth'] });
+    const csr = buildCsr({
+      subject: 'CN=system:node:worker-1,O=system:nodes',
+      key,
+      sans: ['DNS:worker-1', 'IP:192.168.1.10', 'IP:2001:db8::7'],
+      keyUsage: ['digitalSignature'],
+      extKeyUsage: ['clientAuth'],
+    });
     const r = only<CertificateRequest>(decodePem(csr.pem), 'csr');
     const file = write('req.csr', csr.pem);
     const out = openssl('req', '-in', file, '-noout', '-subject', '-nameopt', 'RFC2253');
@@ -263,7 +343,11 @@ test('names: attribute order, repeated attributes and escaping as RFC 4514 / ope
   const cases = [
     'CN=admin,OU=System,O=system:masters,L=BeiJing,ST=BeiJing,C=CN',
     'C=US,O=Acme\\, Inc.,OU=a+b,OU=x;y,CN=<svc>',
-    [['CN', ' padded '], ['O', '#hash'], ['OU', 'back\\slash "quoted"']] as Array<[string, string]>,
+    [
+      ['CN', ' padded '],
+      ['O', '#hash'],
+      ['OU', 'back\\slash "quoted"'],
+    ] as Array<[string, string]>,
     'CN=Jürgen Müller,O=ÆØÅ',
     'serialNumber=42,emailAddress=ops@example.com,CN=multi',
   ];
@@ -299,7 +383,11 @@ test('serials with the high bit set and dates outside UTCTime', () => {
 
 test('weak and legacy signatures are named', () => {
   const rsa1024 = sharedKey({ type: 'rsa', bits: 1024 }, 1);
-  for (const [hash, name] of [['md5', 'md5WithRSAEncryption'], ['sha1', 'sha1WithRSAEncryption'], ['sha512', 'sha512WithRSAEncryption']] as const) {
+  for (const [hash, name] of [
+    ['md5', 'md5WithRSAEncryption'],
+    ['sha1', 'sha1WithRSAEncryption'],
+    ['sha512', 'sha512WithRSAEncryption'],
+  ] as const) {
     const c = buildCert({ subject: `CN=${hash}`, key: rsa1024, hash, notBefore: at('2025-01-01T00:00:00Z'), notAfter: at('2030-01-01T00:00:00Z') });
     const d = only<Certificate>(decodePem(c.pem), 'certificate');
     assert.equal(d.signatureAlgorithm, name);
@@ -383,7 +471,10 @@ test('broken PEM armour: no END line, a body that is not base64, an empty block,
   }
   // Text around and between blocks is ignored; a bundle keeps its order.
   const bundle = decodePem(`# ca\n${pki().ca.pem}\nsome words\n${admin.pem}trailing`);
-  assert.deepEqual(bundle.map((i) => (i.value as Certificate).subject.text), ['CN=kubernetes', 'O=kubeadm:cluster-admins,CN=admin']);
+  assert.deepEqual(
+    bundle.map((i) => (i.value as Certificate).subject.text),
+    ['CN=kubernetes', 'O=kubeadm:cluster-admins,CN=admin'],
+  );
 });
 
 // ---------------------------------------------------------------------------------------------- no private key material
@@ -453,7 +544,11 @@ test('no private key material in decoded key facts (item.value)', () => {
   for (const s of allSecrets()) {
     const items = decodePem(s.pem);
     assert.equal(items[0].value?.kind, 'key');
-    assertNoSecret(s, 'the decoded key facts', items.map((i) => i.value));
+    assertNoSecret(
+      s,
+      'the decoded key facts',
+      items.map((i) => i.value),
+    );
   }
 });
 
@@ -475,8 +570,14 @@ test('no private key material in an analysis: materials, certificates, findings 
       contexts: [{ name: 'c', cluster: 'c', user: 'right' }],
     });
     const a = analyse(text, { now: NOW });
-    assert.ok(a.findings.some((f) => f.code === 'key-mismatch'), `${s.label}: key-mismatch for the wrong certificate`);
-    assert.ok(a.findings.some((f) => f.code === 'not-a-certificate'), `${s.label}: not-a-certificate for the misplaced key`);
+    assert.ok(
+      a.findings.some((f) => f.code === 'key-mismatch'),
+      `${s.label}: key-mismatch for the wrong certificate`,
+    );
+    assert.ok(
+      a.findings.some((f) => f.code === 'not-a-certificate'),
+      `${s.label}: not-a-certificate for the misplaced key`,
+    );
     const decoded = {
       materials: a.materials.map(({ site: _site, ...rest }) => rest),
       certificates: a.certificates.map(({ site: _site, ...rest }) => rest),

@@ -92,7 +92,7 @@ const EDGE_CASES = [
   'a: 1\n---\n',
   '---\na: 1\n',
   'a:\n',
-  "a: 'x'\nb: \"y\"\n",
+  'a: \'x\'\nb: "y"\n',
   'a:\n  x: 1\n\nb: 2\n',
   'a:\n  x: 1\n\n# c\nb: 2\n',
   'a:\n  x: 1\n  # c\n\n# d\n\nb: 2\n',
@@ -114,7 +114,7 @@ const EDGE_CASES = [
   '- a: 1\n  b:\n  - c\n',
   'a:\n  - b: 1\n    c: 2\n  - d\n',
   '1: one\ntrue: yes\nnull: x\n',
-  'a: \'it\'\'s\'\n',
+  "a: 'it''s'\n",
   'a: "\\u0041"\n',
   'a: x\n...\n',
   '%YAML 1.2\n---\na: 1\n',
@@ -176,7 +176,46 @@ function rng(seed: number): () => number {
   };
 }
 
-const VALUES = ['["v1"]', '[a, b]', '[ 1 , "x" ]', '[a,]', '[a b]', '[#]', '[a] b', '["a", \'b\']', ' [x]  # c', '', ' ', '1', '-1', '0x10', '1.0', 'true', 'null', '~', '"q"', "'q'", '{}', '[]', 'a b', 'x # c', '"a: b"', 'a:b', '#x', '- x', '*a', '&a x', '!t x', '|', '>-', '[a]', '"a\\"b"', "'a''b'", 'é', 'a\tb'];
+const VALUES = [
+  '["v1"]',
+  '[a, b]',
+  '[ 1 , "x" ]',
+  '[a,]',
+  '[a b]',
+  '[#]',
+  '[a] b',
+  '["a", \'b\']',
+  ' [x]  # c',
+  '',
+  ' ',
+  '1',
+  '-1',
+  '0x10',
+  '1.0',
+  'true',
+  'null',
+  '~',
+  '"q"',
+  "'q'",
+  '{}',
+  '[]',
+  'a b',
+  'x # c',
+  '"a: b"',
+  'a:b',
+  '#x',
+  '- x',
+  '*a',
+  '&a x',
+  '!t x',
+  '|',
+  '>-',
+  '[a]',
+  '"a\\"b"',
+  "'a''b'",
+  'é',
+  'a\tb',
+];
 
 function mutate(text: string, random: () => number): string {
   const lines = text.split('\n');
@@ -251,14 +290,23 @@ test('the fast path answers for generated kubeconfigs and the fixtures, and agre
     if (r.fast) fastOnes.push(name);
   }
   assert.ok(fastOnes.includes('generated'), 'a kubeconfig as kubectl writes it takes the fast path');
-  assert.ok(fastOnes.some((n) => n.endsWith('admin.kubeconfig')), 'the seed admin.kubeconfig takes the fast path');
+  assert.ok(
+    fastOnes.some((n) => n.endsWith('admin.kubeconfig')),
+    'the seed admin.kubeconfig takes the fast path',
+  );
 });
 
 const MUTATIONS = Number(process.env.KUBECERT_FASTYAML_MUTATIONS ?? 20_000);
 const SEED = Number(process.env.KUBECERT_FASTYAML_SEED ?? 20261122);
 
 test(`on ${MUTATIONS} seeded mutations (seed ${SEED}) the fast path agrees with the library whenever it answers`, (t) => {
-  const bases = [generatedKubeconfig(), ...EDGE_CASES.slice(0, 20), ...fixtureTexts().map(([, t]) => t).filter((t) => t.length < 20_000)];
+  const bases = [
+    generatedKubeconfig(),
+    ...EDGE_CASES.slice(0, 20),
+    ...fixtureTexts()
+      .map(([, t]) => t)
+      .filter((t) => t.length < 20_000),
+  ];
   const random = rng(SEED);
   let answered = 0;
   const problems: string[] = [];

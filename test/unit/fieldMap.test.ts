@@ -6,7 +6,15 @@ import { exact } from '../../server/src/core/base/exact';
 import { FieldMap, type Field } from '../../server/src/core/model/kubeconfig';
 import { Random } from '../fuzz/random';
 
-const field = (key: string, value: string): Field => ({ key, value, isScalar: true, span: { start: 0, end: 0 }, keySpan: { start: 0, end: 0 }, pairSpan: { start: 0, end: 0 }, style: 'plain' });
+const field = (key: string, value: string): Field => ({
+  key,
+  value,
+  isScalar: true,
+  span: { start: 0, end: 0 },
+  keySpan: { start: 0, end: 0 },
+  pairSpan: { start: 0, end: 0 },
+  style: 'plain',
+});
 
 test('FieldMap answers get, has, size, values and iteration as a Map filled with set() in the same order', () => {
   const random = new Random(11);
@@ -26,7 +34,10 @@ test('FieldMap answers get, has, size, values and iteration as a Map filled with
       assert.equal(ours.has(k), map.has(k), k);
     }
     const moved = ours.map((f) => ({ ...f, value: f.value + '!' }));
-    assert.deepEqual([...moved.values()].map((f) => f.value), [...map.values()].map((f) => f.value + '!'));
+    assert.deepEqual(
+      [...moved.values()].map((f) => f.value),
+      [...map.values()].map((f) => f.value + '!'),
+    );
   }
 });
 

@@ -36,16 +36,31 @@ function makePki() {
     buildCert({ subject, key: ec(5), notBefore: at('2025-01-01T00:00:00Z'), notAfter: at('2030-01-01T00:00:00Z'), ...extra });
   // A k3s-style separate client CA, self-signed, with its own leaf.
   const clientCa = buildCert({
-    subject: 'CN=k3s-client-ca@1700000000', key: ec(1), notBefore: at('2025-01-01T00:00:00Z'), notAfter: at('2035-01-01T00:00:00Z'),
-    ca: true, keyUsage: ['digitalSignature', 'keyCertSign'],
+    subject: 'CN=k3s-client-ca@1700000000',
+    key: ec(1),
+    notBefore: at('2025-01-01T00:00:00Z'),
+    notAfter: at('2035-01-01T00:00:00Z'),
+    ca: true,
+    keyUsage: ['digitalSignature', 'keyCertSign'],
   });
   const k3sAdmin = buildCert({
-    subject: 'CN=system:admin,O=system:masters', key: ec(2), issuer: clientCa, notBefore: at('2025-06-01T00:00:00Z'), notAfter: at('2027-06-01T00:00:00Z'),
-    keyUsage: ['digitalSignature'], extKeyUsage: ['clientAuth'],
+    subject: 'CN=system:admin,O=system:masters',
+    key: ec(2),
+    issuer: clientCa,
+    notBefore: at('2025-06-01T00:00:00Z'),
+    notAfter: at('2027-06-01T00:00:00Z'),
+    keyUsage: ['digitalSignature'],
+    extKeyUsage: ['clientAuth'],
   });
   const intermediate = buildCert({
-    subject: 'CN=kubernetes-intermediate', key: rsa(5), issuer: ca, notBefore: at('2025-01-01T00:00:00Z'), notAfter: at('2034-01-01T00:00:00Z'),
-    ca: true, pathLen: 0, keyUsage: ['keyCertSign', 'cRLSign'],
+    subject: 'CN=kubernetes-intermediate',
+    key: rsa(5),
+    issuer: ca,
+    notBefore: at('2025-01-01T00:00:00Z'),
+    notAfter: at('2034-01-01T00:00:00Z'),
+    ca: true,
+    pathLen: 0,
+    keyUsage: ['keyCertSign', 'cRLSign'],
   });
   return {
     ...f,
@@ -56,17 +71,50 @@ function makePki() {
     k3sAdmin,
     intermediate,
     viaIntermediate: buildCert({
-      subject: 'CN=bob', key: rsa(3), issuer: intermediate, notBefore: at('2025-06-01T00:00:00Z'), notAfter: at('2027-06-01T00:00:00Z'),
+      subject: 'CN=bob',
+      key: rsa(3),
+      issuer: intermediate,
+      notBefore: at('2025-06-01T00:00:00Z'),
+      notAfter: at('2027-06-01T00:00:00Z'),
       extKeyUsage: ['clientAuth'],
     }),
     fromOther: f.leaf('CN=mallory', otherCa),
     fromExpiredCa: f.leaf('CN=carol', expiredCa, { notBefore: at('2022-06-01T00:00:00Z'), notAfter: at('2027-06-01T00:00:00Z') }),
     expired: client('CN=jane,O=dev', { notBefore: at('2025-11-20T00:00:00Z'), notAfter: day(-1) }),
     // Kubernetes-style lists of keys, in the four formats a kubeconfig meets.
-    ecLeaf: buildCert({ subject: 'CN=ec-user', key: ec(3), issuer: ca, notBefore: at('2025-06-01T00:00:00Z'), notAfter: at('2027-06-01T00:00:00Z'), extKeyUsage: ['clientAuth'] }),
-    edLeaf: buildCert({ subject: 'CN=ed-user', key: ed(3), issuer: ca, notBefore: at('2025-06-01T00:00:00Z'), notAfter: at('2027-06-01T00:00:00Z'), extKeyUsage: ['clientAuth'] }),
-    weakLeaf: buildCert({ subject: 'CN=legacy', key: sharedKey({ type: 'rsa', bits: 1024 }, 1), issuer: ca, notBefore: at('2025-06-01T00:00:00Z'), notAfter: at('2027-06-01T00:00:00Z'), extKeyUsage: ['clientAuth'] }),
-    sha1Ca: buildCert({ subject: 'CN=sha1-root', key: rsa(0), notBefore: at('2020-01-01T00:00:00Z'), notAfter: at('2035-01-01T00:00:00Z'), ca: true, hash: 'sha1', keyUsage: ['keyCertSign'] }),
+    ecLeaf: buildCert({
+      subject: 'CN=ec-user',
+      key: ec(3),
+      issuer: ca,
+      notBefore: at('2025-06-01T00:00:00Z'),
+      notAfter: at('2027-06-01T00:00:00Z'),
+      extKeyUsage: ['clientAuth'],
+    }),
+    edLeaf: buildCert({
+      subject: 'CN=ed-user',
+      key: ed(3),
+      issuer: ca,
+      notBefore: at('2025-06-01T00:00:00Z'),
+      notAfter: at('2027-06-01T00:00:00Z'),
+      extKeyUsage: ['clientAuth'],
+    }),
+    weakLeaf: buildCert({
+      subject: 'CN=legacy',
+      key: sharedKey({ type: 'rsa', bits: 1024 }, 1),
+      issuer: ca,
+      notBefore: at('2025-06-01T00:00:00Z'),
+      notAfter: at('2027-06-01T00:00:00Z'),
+      extKeyUsage: ['clientAuth'],
+    }),
+    sha1Ca: buildCert({
+      subject: 'CN=sha1-root',
+      key: rsa(0),
+      notBefore: at('2020-01-01T00:00:00Z'),
+      notAfter: at('2035-01-01T00:00:00Z'),
+      ca: true,
+      hash: 'sha1',
+      keyUsage: ['keyCertSign'],
+    }),
     apiserver: serving('CN=kube-apiserver', ['DNS:kubernetes', 'DNS:kubernetes.default', 'DNS:kubernetes.default.svc', 'IP:10.96.0.1', 'IP:192.0.2.10']),
     apiserverNoIp: serving('CN=kube-apiserver', ['DNS:kubernetes', 'DNS:kubernetes.default', 'IP:10.96.0.1']),
     wildcard: serving('CN=*.example.com', ['DNS:*.example.com']),
@@ -125,7 +173,11 @@ const certLine = (c: BuiltCert): string => `    client-certificate-data: ${b64(c
 const keyLine = (k: string): string => `    client-key-data: ${b64(k)}`;
 
 /** Indents PEM text as a YAML literal block under a key at `indent` spaces. */
-const block = (text: string, indent: number): string => text.trimEnd().split('\n').join('\n' + ' '.repeat(indent));
+const block = (text: string, indent: number): string =>
+  text
+    .trimEnd()
+    .split('\n')
+    .join('\n' + ' '.repeat(indent));
 
 function secret(name: string, namespace: string, data: string, type = 'kubernetes.io/tls'): string {
   return `apiVersion: v1
@@ -186,7 +238,14 @@ const CASES: Case[] = [
   {
     name: 'cert-expired: a client certificate one day past notAfter',
     input: (p) => config(`    client-certificate-data: ⟦${b64(p.expired.pem)}⟧\n${keyLine(p.adminKeyPem)}`, caLines(p)),
-    raises: [{ code: 'cert-expired', says: ['O=dev,CN=jane', 'expired on 2026-11-20 00:00 UTC', '1 day ago'], where: 'users[alice].client-certificate-data', data: { index: 0, subject: 'O=dev,CN=jane' } }],
+    raises: [
+      {
+        code: 'cert-expired',
+        says: ['O=dev,CN=jane', 'expired on 2026-11-20 00:00 UTC', '1 day ago'],
+        where: 'users[alice].client-certificate-data',
+        data: { index: 0, subject: 'O=dev,CN=jane' },
+      },
+    ],
     not: ['cert-expiring-soon', 'cert-not-yet-valid', 'key-mismatch'],
   },
   {
@@ -257,7 +316,14 @@ const CASES: Case[] = [
   {
     name: 'chain-untrusted: client certificate from another CA',
     input: (p) => config(`    client-certificate-data: ⟦${b64(p.fromOther.pem)}⟧`, caLines(p)),
-    raises: [{ code: 'chain-untrusted', says: ['CN=mallory', 'CN=other-ca', 'CN=kubernetes'], where: 'users[alice].client-certificate-data', data: { context: 'prod' } }],
+    raises: [
+      {
+        code: 'chain-untrusted',
+        says: ['CN=mallory', 'CN=other-ca', 'CN=kubernetes'],
+        where: 'users[alice].client-certificate-data',
+        data: { context: 'prod' },
+      },
+    ],
   },
   {
     name: 'chain-untrusted: a valid client certificate whose CA expired',
@@ -274,7 +340,8 @@ const CASES: Case[] = [
   },
   {
     name: 'chain-untrusted: not for a k3s-style client chain (leaf + its self-signed client CA) in client-certificate-data',
-    input: (p) => config(`    client-certificate-data: ${b64(p.k3sAdmin.pem + p.clientCa.pem)}\n    client-key-data: ${b64(keyPem(ec(2), 'sec1'))}`, caLines(p)),
+    input: (p) =>
+      config(`    client-certificate-data: ${b64(p.k3sAdmin.pem + p.clientCa.pem)}\n    client-key-data: ${b64(keyPem(ec(2), 'sec1'))}`, caLines(p)),
     raises: [{ code: 'superuser-group', says: ['O=system:masters,CN=system:admin'] }],
     not: ['chain-untrusted', 'not-a-ca', 'key-mismatch', 'weak-signature'],
   },
@@ -411,7 +478,13 @@ webhooks:
     caBundle: ⟦${b64(p.shop.pem)}⟧
     service: {name: policy, namespace: policy}
 `,
-    raises: [{ code: 'not-a-ca', says: ['CN=shop.example.com', 'no basicConstraints'], where: 'ValidatingWebhookConfiguration[policy].webhooks[policy.example.com].clientConfig.caBundle' }],
+    raises: [
+      {
+        code: 'not-a-ca',
+        says: ['CN=shop.example.com', 'no basicConstraints'],
+        where: 'ValidatingWebhookConfiguration[policy].webhooks[policy.example.com].clientConfig.caBundle',
+      },
+    ],
   },
   {
     name: 'not-a-ca: not for a self-signed server certificate pinned in certificate-authority-data',
@@ -455,7 +528,10 @@ webhooks:
   {
     name: 'weak-signature: ecdsa-with-SHA1',
     input: (p) =>
-      config(`    client-certificate-data: ⟦${b64(buildCert({ subject: 'CN=ec-sha1', key: ec(3), issuer: p.clientCa, notBefore: day(-10), notAfter: day(300), hash: 'sha1' }).pem)}⟧`, caLines(p)),
+      config(
+        `    client-certificate-data: ⟦${b64(buildCert({ subject: 'CN=ec-sha1', key: ec(3), issuer: p.clientCa, notBefore: day(-10), notAfter: day(300), hash: 'sha1' }).pem)}⟧`,
+        caLines(p),
+      ),
     raises: [{ code: 'weak-signature', says: ['ecdsa-with-SHA1'] }],
   },
   {
@@ -485,7 +561,8 @@ webhooks:
   },
   {
     name: 'san-mismatch: tls-server-name that is not covered',
-    input: (p) => config(certLine(p.admin), `    certificate-authority-data: ${b64(p.ca.pem)}\n    server: ⟦https://192.0.2.10:6443⟧\n    tls-server-name: api.internal`),
+    input: (p) =>
+      config(certLine(p.admin), `    certificate-authority-data: ${b64(p.ca.pem)}\n    server: ⟦https://192.0.2.10:6443⟧\n    tls-server-name: api.internal`),
     options: (p) => ({ serverCertificate: cert(p.apiserver) }),
     raises: [{ code: 'san-mismatch', says: ['"api.internal"', 'tls-server-name'] }],
   },
@@ -509,7 +586,11 @@ webhooks:
   },
   {
     name: 'san-mismatch: a pinned self-signed server certificate that does not cover the server',
-    input: (p) => config(certLine(p.admin), `    certificate-authority-data: ${b64(p.selfSigned('CN=pinned', { sans: ['DNS:localhost', 'IP:127.0.0.1'] }).pem)}\n    server: ⟦https://192.0.2.10:6443⟧`),
+    input: (p) =>
+      config(
+        certLine(p.admin),
+        `    certificate-authority-data: ${b64(p.selfSigned('CN=pinned', { sans: ['DNS:localhost', 'IP:127.0.0.1'] }).pem)}\n    server: ⟦https://192.0.2.10:6443⟧`,
+      ),
     raises: [{ code: 'san-mismatch', says: ['"192.0.2.10"', 'CN=pinned', 'DNS:localhost'] }],
     not: ['not-a-ca'],
   },
@@ -532,7 +613,14 @@ spec:
   rules:
   - host: a.example.com
 `,
-    raises: [{ code: 'san-mismatch', says: ['"a.b.example.com"', 'web-tls', 'DNS:*.example.com'], where: 'Ingress[web/web].spec.tls.hosts', data: { host: 'a.b.example.com' } }],
+    raises: [
+      {
+        code: 'san-mismatch',
+        says: ['"a.b.example.com"', 'web-tls', 'DNS:*.example.com'],
+        where: 'Ingress[web/web].spec.tls.hosts',
+        data: { host: 'a.b.example.com' },
+      },
+    ],
     check: (a) => assert.equal(a.findings.filter((f) => f.code === 'san-mismatch').length, 1, 'a.example.com is covered'),
   },
   {
@@ -582,7 +670,13 @@ spec:
   },
   {
     name: 'invalid-base64: a plain multi-line scalar folds its line breaks into spaces (join: true), and is still read',
-    input: (p) => config(`    client-certificate-data: ⟦${b64(p.expired.pem).match(/.{1,64}/g)!.join('\n      ')}⟧`, caLines(p)),
+    input: (p) =>
+      config(
+        `    client-certificate-data: ⟦${b64(p.expired.pem)
+          .match(/.{1,64}/g)!
+          .join('\n      ')}⟧`,
+        caLines(p),
+      ),
     raises: [
       { code: 'invalid-base64', says: ['a space', 'whitespace'], data: { join: true } },
       { code: 'cert-expired', says: ['CN=jane'] },
@@ -590,7 +684,13 @@ spec:
   },
   {
     name: 'invalid-base64: not for base64 split over lines in a literal block scalar (Go skips newlines)',
-    input: (p) => config(`    client-certificate-data: |\n      ${b64(p.admin.pem).match(/.{1,64}/g)!.join('\n      ')}`, caLines(p)),
+    input: (p) =>
+      config(
+        `    client-certificate-data: |\n      ${b64(p.admin.pem)
+          .match(/.{1,64}/g)!
+          .join('\n      ')}`,
+        caLines(p),
+      ),
     clean: true,
     check: (a) => assert.equal(a.certificates.filter((c) => c.site.role === 'client-certificate').length, 1),
   },
@@ -609,7 +709,11 @@ spec:
     name: 'pem-not-base64: not for PEM in Secret stringData',
     input: (p) => secret('web-tls', 'web', `stringData:\n  tls.crt: |\n    ${block(p.shop.pem, 4)}\n  tls.key: |\n    ${block(p.adminKeyPem, 4)}`),
     clean: true,
-    check: (a) => assert.deepEqual(a.certificates.map((c) => c.site.where), ['Secret[web/web-tls].stringData[tls.crt]']),
+    check: (a) =>
+      assert.deepEqual(
+        a.certificates.map((c) => c.site.where),
+        ['Secret[web/web-tls].stringData[tls.crt]'],
+      ),
   },
   {
     name: 'not-a-certificate: base64 of plain text in client-certificate-data',
@@ -729,7 +833,10 @@ spec:
   {
     name: 'missing-file: not when the relative files exist (and they are read: the certificate is judged)',
     input: () => config('    client-certificate: ⟦../pki/alice.crt⟧\n    client-key: ../pki/alice.key', caLines(P())),
-    options: (p) => ({ path: '/home/alice/.kube/config', host: memHost({ '/home/alice/pki/alice.crt': p.expired.pem, '/home/alice/pki/alice.key': p.adminKeyPem }) }),
+    options: (p) => ({
+      path: '/home/alice/.kube/config',
+      host: memHost({ '/home/alice/pki/alice.crt': p.expired.pem, '/home/alice/pki/alice.key': p.adminKeyPem }),
+    }),
     raises: [{ code: 'cert-expired', says: ['CN=jane'], where: 'users[alice].client-certificate' }],
     not: ['missing-file', 'key-mismatch'],
   },
@@ -764,17 +871,30 @@ spec:
   // ------------------------------------------------------------------ CertificateSigningRequests
   {
     name: 'csr-subject-mismatch: not for a correct kubelet client CSR',
-    input: () => csrObject(KUBELET_CLIENT, ['digital signature', 'client auth'], b64(buildCsr({ subject: 'CN=system:node:n1,O=system:nodes', key: ec(6) }).pem)),
+    input: () =>
+      csrObject(KUBELET_CLIENT, ['digital signature', 'client auth'], b64(buildCsr({ subject: 'CN=system:node:n1,O=system:nodes', key: ec(6) }).pem)),
     clean: true,
   },
   {
     name: 'csr-subject-mismatch: kubelet client CSR with the wrong O',
-    input: () => csrObject(KUBELET_CLIENT, ['digital signature', 'client auth'], `⟦${b64(buildCsr({ subject: 'CN=system:node:n1,O=system:node', key: ec(6) }).pem)}⟧`),
-    raises: [{ code: 'csr-subject-mismatch', says: ['O=system:node,CN=system:node:n1', KUBELET_CLIENT, 'O must be exactly system:nodes'], where: 'CertificateSigningRequest[node-csr-abc].spec.request' }],
+    input: () =>
+      csrObject(KUBELET_CLIENT, ['digital signature', 'client auth'], `⟦${b64(buildCsr({ subject: 'CN=system:node:n1,O=system:node', key: ec(6) }).pem)}⟧`),
+    raises: [
+      {
+        code: 'csr-subject-mismatch',
+        says: ['O=system:node,CN=system:node:n1', KUBELET_CLIENT, 'O must be exactly system:nodes'],
+        where: 'CertificateSigningRequest[node-csr-abc].spec.request',
+      },
+    ],
   },
   {
     name: 'csr-subject-mismatch: kubelet client CSR asking for server auth',
-    input: () => csrObject(KUBELET_CLIENT, ['digital signature', 'client auth', 'server auth'], `⟦${b64(buildCsr({ subject: 'CN=system:node:n1,O=system:nodes', key: ec(6) }).pem)}⟧`),
+    input: () =>
+      csrObject(
+        KUBELET_CLIENT,
+        ['digital signature', 'client auth', 'server auth'],
+        `⟦${b64(buildCsr({ subject: 'CN=system:node:n1,O=system:nodes', key: ec(6) }).pem)}⟧`,
+      ),
     raises: [{ code: 'csr-subject-mismatch', says: ['"server auth"'] }],
   },
   {
@@ -784,19 +904,32 @@ spec:
   },
   {
     name: 'csr-subject-mismatch: kubelet-serving CSR without any DNS or IP name',
-    input: () => csrObject('kubernetes.io/kubelet-serving', ['digital signature', 'server auth'], `⟦${b64(buildCsr({ subject: 'CN=system:node:n1,O=system:nodes', key: ec(6) }).pem)}⟧`),
+    input: () =>
+      csrObject(
+        'kubernetes.io/kubelet-serving',
+        ['digital signature', 'server auth'],
+        `⟦${b64(buildCsr({ subject: 'CN=system:node:n1,O=system:nodes', key: ec(6) }).pem)}⟧`,
+      ),
     raises: [{ code: 'csr-subject-mismatch', says: ['at least one DNS or IP name'] }],
   },
   {
     name: 'csr-subject-mismatch: not for a kubelet-serving CSR with DNS and IP names',
     input: () =>
-      csrObject('kubernetes.io/kubelet-serving', ['digital signature', 'key encipherment', 'server auth'], b64(buildCsr({ subject: 'CN=system:node:n1,O=system:nodes', key: ec(6), sans: ['DNS:n1', 'IP:10.0.0.11'] }).pem)),
+      csrObject(
+        'kubernetes.io/kubelet-serving',
+        ['digital signature', 'key encipherment', 'server auth'],
+        b64(buildCsr({ subject: 'CN=system:node:n1,O=system:nodes', key: ec(6), sans: ['DNS:n1', 'IP:10.0.0.11'] }).pem),
+      ),
     clean: true,
   },
   {
     name: 'csr-subject-mismatch: kube-apiserver-client CSR for O=system:masters (and superuser-group on the request)',
-    input: () => csrObject('kubernetes.io/kube-apiserver-client', ['client auth'], `⟦${b64(buildCsr({ subject: 'CN=ops,O=system:masters', key: ec(6) }).pem)}⟧`),
-    raises: [{ code: 'csr-subject-mismatch', says: ['O=system:masters', 'CertificateSubjectRestriction'] }, { code: 'superuser-group', says: ['request for O=system:masters,CN=ops'] }],
+    input: () =>
+      csrObject('kubernetes.io/kube-apiserver-client', ['client auth'], `⟦${b64(buildCsr({ subject: 'CN=ops,O=system:masters', key: ec(6) }).pem)}⟧`),
+    raises: [
+      { code: 'csr-subject-mismatch', says: ['O=system:masters', 'CertificateSubjectRestriction'] },
+      { code: 'superuser-group', says: ['request for O=system:masters,CN=ops'] },
+    ],
   },
   {
     name: 'csr-subject-mismatch: a request whose signature does not verify',
@@ -815,7 +948,12 @@ spec:
   {
     name: 'CSR status.certificate is judged like any certificate',
     input: (p) =>
-      csrObject(KUBELET_CLIENT, ['digital signature', 'client auth'], b64(buildCsr({ subject: 'CN=system:node:n1,O=system:nodes', key: ec(6) }).pem), `status:\n  certificate: ⟦${b64(p.expired.pem)}⟧\n`),
+      csrObject(
+        KUBELET_CLIENT,
+        ['digital signature', 'client auth'],
+        b64(buildCsr({ subject: 'CN=system:node:n1,O=system:nodes', key: ec(6) }).pem),
+        `status:\n  certificate: ⟦${b64(p.expired.pem)}⟧\n`,
+      ),
     raises: [{ code: 'cert-expired', says: ['CN=jane'], where: 'CertificateSigningRequest[node-csr-abc].status.certificate' }],
   },
 
@@ -828,12 +966,18 @@ spec:
   {
     name: 'yaml-syntax: an unterminated quote; the rest of the document is still analysed',
     input: (p) => `${config(`    client-certificate-data: ⟦${b64(p.expired.pem)}⟧`, caLines(p))}preferences: "unterminated\n`,
-    raises: [{ code: 'yaml-syntax', at: null, says: ['quote'] }, { code: 'cert-expired', says: ['CN=jane'] }],
+    raises: [
+      { code: 'yaml-syntax', at: null, says: ['quote'] },
+      { code: 'cert-expired', says: ['CN=jane'] },
+    ],
   },
   {
     name: 'yaml-syntax: one broken document of a stream does not hide the others',
     input: (p) => `kind: ConfigMap\ndata: {a: 1\n---\n${secret('web-tls', 'web', `data:\n  tls.crt: ⟦${b64(p.expired.pem)}⟧`)}`,
-    raises: [{ code: 'yaml-syntax', at: null }, { code: 'cert-expired', where: 'Secret[web/web-tls].data[tls.crt]' }],
+    raises: [
+      { code: 'yaml-syntax', at: null },
+      { code: 'cert-expired', where: 'Secret[web/web-tls].data[tls.crt]' },
+    ],
   },
   {
     name: 'yaml-syntax: not for duplicate keys (Go keeps the last) nor for a valid document',
@@ -867,7 +1011,11 @@ spec:
   {
     name: 'manifest: Secret tls.crt expired, ca.crt is not a CA',
     input: (p) =>
-      secret('web-tls', 'web', `data:\n  ca.crt: ⟦${b64(p.shop.pem)}⟧\n  tls.crt: ⟦${b64(p.client('CN=expired-web', { notAfter: day(-3), extKeyUsage: ['serverAuth'] }).pem)}⟧\n  tls.key: ${b64(p.adminKeyPem)}`),
+      secret(
+        'web-tls',
+        'web',
+        `data:\n  ca.crt: ⟦${b64(p.shop.pem)}⟧\n  tls.crt: ⟦${b64(p.client('CN=expired-web', { notAfter: day(-3), extKeyUsage: ['serverAuth'] }).pem)}⟧\n  tls.key: ${b64(p.adminKeyPem)}`,
+      ),
     raises: [
       { code: 'not-a-ca', at: 0, where: 'Secret[web/web-tls].data[ca.crt]', says: ['CN=shop.example.com'] },
       { code: 'cert-expired', at: 1, where: 'Secret[web/web-tls].data[tls.crt]', says: ['CN=expired-web'] },
@@ -905,7 +1053,9 @@ webhooks:
     caBundle: ${b64(p.ca.pem)}
 `;
     },
-    raises: [{ code: 'cert-expiring-soon', says: ['CN=webhook-ca'], where: 'MutatingWebhookConfiguration[injector].webhooks[a.injector.io].clientConfig.caBundle' }],
+    raises: [
+      { code: 'cert-expiring-soon', says: ['CN=webhook-ca'], where: 'MutatingWebhookConfiguration[injector].webhooks[a.injector.io].clientConfig.caBundle' },
+    ],
     check: (a) => assert.equal(a.findings.length, 1),
   },
   {
@@ -936,7 +1086,9 @@ spec:
         caBundle: ⟦${b64(p.expiredCa.pem)}⟧
         service: {name: conv, namespace: default}
 `,
-    raises: [{ code: 'cert-expired', where: 'CustomResourceDefinition[widgets.example.com].spec.conversion.webhook.clientConfig.caBundle', says: ['CN=old-ca'] }],
+    raises: [
+      { code: 'cert-expired', where: 'CustomResourceDefinition[widgets.example.com].spec.conversion.webhook.clientConfig.caBundle', says: ['CN=old-ca'] },
+    ],
   },
   {
     name: 'manifest: static kube-apiserver Pod, --tls-cert-file read through the host',
@@ -1059,10 +1211,18 @@ items:
   {
     name: 'CRLF line ends: ranges stay exact, literal blocks still decode',
     input: (p) =>
-      config(`    client-certificate-data: |\n      ${b64(p.admin.pem).match(/.{1,64}/g)!.join('\n      ')}\n    client-key-data: ⟦${b64(p.otherKeyPem)}⟧`, caLines(p))
+      config(
+        `    client-certificate-data: |\n      ${b64(p.admin.pem)
+          .match(/.{1,64}/g)!
+          .join('\n      ')}\n    client-key-data: ⟦${b64(p.otherKeyPem)}⟧`,
+        caLines(p),
+      )
         .replace('    user: alice', '    user: ⟦bob⟧')
         .replace(/\n/g, '\r\n'),
-    raises: [{ code: 'unknown-user', at: 0 }, { code: 'key-mismatch', at: 1 }],
+    raises: [
+      { code: 'unknown-user', at: 0 },
+      { code: 'key-mismatch', at: 1 },
+    ],
     not: ['invalid-base64', 'not-a-certificate'],
   },
   {
@@ -1139,8 +1299,14 @@ users:
     raises: [{ code: 'cert-expired', where: 'Secret[a/one].data[tls.crt]' }],
     check: (a) => {
       assert.equal(a.kind, 'manifests');
-      assert.deepEqual(a.certificates.map((c) => c.site.where), ['Secret[a/one].data[tls.crt]', 'Secret[b/two].data[tls.crt]']);
-      assert.deepEqual(a.objects.map((o) => o.document), [0, 1, 2]);
+      assert.deepEqual(
+        a.certificates.map((c) => c.site.where),
+        ['Secret[a/one].data[tls.crt]', 'Secret[b/two].data[tls.crt]'],
+      );
+      assert.deepEqual(
+        a.objects.map((o) => o.document),
+        [0, 1, 2],
+      );
     },
   },
   {
@@ -1161,7 +1327,10 @@ contexts:
 - name: prod
   context:
     cluster: pr`,
-    raises: [{ code: 'cert-expired', says: ['CN=jane'] }, { code: 'unknown-cluster', at: null, says: ['"pr"'] }],
+    raises: [
+      { code: 'cert-expired', says: ['CN=jane'] },
+      { code: 'unknown-cluster', at: null, says: ['"pr"'] },
+    ],
   },
   {
     name: 'half-typed kubeconfig: a key with no value yet, an unclosed flow map',
@@ -1197,7 +1366,10 @@ users:
 // ---------------------------------------------------------------------------------------------- the loop
 
 function describe(findings: Finding[], text: string): string {
-  return findings.map((f) => `  ${f.code} ${f.severity} ${JSON.stringify(clip(text.slice(f.span.start, f.span.end)))} ${f.where}: ${f.message}`).join('\n') || '  (no findings)';
+  return (
+    findings.map((f) => `  ${f.code} ${f.severity} ${JSON.stringify(clip(text.slice(f.span.start, f.span.end)))} ${f.where}: ${f.message}`).join('\n') ||
+    '  (no findings)'
+  );
 }
 
 function clip(s: string): string {
@@ -1321,6 +1493,10 @@ test('analysis never throws on truncated or damaged input, and keeps spans insid
 
 test('a Host is only asked for files the document names, resolved against options.path', () => {
   const host = memHost({});
-  analyse(config('    client-certificate: a/b.crt\n    client-key: /abs/k.key', '    certificate-authority: ../ca.crt\n' + SERVER), { now: NOW, path: '/home/u/.kube/config', host });
+  analyse(config('    client-certificate: a/b.crt\n    client-key: /abs/k.key', '    certificate-authority: ../ca.crt\n' + SERVER), {
+    now: NOW,
+    path: '/home/u/.kube/config',
+    host,
+  });
   assert.deepEqual([...host.reads].sort(), ['/abs/k.key', '/home/u/.kube/a/b.crt', '/home/u/ca.crt']);
 });

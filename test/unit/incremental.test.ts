@@ -84,14 +84,26 @@ function check(text: string, edit: TextEdit): Structure | undefined {
 const text = generated();
 const cases: Array<{ name: string; edit: TextEdit; reused: boolean }> = [
   { name: 'one letter of a namespace', edit: replacing(text, 'team-a', 'team-b'), reused: true },
-  { name: 'a letter typed at the end of a namespace', edit: { span: { start: text.indexOf('team-a') + 6, end: text.indexOf('team-a') + 6 }, newText: 'x' }, reused: true },
-  { name: 'a letter typed at the start of a namespace', edit: { span: { start: text.indexOf('team-a'), end: text.indexOf('team-a') }, newText: 'x' }, reused: true },
+  {
+    name: 'a letter typed at the end of a namespace',
+    edit: { span: { start: text.indexOf('team-a') + 6, end: text.indexOf('team-a') + 6 }, newText: 'x' },
+    reused: true,
+  },
+  {
+    name: 'a letter typed at the start of a namespace',
+    edit: { span: { start: text.indexOf('team-a'), end: text.indexOf('team-a') }, newText: 'x' },
+    reused: true,
+  },
   { name: 'a context pointed at another cluster', edit: replacing(text, 'prod', 'prodx', '    cluster: prod'), reused: true },
   { name: 'current-context changed', edit: replacing(text, 'prod', 'old', 'current-context: prod'), reused: true },
   { name: 'a server URL edited', edit: replacing(text, 'api.prod.example', 'api.staging.example'), reused: true },
   { name: 'a token edited', edit: replacing(text, 'abcdef0123456789', 'abcdef'), reused: true },
   { name: 'a certificate pasted over another', edit: replacing(text, b64(pki().ca.pem), b64(pki().otherCa.pem)), reused: true },
-  { name: 'a certificate damaged by one character', edit: { span: { start: text.indexOf(b64(pki().admin.pem)) + 100, end: text.indexOf(b64(pki().admin.pem)) + 101 }, newText: '%' }, reused: true },
+  {
+    name: 'a certificate damaged by one character',
+    edit: { span: { start: text.indexOf(b64(pki().admin.pem)) + 100, end: text.indexOf(b64(pki().admin.pem)) + 101 }, newText: '%' },
+    reused: true,
+  },
   { name: 'an entry renamed (names key every lookup)', edit: replacing(text, 'name: prod', 'name: production'), reused: false },
   { name: 'a file reference edited (its site holds the resolved path)', edit: replacing(text, 'ca.crt', 'ca2.crt'), reused: false },
   { name: 'a value that would read as a boolean', edit: replacing(text, 'team-a', 'true'), reused: false },
@@ -118,7 +130,13 @@ for (const c of cases) {
 test('reuse: a quoted value, a JSON kubeconfig, a multi-line plain value and a manifest are parsed again', () => {
   const quoted = text.replace('namespace: team-a', 'namespace: "team-a"');
   assert.equal(check(quoted, replacing(quoted, 'team-a', 'team-b')), undefined);
-  const json = JSON.stringify({ apiVersion: 'v1', kind: 'Config', clusters: [{ name: 'c', cluster: { server: 'https://a.example' } }], contexts: [], users: [] });
+  const json = JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'c', cluster: { server: 'https://a.example' } }],
+    contexts: [],
+    users: [],
+  });
   assert.equal(check(json, replacing(json, 'a.example', 'b.example')), undefined);
   const folded = text.replace('namespace: team-a', 'namespace: team\n      a');
   assert.equal(check(folded, replacing(folded, 'team', 'tean')), undefined);
@@ -127,7 +145,14 @@ test('reuse: a quoted value, a JSON kubeconfig, a multi-line plain value and a m
 });
 
 test('reuse: the new value is what the analysis decodes, and the findings follow it', () => {
-  const expired = buildCert({ subject: 'CN=pasted', key: pki().rsa(5), notBefore: at('2020-01-01T00:00:00Z'), notAfter: at('2021-01-01T00:00:00Z'), ca: true, keyUsage: ['keyCertSign'] });
+  const expired = buildCert({
+    subject: 'CN=pasted',
+    key: pki().rsa(5),
+    notBefore: at('2020-01-01T00:00:00Z'),
+    notAfter: at('2021-01-01T00:00:00Z'),
+    ca: true,
+    keyUsage: ['keyCertSign'],
+  });
   const edit = replacing(text, b64(pki().ca.pem), b64(expired.pem));
   const after = apply(text, edit);
   const reused = check(text, edit)!;
@@ -135,10 +160,50 @@ test('reuse: the new value is what the analysis decodes, and the findings follow
   assert.equal(site.field.value, b64(expired.pem));
   assert.equal(after.slice(site.field.span.start, site.field.span.end), b64(expired.pem));
   const findings = analyseOn(after, reused).findings.filter((f) => f.where === 'clusters[prod].certificate-authority-data');
-  assert.ok(findings.some((f) => f.code === 'cert-expired' && f.message.includes('CN=pasted')), JSON.stringify(findings.map((f) => f.code)));
+  assert.ok(
+    findings.some((f) => f.code === 'cert-expired' && f.message.includes('CN=pasted')),
+    JSON.stringify(findings.map((f) => f.code)),
+  );
 });
 
-const PIECES = ['a', 'Z', '0', '9', '-', '.', '_', '/', '+', '=', ':', '@', '~', '%', ' ', '#', '"', "'", ',', '[', '{', '\n', '\t', '&', '*', '!', '|', '>', 'true', 'null', '123', '0x1F', '1e3', '- x', 'a: b', ''];
+const PIECES = [
+  'a',
+  'Z',
+  '0',
+  '9',
+  '-',
+  '.',
+  '_',
+  '/',
+  '+',
+  '=',
+  ':',
+  '@',
+  '~',
+  '%',
+  ' ',
+  '#',
+  '"',
+  "'",
+  ',',
+  '[',
+  '{',
+  '\n',
+  '\t',
+  '&',
+  '*',
+  '!',
+  '|',
+  '>',
+  'true',
+  'null',
+  '123',
+  '0x1F',
+  '1e3',
+  '- x',
+  'a: b',
+  '',
+];
 
 function fieldsOf(s: Structure): Field[] {
   const config = s.kubeconfig!;
@@ -195,7 +260,8 @@ test('line index: derived after an edit within one line, it answers as one built
     derived++;
     const fresh = new LineIndex(after);
     assert.equal(lines.lineCount, fresh.lineCount);
-    for (const offset of [0, start, start + newText.length, int(after.length + 1), after.length]) assert.deepEqual(lines.position(offset), fresh.position(offset));
+    for (const offset of [0, start, start + newText.length, int(after.length + 1), after.length])
+      assert.deepEqual(lines.position(offset), fresh.position(offset));
     for (let k = 0; k < 5; k++) {
       const position = { line: int(fresh.lineCount + 1), character: int(120) };
       assert.equal(lines.offset(position), fresh.offset(position), JSON.stringify(position));

@@ -19,7 +19,10 @@ for (const bin of ['bin/kubecert.js', 'bin/kubecert-language-server.js']) {
 test('this node accepts the flags, and the CLI runs through its shebang', () => {
   const accepted = spawnSync(process.execPath, [...NODE_FLAGS, '-e', '0'], { encoding: 'utf8' });
   assert.equal(accepted.status, 0, accepted.stderr);
-  const cli = spawnSync(join(ROOT, 'bin/kubecert.js'), ['--help'], { encoding: 'utf8', env: { ...process.env, PATH: `${join(process.execPath, '..')}:${process.env.PATH ?? ''}` } });
+  const cli = spawnSync(join(ROOT, 'bin/kubecert.js'), ['--help'], {
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${join(process.execPath, '..')}:${process.env.PATH ?? ''}` },
+  });
   assert.equal(cli.status, 0, cli.stderr);
   assert.match(cli.stdout, /kubecert check/);
 });

@@ -11,8 +11,12 @@ import { spawnSync } from 'node:child_process';
 import { at, b64, buildCert, buildCsr, BuiltCert, der, generateKey, KeyAlg, keyPem, pem, sharedKey } from '../support/pki';
 
 let dir = '';
-before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubecert-pki-')); });
-after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
+before(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubecert-pki-'));
+});
+after(() => {
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 let fileNo = 0;
 function write(name: string, text: string): string {
@@ -49,21 +53,43 @@ for (const [label, alg, sigRe] of algs) {
     const caKey = sharedKey(alg, 1);
     const leafKey = sharedKey(alg, 2);
     const ca = buildCert({
-      subject: 'CN=kubernetes-ca,O=Kubecert Test', key: caKey, notBefore, notAfter,
-      ca: true, pathLen: 1, keyUsage: ['digitalSignature', 'keyCertSign', 'cRLSign'],
+      subject: 'CN=kubernetes-ca,O=Kubecert Test',
+      key: caKey,
+      notBefore,
+      notAfter,
+      ca: true,
+      pathLen: 1,
+      keyUsage: ['digitalSignature', 'keyCertSign', 'cRLSign'],
     });
     const leaf = buildCert({
-      subject: 'CN=admin,O=system:masters,O=other,OU=System', key: leafKey, issuer: ca,
-      notBefore: at('2024-02-03T04:05:06Z'), notAfter: at('2025-12-31T23:59:59Z'),
-      serial: 0x8fedcba987654321n, ca: false,
-      keyUsage: ['digitalSignature', 'keyEncipherment'], extKeyUsage: ['clientAuth', 'serverAuth'],
+      subject: 'CN=admin,O=system:masters,O=other,OU=System',
+      key: leafKey,
+      issuer: ca,
+      notBefore: at('2024-02-03T04:05:06Z'),
+      notAfter: at('2025-12-31T23:59:59Z'),
+      serial: 0x8fedcba987654321n,
+      ca: false,
+      keyUsage: ['digitalSignature', 'keyEncipherment'],
+      extKeyUsage: ['clientAuth', 'serverAuth'],
       sans: ['DNS:a.example.com', 'IP:10.0.0.1', 'IP:2001:db8::1', 'URI:spiffe://cluster.local/ns/x', 'email:a@b.c'],
     });
     const caFile = write('ca.pem', ca.pem);
     const leafFile = write('leaf.pem', leaf.pem);
 
-    const out = openssl('x509', '-in', leafFile, '-noout', '-subject', '-issuer', '-dates', '-serial',
-      '-ext', 'subjectAltName,keyUsage,extendedKeyUsage,basicConstraints', '-nameopt', 'RFC2253');
+    const out = openssl(
+      'x509',
+      '-in',
+      leafFile,
+      '-noout',
+      '-subject',
+      '-issuer',
+      '-dates',
+      '-serial',
+      '-ext',
+      'subjectAltName,keyUsage,extendedKeyUsage,basicConstraints',
+      '-nameopt',
+      'RFC2253',
+    );
     // RFC 2253 prints RDNs last-first; the DER holds them in the order written.
     assert.match(out, /^subject=OU=System,O=other,O=system:masters,CN=admin$/m);
     assert.match(out, /^issuer=O=Kubecert Test,CN=kubernetes-ca$/m);
@@ -105,8 +131,11 @@ for (const [label, alg, sigRe] of algs) {
 
   test(`${label}: CSR verifies and keeps its subject`, () => {
     const csr = buildCsr({
-      subject: 'CN=system:node:worker-1,O=system:nodes', key: sharedKey(alg, 2),
-      sans: ['DNS:worker-1', 'IP:192.168.1.10'], keyUsage: ['digitalSignature'], extKeyUsage: ['clientAuth'],
+      subject: 'CN=system:node:worker-1,O=system:nodes',
+      key: sharedKey(alg, 2),
+      sans: ['DNS:worker-1', 'IP:192.168.1.10'],
+      keyUsage: ['digitalSignature'],
+      extKeyUsage: ['clientAuth'],
     });
     assert.match(csr.pem, /^-----BEGIN CERTIFICATE REQUEST-----\n/);
     const file = write('req.csr', csr.pem);
@@ -194,17 +223,31 @@ test('self-signed defaults, serials and time encodings', () => {
   // Names: explicit pairs, dotted OIDs, escapes, UTF-8, every supported attribute.
   const named = buildCert({
     subject: 'C=DE,ST=Berlin,L=Mitte,O=Acme\\, Inc.,OU=Ops,CN=Jürgen,emailAddress=j@acme.example,serialNumber=42,2.5.4.12=Boss',
-    key, notBefore, notAfter, subjectKeyId: false,
+    key,
+    notBefore,
+    notAfter,
+    subjectKeyId: false,
   });
   const subj = openssl('x509', '-in', write('named.pem', named.pem), '-noout', '-subject', '-nameopt', 'RFC2253,-esc_msb');
   assert.match(subj, /subject=title=Boss,serialNumber=42,emailAddress=j@acme\.example,CN=Jürgen,OU=Ops,O=Acme\\, Inc\.,L=Mitte,ST=Berlin,C=DE/);
-  const pairs = buildCert({ subject: [['CN', 'x'], ['O', 'a'], ['O', 'b']], key, notBefore, notAfter });
+  const pairs = buildCert({
+    subject: [
+      ['CN', 'x'],
+      ['O', 'a'],
+      ['O', 'b'],
+    ],
+    key,
+    notBefore,
+    notAfter,
+  });
   assert.equal(nodeCert(pairs).subject, 'CN=x\nO=a\nO=b');
   assert.doesNotMatch(openssl('x509', '-in', write('noski.pem', named.pem), '-noout', '-text'), /Key Identifier/);
 
   // Fresh keys differ; shared keys are memoised per slot.
-  assert.notEqual(generateKey({ type: 'ed25519' }).publicKey.export({ format: 'der', type: 'spki' }).toString('hex'),
-    generateKey({ type: 'ed25519' }).publicKey.export({ format: 'der', type: 'spki' }).toString('hex'));
+  assert.notEqual(
+    generateKey({ type: 'ed25519' }).publicKey.export({ format: 'der', type: 'spki' }).toString('hex'),
+    generateKey({ type: 'ed25519' }).publicKey.export({ format: 'der', type: 'spki' }).toString('hex'),
+  );
   assert.equal(sharedKey({ type: 'ec', curve: 'P-256' }, 3), key);
   assert.notEqual(sharedKey({ type: 'ec', curve: 'P-256' }, 4), key);
 });

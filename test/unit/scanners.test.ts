@@ -49,7 +49,7 @@ test('pemBlocks splits PEM text as the regular expression it replaced did, on 5,
   const p = pki();
   const base = `${p.ca.pem}junk\n${p.admin.pem}${p.otherKeyPem}`;
   let seed = 7;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const pieces = ['-----BEGIN ', '-----END ', 'CERTIFICATE', '-----', '=', '==', '\n', ' ', 'Proc-Type: 4,ENCRYPTED\n', 'x', '\u00e9', '-', ''];
   for (let n = 0; n < 5000; n++) {
     let text = base;
@@ -58,7 +58,13 @@ test('pemBlocks splits PEM text as the regular expression it replaced did, on 5,
       const cut = Math.floor(random() * 3) === 0 ? Math.floor(random() * 40) : 0;
       text = text.slice(0, at) + pieces[Math.floor(random() * pieces.length)] + text.slice(at + cut);
     }
-    const got = pemBlocks(text).map((b) => ({ label: b.label, start: b.start, end: b.end, ...(b.error ? { error: b.error } : {}), der: Buffer.from(b.der).toString('hex') }));
+    const got = pemBlocks(text).map((b) => ({
+      label: b.label,
+      start: b.start,
+      end: b.end,
+      ...(b.error ? { error: b.error } : {}),
+      der: Buffer.from(b.der).toString('hex'),
+    }));
     assert.deepEqual(got, referenceBlocks(text), JSON.stringify(text.slice(0, 300)));
   }
 });

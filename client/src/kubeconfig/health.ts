@@ -26,10 +26,16 @@ export function contextsHealth(files: string[], now: number, warnDays: number): 
   for (const a of analyses) {
     const cfg = a.kubeconfig;
     if (!cfg) continue;
-    for (const [kind, entries] of [['clusters', cfg.clusters], ['users', cfg.users]] as const) {
+    for (const [kind, entries] of [
+      ['clusters', cfg.clusters],
+      ['users', cfg.users],
+    ] as const) {
       for (const e of entries) {
         if (expiries[kind].has(e.name)) continue;
-        expiries[kind].set(e.name, a.materials.filter((m) => m.site.group === `${kind}/${e.index}`).flatMap((m) => m.certificates.map((c) => c.notAfter)));
+        expiries[kind].set(
+          e.name,
+          a.materials.filter((m) => m.site.group === `${kind}/${e.index}`).flatMap((m) => m.certificates.map((c) => c.notAfter)),
+        );
       }
     }
   }
@@ -37,7 +43,10 @@ export function contextsHealth(files: string[], now: number, warnDays: number): 
   for (const a of analyses) {
     for (const ctx of a.kubeconfig?.contexts ?? []) {
       if (out.has(ctx.name)) continue;
-      const all = [...(expiries.clusters.get(ctx.fields.get('cluster')?.value ?? '') ?? []), ...(expiries.users.get(ctx.fields.get('user')?.value ?? '') ?? [])];
+      const all = [
+        ...(expiries.clusters.get(ctx.fields.get('cluster')?.value ?? '') ?? []),
+        ...(expiries.users.get(ctx.fields.get('user')?.value ?? '') ?? []),
+      ];
       if (all.length === 0) {
         out.set(ctx.name, { health: 'unknown' });
         continue;

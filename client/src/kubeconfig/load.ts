@@ -42,7 +42,9 @@ export function loadMerged(files: string[]): Merged {
       // As kubectl: a missing file (or a link to one) is skipped; anything else unreadable is an error, not silence.
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') continue;
-      merged.errors.push(`${file}: ${code === 'ELOOP' ? 'a loop of symbolic links' : code === 'EISDIR' ? 'a folder, not a file' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
+      merged.errors.push(
+        `${file}: ${code === 'ELOOP' ? 'a loop of symbolic links' : code === 'EISDIR' ? 'a folder, not a file' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`,
+      );
       continue;
     }
     const parsed = parseForEdit(text);

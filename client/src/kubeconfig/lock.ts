@@ -180,7 +180,8 @@ function tryLock(lock: string, options: LockOptions): Attempt {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return { held: false, busy: true };
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw new LockHeld(`cannot create ${lock}: ${why(e)}; nothing was written`, lock);
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS')
+      throw new LockHeld(`cannot create ${lock}: ${why(e)}; nothing was written`, lock);
     // A file system without hard links: kubectl's own way, exclusive create, then the signature.
     try {
       writeNew(lock, signature(nonce));
@@ -229,7 +230,8 @@ function removeIfLeftByDeadKubecert(lock: string): boolean {
 function heldMessage(lock: string): string {
   const text = readOr(lock);
   const h = parseHolder(text);
-  if (h && holderGone(h)) return `${lock} was left by a Kubecert process (pid ${h.pid}) that no longer runs and could not be removed; nothing was written. Delete ${lock} and ${reapGuard(lock, h.nonce)}.`;
+  if (h && holderGone(h))
+    return `${lock} was left by a Kubecert process (pid ${h.pid}) that no longer runs and could not be removed; nothing was written. Delete ${lock} and ${reapGuard(lock, h.nonce)}.`;
   if (h && h.host !== host) return `${lock} is held by Kubecert on ${h.host} (pid ${h.pid}); nothing was written. If it is not running there, delete ${lock}.`;
   if (h) return `${lock} is held by another Kubecert (pid ${h.pid}) that is still writing; nothing was written. Try again.`;
   return `${lock} exists: another kubectl (or Kubecert) is writing this kubeconfig; nothing was written. If none is running, delete ${lock}.`;

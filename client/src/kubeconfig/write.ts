@@ -1,7 +1,23 @@
 // Writing kubeconfig as kubectl does (its .lock files, its choice of file), and safer:
 // only the changed value is rewritten, atomically (temp file, fsync, rename), mode and owner kept,
 // symlinks followed, and a file changed since it was read is edited again, never overwritten.
-import { accessSync, closeSync, constants, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  fchmodSync,
+  fchownSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseForEdit, setCurrentContext, setNamespace, type EditResult } from '../../../server/src/core';
 import type { Kubeconfig } from '../../../server/src/core';
@@ -69,7 +85,11 @@ function readList(files: string[]): { ok: true; loaded: Loaded[] } | { ok: false
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') continue;
-      if (code === 'ELOOP') return { ok: false, error: `${file} is a loop of symbolic links (${linkChain(file)}), so neither kubectl nor Kubecert can read it; nothing was written` };
+      if (code === 'ELOOP')
+        return {
+          ok: false,
+          error: `${file} is a loop of symbolic links (${linkChain(file)}), so neither kubectl nor Kubecert can read it; nothing was written`,
+        };
       return { ok: false, error: `cannot read ${file}: ${why(e)}; nothing was written` };
     }
     const parsed = parseForEdit(text);
@@ -111,7 +131,10 @@ export function editKubeconfig(files: string[], pick: Pick, edit: (text: string)
       const r = writeOnce(file, edit, note, options);
       if (r !== 'changed') return r;
     }
-    return { ok: false, error: `${file} kept changing while Kubecert tried to write it (another program writes it without taking ${file}.lock); nothing was written` };
+    return {
+      ok: false,
+      error: `${file} kept changing while Kubecert tried to write it (another program writes it without taking ${file}.lock); nothing was written`,
+    };
   } finally {
     at('unlocking', files[0]);
     release();
@@ -126,7 +149,8 @@ function writeOnce(file: string, edit: (text: string) => EditResult, note: strin
     try {
       target = realpathSync(file);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ELOOP') return { ok: false, error: `${file} is a loop of symbolic links (${linkChain(file)}); nothing was written` };
+      if ((e as NodeJS.ErrnoException).code === 'ELOOP')
+        return { ok: false, error: `${file} is a loop of symbolic links (${linkChain(file)}); nothing was written` };
       return { ok: false, error: `${file} is a symbolic link to a file that does not exist (${linkChain(file)}); nothing was written` };
     }
     sweepLeftovers(target);
@@ -226,7 +250,8 @@ function syncDir(dir: string): void {
 
 /** `kubectl config use-context NAME`, safer; like kubectl, only a context that exists (checked under the locks). */
 export function useContext(files: string[], name: string, options?: WriteOptions): WriteResult {
-  const pick: Pick = (loaded) => (contextFile(loaded, name) ? { file: currentContextFile(files, loaded) } : { error: `no context named "${name}" in ${files.join(', ')}` });
+  const pick: Pick = (loaded) =>
+    contextFile(loaded, name) ? { file: currentContextFile(files, loaded) } : { error: `no context named "${name}" in ${files.join(', ')}` };
   return editKubeconfig(files, pick, (text) => setCurrentContext(text, name), options);
 }
 

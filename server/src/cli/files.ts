@@ -8,7 +8,10 @@ const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 
 /** kubectl's choice: every file of $KUBECONFIG, else ~/.kube/config. */
 export function defaultKubeconfigs(env: NodeJS.ProcessEnv, cwd: string): string[] {
-  const list = (env.KUBECONFIG ?? '').split(delimiter).filter((p) => p !== '').map((p) => resolve(cwd, p));
+  const list = (env.KUBECONFIG ?? '')
+    .split(delimiter)
+    .filter((p) => p !== '')
+    .map((p) => resolve(cwd, p));
   if (list.length > 0) return [...new Set(list)];
   return [join(env.HOME || homedir(), '.kube', 'config')];
 }

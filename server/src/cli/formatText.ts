@@ -33,9 +33,20 @@ export function formatText(reports: FileReport[], options: TextOptions): string 
       const header = ['WHERE', 'SUBJECT', 'EXPIRES', 'RESIDUAL', 'CA'];
       const widths = header.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => String(r[i]).length))));
       const cell = (s: string, i: number): string => (s.length > widths[i] ? s.slice(0, widths[i] - 1) + '…' : s.padEnd(widths[i]));
-      out.push('  ' + header.map((h, i) => cell(h, i)).join('  ').trimEnd());
+      out.push(
+        '  ' +
+          header
+            .map((h, i) => cell(h, i))
+            .join('  ')
+            .trimEnd(),
+      );
       for (const r of rows) {
-        const line = '  ' + [r[0], r[1], r[2], r[3], r[4]].map((s, i) => cell(s, i)).join('  ').trimEnd();
+        const line =
+          '  ' +
+          [r[0], r[1], r[2], r[3], r[4]]
+            .map((s, i) => cell(s, i))
+            .join('  ')
+            .trimEnd();
         out.push(r[5] <= 0 ? paint('red', line) : line);
       }
       out.push('');

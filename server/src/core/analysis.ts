@@ -75,7 +75,13 @@ export function structureOf(text: string, options: Pick<AnalysisOptions, 'path'>
   const scan = scanManifests(parsed.documents, kubeconfigDocs, options.path);
   sites.push(...scan.sites);
   for (const site of sites) trimBlockSpan(text, site.field);
-  return { kind: kubeconfig ? 'kubeconfig' : scan.objects.length > 0 ? 'manifests' : 'none', kubeconfig, objects: scan.objects, sites, findings: [...parsed.findings, ...aliasFindings(parsed.documents, text)] };
+  return {
+    kind: kubeconfig ? 'kubeconfig' : scan.objects.length > 0 ? 'manifests' : 'none',
+    kubeconfig,
+    objects: scan.objects,
+    sites,
+    findings: [...parsed.findings, ...aliasFindings(parsed.documents, text)],
+  };
 }
 
 /** An analysis under way: the structure, and the sites decoded so far (by site index). */
@@ -102,7 +108,11 @@ export function partialAnalysis(progress: Progress): Analysis {
  * event-loop turn so that hovers and code actions are answered while a large document is analysed.
  * `known` is the text's structure when it is already known (reuseStructure after an edit inside one value).
  */
-export function* analyseInSteps(text: string, options: AnalysisOptions, { batch = 100, known }: { batch?: number; known?: Structure } = {}): Generator<Progress, Analysis, void> {
+export function* analyseInSteps(
+  text: string,
+  options: AnalysisOptions,
+  { batch = 100, known }: { batch?: number; known?: Structure } = {},
+): Generator<Progress, Analysis, void> {
   const cache = options.cache ?? new DecodeCache();
   const progress: Progress = { structure: known ?? structureOf(text, options), decoded: [] };
   yield progress;

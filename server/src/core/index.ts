@@ -2,7 +2,17 @@
 // Text and options in, plain values with offsets out; nothing here knows LSP, VS Code, the file system or the clock.
 
 // Analysis of one document, whole or in steps (the server yields between steps), and its reuse after an edit.
-export { DEFAULT_WARN_DAYS, analyse, analyseInSteps, decodeAt, partialAnalysis, type Analysis, type AnalysisOptions, type Progress, type Structure } from './analysis';
+export {
+  DEFAULT_WARN_DAYS,
+  analyse,
+  analyseInSteps,
+  decodeAt,
+  partialAnalysis,
+  type Analysis,
+  type AnalysisOptions,
+  type Progress,
+  type Structure,
+} from './analysis';
 export { editedSite, reuseStructure } from './syntax/incremental';
 export { LIMITS, parseText } from './syntax/parse';
 

@@ -35,7 +35,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     create: TextDocument.create,
     update(document, changes, version) {
       const change = changes.length === 1 && TextDocumentContentChangeEvent.isIncremental(changes[0]) ? changes[0] : undefined;
-      const edit = change ? { span: { start: document.offsetAt(change.range.start), end: document.offsetAt(change.range.end) }, newText: change.text } : undefined;
+      const edit = change
+        ? { span: { start: document.offsetAt(change.range.start), end: document.offsetAt(change.range.end) }, newText: change.text }
+        : undefined;
       workspace.edited(document.uri, document.version, version, edit);
       return TextDocument.update(document, changes, version);
     },
@@ -95,7 +97,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       const sent = connection.sendDiagnostics({ uri, version: snap.version, diagnostics: features.diagnostics(snap, workspace.getSettings().maxProblems) });
       // Once the diagnostics are written (the writer waits a turn of the event loop), not before: a timer due now
       // would run first and hold them back by the whole of the housekeeping.
-      if (pending === 0 && snap.text.length > IDLE_WORK_CHARS) void sent.then(() => pending === 0 && idle.schedule(() => settle(uri)), () => undefined);
+      if (pending === 0 && snap.text.length > IDLE_WORK_CHARS)
+        void sent.then(
+          () => pending === 0 && idle.schedule(() => settle(uri)),
+          () => undefined,
+        );
     };
     // The first step three turns of the event loop later: a request that arrived with the change (a hover on what was
     // just pasted) is handled on the next turn and its answer written on the one after (vscode-jsonrpc writes through
@@ -217,7 +223,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const snap = typeof uri === 'string' ? snapshotOf(uri) : undefined;
     const steps = snap && target ? features.renewal(snap, target.where, target.index) : null;
     // A notification, not window/showMessageRequest: nothing to answer (Neovim would block on a prompt).
-    if (steps) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `${steps.title}:\n${steps.steps.join('\n')}` });
+    if (steps)
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `${steps.title}:\n${steps.steps.join('\n')}` });
     return steps;
   });
   connection.onRequest(ProbeRequest.method, async (p: ParamsOf<typeof ProbeRequest>): Promise<ResultOf<typeof ProbeRequest>> => {
@@ -230,13 +237,26 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if ('error' in served) return { server: shownServer(server), ok: false, error: served.error, summary: [] };
     const leaf = served.certificates[0];
     const findings = checkServed(
-      { kubeconfig: snap.analysis.kubeconfig, objects: [], materials: snap.analysis.materials, groups: groupMaterials(snap.analysis.materials), now: snap.now, warnDays: workspace.getSettings().warnDays },
+      {
+        kubeconfig: snap.analysis.kubeconfig,
+        objects: [],
+        materials: snap.analysis.materials,
+        groups: groupMaterials(snap.analysis.materials),
+        now: snap.now,
+        warnDays: workspace.getSettings().warnDays,
+      },
       { [cluster.name]: served },
     );
     return {
       server: shownServer(server),
       ok: findings.length === 0,
-      summary: [`Serving certificate: ${leaf.subject.text}`, `Issuer: ${leaf.issuer.text}`, `Valid until ${new Date(leaf.notAfter).toISOString()}`, `Names: ${leaf.sans.join(', ') || '(none)'}`, ...findings.map((f) => `${f.code}: ${f.message}`)],
+      summary: [
+        `Serving certificate: ${leaf.subject.text}`,
+        `Issuer: ${leaf.issuer.text}`,
+        `Valid until ${new Date(leaf.notAfter).toISOString()}`,
+        `Names: ${leaf.sans.join(', ') || '(none)'}`,
+        ...findings.map((f) => `${f.code}: ${f.message}`),
+      ],
     };
   });
 

@@ -32,7 +32,14 @@ export function toTextEdit(snap: Snapshot, e: TextEdit): LspTextEdit {
 }
 
 export function toCodeAction(snap: Snapshot, fix: Fix, diagnostic?: Diagnostic): CodeAction {
-  const kind = fix.kind === 'quickfix' ? CodeActionKind.QuickFix : fix.kind === 'refactor.extract' ? CodeActionKind.RefactorExtract : fix.kind === 'refactor.inline' ? CodeActionKind.RefactorInline : CodeActionKind.RefactorRewrite;
+  const kind =
+    fix.kind === 'quickfix'
+      ? CodeActionKind.QuickFix
+      : fix.kind === 'refactor.extract'
+        ? CodeActionKind.RefactorExtract
+        : fix.kind === 'refactor.inline'
+          ? CodeActionKind.RefactorInline
+          : CodeActionKind.RefactorRewrite;
   const action: CodeAction = { title: fix.title, kind };
   if (diagnostic) action.diagnostics = [diagnostic];
   if (fix.isPreferred) action.isPreferred = true;
@@ -44,7 +51,10 @@ export function toCodeAction(snap: Snapshot, fix: Fix, diagnostic?: Diagnostic):
       action.edit = {
         documentChanges: [
           { kind: 'create', uri: fileUri, options: { overwrite: false, ignoreIfExists: false } },
-          { textDocument: { uri: fileUri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: fix.createFile.content }] },
+          {
+            textDocument: { uri: fileUri, version: null },
+            edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: fix.createFile.content }],
+          },
           { textDocument: { uri: snap.uri, version: snap.version }, edits },
         ],
       };

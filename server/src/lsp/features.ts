@@ -85,7 +85,11 @@ export function codeLenses(snap: Snapshot): CodeLens[] {
     range: snap.lines.range(l.span),
     // A lens without a command is not shown by VS Code; this one only opens the decoded view.
     // VS Code draws $(name) in a title as an icon; one written in a certificate stays text.
-    command: { title: `${l.expired ? '$(error) ' : ''}${l.title.replace(/\$\(/g, '\\$(')}`, command: 'kubecert.showDecodedCertificate', arguments: [snap.uri, snap.lines.position(l.span.start)] },
+    command: {
+      title: `${l.expired ? '$(error) ' : ''}${l.title.replace(/\$\(/g, '\\$(')}`,
+      command: 'kubecert.showDecodedCertificate',
+      arguments: [snap.uri, snap.lines.position(l.span.start)],
+    },
   }));
 }
 

@@ -13,10 +13,14 @@ export const WARM_UP_NOW = Date.UTC(2030, 0, 1);
 
 // Certificates from scripts/warm-up-certificates.sh (its keys were deleted): an RSA and an ECDSA CA, each with a
 // client certificate it signed, so the warm-up runs both key types, chains and signature checks, as real files do.
-const RSA_CA = 'MIIDWzCCAkOgAwIBAgIUE2V2B/uDGJRrikLaZGGHeGHWuIUwDQYJKoZIhvcNAQELBQAwNTEgMB4GA1UEAwwXa3ViZWNlcnQtd2FybS11cC1yc2EtY2ExETAPBgNVBAoMCGt1YmVjZXJ0MB4XDTI2MTIwMjAxMzcxNFoXDTM2MTEyOTAxMzcxNFowNTEgMB4GA1UEAwwXa3ViZWNlcnQtd2FybS11cC1yc2EtY2ExETAPBgNVBAoMCGt1YmVjZXJ0MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAxnqhR/ALclfGJblst434DfK2h6JCixqt1Apy3ux7I/N8Q5NoAvaN0/YZaRSRdEJ49vix9Hn1MZrhjBdTp8o5unwVg57vCB+fukfPDdrJ5Z+K+AE/X8zjnTcgbzQ//SEv+7x3NqRJgdu0qhBHWAb6R4TfDDfg19Y55s7fSlycqKE1AH3zKmY461Eq7SnUIwe7pdAyt2cjvg/sd7ZI9N5wIUV0r8+CIbv9fcLAcsgrQQreT2uurKCLdLC3O1XoEqE2TShzKcR9sIpzzH7o6jRxev8jAkNpQgjmIj/J2hyNBHGGOAYsOHymvo/ySDJijlcr7mFhNdHZjdOZmuGIwTiVUwIDAQABo2MwYTAdBgNVHQ4EFgQUT564H6GzzY/iPELrYdQmfvLN8O4wHwYDVR0jBBgwFoAUT564H6GzzY/iPELrYdQmfvLN8O4wDwYDVR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAYYwDQYJKoZIhvcNAQELBQADggEBAKaz5Rw0QxT3xpDwJB1zTciGj5nD0IUa51UAPgp5uCBm7Ka8XWyfHYLjoLvn+CYyyXo9FpGdsH0dB9T2w8mZzu4A0bAY8g/Z7hLmcbNFL4IAvg5wD+29iSppM5P6SMJzaCHiocEsMGJUAn+KStWW2RuP1SxjUAR248Qnq0WfcwRooA8GlmUaE2xsgNHNd7B9ikFmJzz3Xas8jmBndfj4sVcUeePw/w5TsGuZf1cjcJIbvCis/bLtVyOs3ShVoPY2kxQrk3NiOi+Pf3iRt7KkcCs3oUH/QzvSJPnQkTYYrN5hY7hNJ5H78RuTlLMqlkhUdGQJYhNrW0RVDPWUOciyEjI=';
-const RSA_CLIENT = 'MIIDWzCCAkOgAwIBAgIURtMThqs6EH6zWpn64gZIWBJfacUwDQYJKoZIhvcNAQELBQAwNTEgMB4GA1UEAwwXa3ViZWNlcnQtd2FybS11cC1yc2EtY2ExETAPBgNVBAoMCGt1YmVjZXJ0MB4XDTI2MTIwMjAxMzcxNVoXDTM2MTEyOTAxMzcxNVowMTEWMBQGA1UEAwwNd2FybS11cC1hZG1pbjEXMBUGA1UECgwOc3lzdGVtOm1hc3RlcnMwggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEKAoIBAQCYx/4v4Bd9UfeiZ3Pkagj2KtPpjDlqTjnM3x+VAalyfbQQ4NqEZg2/G7zFnT9YjxwouZ+S6x+Ee6nAMcUjeasAryiVt650NhCjBSpFp79yT87b2sVUOI+UhmKDOxQnIoMb94r6zgxWTBlMNlz8oSZU2tC5uUQdPjRnDhBvUZ8N4k1dV+gV9piZynZBWFBKvd1/Z2NnHR9QhioSU+K1Y3x22qU99hF9thKBELEe1F/bn0eSy0MJGfU7mhe2EZo843gr1YdMt41DRtTCQwJy5rWO7wjiq8Oe0WXVA25ZG0rWpmNjzXVfR4m75DWeBkvII0hWvVc3rOZg8h2ItxCcueT7AgMBAAGjZzBlMA4GA1UdDwEB/wQEAwIFoDATBgNVHSUEDDAKBggrBgEFBQcDAjAdBgNVHQ4EFgQUeakEIZ7uxkl6ggebzSkA5NhqL4swHwYDVR0jBBgwFoAUT564H6GzzY/iPELrYdQmfvLN8O4wDQYJKoZIhvcNAQELBQADggEBAIYieKgN8Mg2381PFarPFOsuToWhbK237aqRzrMfTklHuaoGD7XM64and5rdkLn0GeETKk5gHhDXsO77Wfx2c5di/17dBqJSOihGd/jFrhcqQVjaRxZdezu+2Q4zy/k3d2664pOl93EDamId7D1ICI0upAwMnr9ffvZ0cJQPLKZGeies3xs+TixuvyARXuU9u7VXZRho/a3eYnN3AKzhZFa9XH5zPDgcZ+iUzT0Ncr46b+hpNAtNnN5JnX6+4SJ0BNRzpRlWkHVK2SusCF84kO4y02UXP2ZeSW0ya2KJ+3LClASDFqroLyvO/acdoDfSZ3EKfFEqqEhO0fxkyhERdTc=';
-const EC_CA = 'MIIBzTCCAXOgAwIBAgIUeDuXpSOVIXVmY+k+fImY8sx3xiYwCgYIKoZIzj0EAwIwNDEfMB0GA1UEAwwWa3ViZWNlcnQtd2FybS11cC1lYy1jYTERMA8GA1UECgwIa3ViZWNlcnQwHhcNMjYxMjAyMDEzNzE1WhcNMzYxMTI5MDEzNzE1WjA0MR8wHQYDVQQDDBZrdWJlY2VydC13YXJtLXVwLWVjLWNhMREwDwYDVQQKDAhrdWJlY2VydDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABCXDftrmWRnhNRQal/3igxxrfCG64u8g05gwlhBQHw9+UOd55lSbjaguOHOXuwGAdOHqrFBI+nLJ/YvEttAY4ZejYzBhMB0GA1UdDgQWBBR4rLUYRimMWFVFPDfx+qALBduuxTAfBgNVHSMEGDAWgBR4rLUYRimMWFVFPDfx+qALBduuxTAPBgNVHRMBAf8EBTADAQH/MA4GA1UdDwEB/wQEAwIBhjAKBggqhkjOPQQDAgNIADBFAiAT0DMVNPDZjXc6dQrp6GTuo6KmybbZC9rbEPhbf4GsnAIhAKpD7z/8KHzfn8fq3PU/lpksN+2SMKMXmzAdnWtC5qBd';
-const EC_CLIENT = 'MIIB4jCCAYegAwIBAgIUWhxUmu2qFDvXE1EshZ7RKWZUXIowCgYIKoZIzj0EAwIwNDEfMB0GA1UEAwwWa3ViZWNlcnQtd2FybS11cC1lYy1jYTERMA8GA1UECgwIa3ViZWNlcnQwHhcNMjYxMjAyMDEzNzE1WhcNMzYxMTI5MDEzNzE1WjBEMRQwEgYDVQQDDAt3YXJtLXVwLWRldjETMBEGA1UECgwKZGV2ZWxvcGVyczEXMBUGA1UECwwOc3lzdGVtOm1hc3RlcnMwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATjacHyFSQz54sfbS6TBS6xRIkPBxVyqLPnmNf6oYknyN4tCeug+vcEXa9Yw6SrjNbnwPNQIyK3hGKRuH7AYkgJo2cwZTAOBgNVHQ8BAf8EBAMCB4AwEwYDVR0lBAwwCgYIKwYBBQUHAwIwHQYDVR0OBBYEFLOG+Bs0VGZg2SWBfzgK8USeKrmHMB8GA1UdIwQYMBaAFHistRhGKYxYVUU8N/H6oAsF267FMAoGCCqGSM49BAMCA0kAMEYCIQDW6sAsvKHlSAu4xwx83pfUT1yGdV/gGWtMyMUM3FHsTQIhAJ6s9vaJKoLl6Bgv9uTdSjdZ8LGpPvXWkKM568AlWe9G';
+const RSA_CA =
+  'MIIDWzCCAkOgAwIBAgIUE2V2B/uDGJRrikLaZGGHeGHWuIUwDQYJKoZIhvcNAQELBQAwNTEgMB4GA1UEAwwXa3ViZWNlcnQtd2FybS11cC1yc2EtY2ExETAPBgNVBAoMCGt1YmVjZXJ0MB4XDTI2MTIwMjAxMzcxNFoXDTM2MTEyOTAxMzcxNFowNTEgMB4GA1UEAwwXa3ViZWNlcnQtd2FybS11cC1yc2EtY2ExETAPBgNVBAoMCGt1YmVjZXJ0MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAxnqhR/ALclfGJblst434DfK2h6JCixqt1Apy3ux7I/N8Q5NoAvaN0/YZaRSRdEJ49vix9Hn1MZrhjBdTp8o5unwVg57vCB+fukfPDdrJ5Z+K+AE/X8zjnTcgbzQ//SEv+7x3NqRJgdu0qhBHWAb6R4TfDDfg19Y55s7fSlycqKE1AH3zKmY461Eq7SnUIwe7pdAyt2cjvg/sd7ZI9N5wIUV0r8+CIbv9fcLAcsgrQQreT2uurKCLdLC3O1XoEqE2TShzKcR9sIpzzH7o6jRxev8jAkNpQgjmIj/J2hyNBHGGOAYsOHymvo/ySDJijlcr7mFhNdHZjdOZmuGIwTiVUwIDAQABo2MwYTAdBgNVHQ4EFgQUT564H6GzzY/iPELrYdQmfvLN8O4wHwYDVR0jBBgwFoAUT564H6GzzY/iPELrYdQmfvLN8O4wDwYDVR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAYYwDQYJKoZIhvcNAQELBQADggEBAKaz5Rw0QxT3xpDwJB1zTciGj5nD0IUa51UAPgp5uCBm7Ka8XWyfHYLjoLvn+CYyyXo9FpGdsH0dB9T2w8mZzu4A0bAY8g/Z7hLmcbNFL4IAvg5wD+29iSppM5P6SMJzaCHiocEsMGJUAn+KStWW2RuP1SxjUAR248Qnq0WfcwRooA8GlmUaE2xsgNHNd7B9ikFmJzz3Xas8jmBndfj4sVcUeePw/w5TsGuZf1cjcJIbvCis/bLtVyOs3ShVoPY2kxQrk3NiOi+Pf3iRt7KkcCs3oUH/QzvSJPnQkTYYrN5hY7hNJ5H78RuTlLMqlkhUdGQJYhNrW0RVDPWUOciyEjI=';
+const RSA_CLIENT =
+  'MIIDWzCCAkOgAwIBAgIURtMThqs6EH6zWpn64gZIWBJfacUwDQYJKoZIhvcNAQELBQAwNTEgMB4GA1UEAwwXa3ViZWNlcnQtd2FybS11cC1yc2EtY2ExETAPBgNVBAoMCGt1YmVjZXJ0MB4XDTI2MTIwMjAxMzcxNVoXDTM2MTEyOTAxMzcxNVowMTEWMBQGA1UEAwwNd2FybS11cC1hZG1pbjEXMBUGA1UECgwOc3lzdGVtOm1hc3RlcnMwggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEKAoIBAQCYx/4v4Bd9UfeiZ3Pkagj2KtPpjDlqTjnM3x+VAalyfbQQ4NqEZg2/G7zFnT9YjxwouZ+S6x+Ee6nAMcUjeasAryiVt650NhCjBSpFp79yT87b2sVUOI+UhmKDOxQnIoMb94r6zgxWTBlMNlz8oSZU2tC5uUQdPjRnDhBvUZ8N4k1dV+gV9piZynZBWFBKvd1/Z2NnHR9QhioSU+K1Y3x22qU99hF9thKBELEe1F/bn0eSy0MJGfU7mhe2EZo843gr1YdMt41DRtTCQwJy5rWO7wjiq8Oe0WXVA25ZG0rWpmNjzXVfR4m75DWeBkvII0hWvVc3rOZg8h2ItxCcueT7AgMBAAGjZzBlMA4GA1UdDwEB/wQEAwIFoDATBgNVHSUEDDAKBggrBgEFBQcDAjAdBgNVHQ4EFgQUeakEIZ7uxkl6ggebzSkA5NhqL4swHwYDVR0jBBgwFoAUT564H6GzzY/iPELrYdQmfvLN8O4wDQYJKoZIhvcNAQELBQADggEBAIYieKgN8Mg2381PFarPFOsuToWhbK237aqRzrMfTklHuaoGD7XM64and5rdkLn0GeETKk5gHhDXsO77Wfx2c5di/17dBqJSOihGd/jFrhcqQVjaRxZdezu+2Q4zy/k3d2664pOl93EDamId7D1ICI0upAwMnr9ffvZ0cJQPLKZGeies3xs+TixuvyARXuU9u7VXZRho/a3eYnN3AKzhZFa9XH5zPDgcZ+iUzT0Ncr46b+hpNAtNnN5JnX6+4SJ0BNRzpRlWkHVK2SusCF84kO4y02UXP2ZeSW0ya2KJ+3LClASDFqroLyvO/acdoDfSZ3EKfFEqqEhO0fxkyhERdTc=';
+const EC_CA =
+  'MIIBzTCCAXOgAwIBAgIUeDuXpSOVIXVmY+k+fImY8sx3xiYwCgYIKoZIzj0EAwIwNDEfMB0GA1UEAwwWa3ViZWNlcnQtd2FybS11cC1lYy1jYTERMA8GA1UECgwIa3ViZWNlcnQwHhcNMjYxMjAyMDEzNzE1WhcNMzYxMTI5MDEzNzE1WjA0MR8wHQYDVQQDDBZrdWJlY2VydC13YXJtLXVwLWVjLWNhMREwDwYDVQQKDAhrdWJlY2VydDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABCXDftrmWRnhNRQal/3igxxrfCG64u8g05gwlhBQHw9+UOd55lSbjaguOHOXuwGAdOHqrFBI+nLJ/YvEttAY4ZejYzBhMB0GA1UdDgQWBBR4rLUYRimMWFVFPDfx+qALBduuxTAfBgNVHSMEGDAWgBR4rLUYRimMWFVFPDfx+qALBduuxTAPBgNVHRMBAf8EBTADAQH/MA4GA1UdDwEB/wQEAwIBhjAKBggqhkjOPQQDAgNIADBFAiAT0DMVNPDZjXc6dQrp6GTuo6KmybbZC9rbEPhbf4GsnAIhAKpD7z/8KHzfn8fq3PU/lpksN+2SMKMXmzAdnWtC5qBd';
+const EC_CLIENT =
+  'MIIB4jCCAYegAwIBAgIUWhxUmu2qFDvXE1EshZ7RKWZUXIowCgYIKoZIzj0EAwIwNDEfMB0GA1UEAwwWa3ViZWNlcnQtd2FybS11cC1lYy1jYTERMA8GA1UECgwIa3ViZWNlcnQwHhcNMjYxMjAyMDEzNzE1WhcNMzYxMTI5MDEzNzE1WjBEMRQwEgYDVQQDDAt3YXJtLXVwLWRldjETMBEGA1UECgwKZGV2ZWxvcGVyczEXMBUGA1UECwwOc3lzdGVtOm1hc3RlcnMwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATjacHyFSQz54sfbS6TBS6xRIkPBxVyqLPnmNf6oYknyN4tCeug+vcEXa9Yw6SrjNbnwPNQIyK3hGKRuH7AYkgJo2cwZTAOBgNVHQ8BAf8EBAMCB4AwEwYDVR0lBAwwCgYIKwYBBQUHAwIwHQYDVR0OBBYEFLOG+Bs0VGZg2SWBfzgK8USeKrmHMB8GA1UdIwQYMBaAFHistRhGKYxYVUU8N/H6oAsF267FMAoGCCqGSM49BAMCA0kAMEYCIQDW6sAsvKHlSAu4xwx83pfUT1yGdV/gGWtMyMUM3FHsTQIhAJ6s9vaJKoLl6Bgv9uTdSjdZ8LGpPvXWkKM568AlWe9G';
 
 /**
  * Private keys for the users of the sample, made at run time in every format kubeconfigs hold (SEC1, PKCS#8, PKCS#1)
@@ -28,14 +32,22 @@ const EC_CLIENT = 'MIIB4jCCAYegAwIBAgIUWhxUmu2qFDvXE1EshZ7RKWZUXIowCgYIKoZIzj0EA
 const keys: string[] = [];
 
 function ecKeys(): void {
-  for (const type of ['sec1', 'pkcs8'] as const) keys.push(generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type, format: 'pem' } }).privateKey);
+  for (const type of ['sec1', 'pkcs8'] as const)
+    keys.push(
+      generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type, format: 'pem' } })
+        .privateKey,
+    );
 }
 
 function rsaKeys(): void {
   for (const type of ['pkcs1', 'pkcs8'] as const)
-    generateKeyPair('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type, format: 'pem' } }, (err, _publicKey, privateKey) => {
-      if (!err) keys.push(privateKey);
-    });
+    generateKeyPair(
+      'rsa',
+      { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type, format: 'pem' } },
+      (err, _publicKey, privateKey) => {
+        if (!err) keys.push(privateKey);
+      },
+    );
 }
 
 const pem = (body: string, variant: number): string =>
@@ -45,7 +57,8 @@ const pem = (body: string, variant: number): string =>
 function sample(round: number, n: number): string {
   const lines = ['apiVersion: v1', 'kind: Config', 'clusters:'];
   const cas = [RSA_CA, EC_CA, SAMPLE_CERT];
-  for (let i = 0; i < n; i++) lines.push('- cluster:', `    certificate-authority-data: ${pem(cas[i % 3], round * n + i)}`, `    server: https://192.0.2.${i}:6443`, `  name: c${i}`);
+  for (let i = 0; i < n; i++)
+    lines.push('- cluster:', `    certificate-authority-data: ${pem(cas[i % 3], round * n + i)}`, `    server: https://192.0.2.${i}:6443`, `  name: c${i}`);
   lines.push('contexts:');
   for (let i = 0; i < n; i++) lines.push('- context:', `    cluster: c${i}`, `    user: u${i}`, `    namespace: ns${round}`, `  name: x${i}`);
   lines.push('current-context: x0', 'users:');

@@ -24,7 +24,8 @@ export interface Snapshot {
 const EMPTY: Analysis = { kind: 'none', objects: [], sites: [], materials: [], certificates: [], findings: [] };
 
 /** Cheap test before any parsing: other YAML costs a regex scan and nothing more. */
-const INTERESTING = /clusters|contexts|current-context|certificate|caBundle|tls\.crt|-----BEGIN|kind["']?\s*:\s*["']?(Secret|ConfigMap|Ingress|Pod|KubeletConfiguration|CertificateSigningRequest|APIService|CustomResourceDefinition|\w*WebhookConfiguration|\w*List)/;
+const INTERESTING =
+  /clusters|contexts|current-context|certificate|caBundle|tls\.crt|-----BEGIN|kind["']?\s*:\s*["']?(Secret|ConfigMap|Ingress|Pod|KubeletConfiguration|CertificateSigningRequest|APIService|CustomResourceDefinition|\w*WebhookConfiguration|\w*List)/;
 
 interface Job {
   version: number;

@@ -77,7 +77,14 @@ export function runWriter(job: Omit<Job, 'pauseAt' | 'waitForGo'>, kill: Kill, a
       const results = lines.filter((l) => l.startsWith('result ')).map((l) => JSON.parse(l.slice(7)) as unknown);
       const done = /^done (\d+)$/m.exec(out);
       if (!done && signal !== 'SIGKILL') return reject(new Error(`writer child exited ${code ?? signal} without finishing:\n${out}`));
-      resolve({ events, landed: done ? 'done' : (events[events.length - 1]?.stage ?? 'start'), results, killed: signal === 'SIGKILL', tookUs: done ? Number(done[1]) : undefined, pid: p.pid ?? -1 });
+      resolve({
+        events,
+        landed: done ? 'done' : (events[events.length - 1]?.stage ?? 'start'),
+        results,
+        killed: signal === 'SIGKILL',
+        tookUs: done ? Number(done[1]) : undefined,
+        pid: p.pid ?? -1,
+      });
     });
   });
 }

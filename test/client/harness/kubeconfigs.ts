@@ -7,9 +7,24 @@ import { at, b64, buildCert, generateKey, keyPem } from '../../support/pki';
 
 function credentials(): { caPem: string; certPem: string; keyPem: string } {
   const caKey = generateKey({ type: 'ec', curve: 'P-256' });
-  const ca = buildCert({ subject: 'CN=kubernetes', key: caKey, notBefore: at('2025-01-01T00:00:00Z'), notAfter: at('2035-01-01T00:00:00Z'), ca: true, keyUsage: ['keyCertSign', 'cRLSign', 'digitalSignature'] });
+  const ca = buildCert({
+    subject: 'CN=kubernetes',
+    key: caKey,
+    notBefore: at('2025-01-01T00:00:00Z'),
+    notAfter: at('2035-01-01T00:00:00Z'),
+    ca: true,
+    keyUsage: ['keyCertSign', 'cRLSign', 'digitalSignature'],
+  });
   const key = generateKey({ type: 'ec', curve: 'P-256' });
-  const leaf = buildCert({ subject: 'CN=alice,O=dev', key, issuer: ca, notBefore: at('2025-06-01T00:00:00Z'), notAfter: at('2027-06-01T00:00:00Z'), keyUsage: ['digitalSignature'], extKeyUsage: ['clientAuth'] });
+  const leaf = buildCert({
+    subject: 'CN=alice,O=dev',
+    key,
+    issuer: ca,
+    notBefore: at('2025-06-01T00:00:00Z'),
+    notAfter: at('2027-06-01T00:00:00Z'),
+    keyUsage: ['digitalSignature'],
+    extKeyUsage: ['clientAuth'],
+  });
   return { caPem: ca.pem, certPem: leaf.pem, keyPem: keyPem(key, 'sec1') };
 }
 

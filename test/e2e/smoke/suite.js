@@ -50,7 +50,10 @@ async function run() {
     assert.strictEqual(folders.length, 1, `expected 1 workspace folder, got ${folders.length}`);
     assert.strictEqual(path.basename(folders[0].uri.fsPath), 'workspace');
     const files = await vscode.workspace.findFiles('*.yaml');
-    assert.ok(files.some((f) => f.path.endsWith('/kubeconfig.yaml')), 'kubeconfig.yaml not found in workspace');
+    assert.ok(
+      files.some((f) => f.path.endsWith('/kubeconfig.yaml')),
+      'kubeconfig.yaml not found in workspace',
+    );
   });
 
   await test('environment variables reach the extension host', async () => {

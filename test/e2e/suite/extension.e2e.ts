@@ -100,7 +100,12 @@ suite('Kubecert in VS Code', () => {
     writeFileSync(path, CONFIG.replace('current-context: prod', 'current-context: prd'));
     const doc = await open('fixable.kubeconfig');
     const [diag] = await diagnosticsOf(doc.uri, (d) => d.some((x) => x.code === 'unknown-context'));
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diag.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      doc.uri,
+      diag.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const action = actions.find((a) => a.title === 'Set current-context to "prod"');
     assert.ok(action?.edit, actions.map((a) => a.title).join(', '));
     assert.ok(await vscode.workspace.applyEdit(action.edit));
@@ -113,7 +118,12 @@ suite('Kubecert in VS Code', () => {
     writeFileSync(path, CONFIG.replace('https://127.0.0.11:6443', 'http://127.0.0.11:6443'));
     const doc = await open('http.kubeconfig');
     const [diag] = await diagnosticsOf(doc.uri, (d) => d.some((x) => x.code === 'insecure-server-url'));
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diag.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      doc.uri,
+      diag.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const action = actions.find((a) => a.title === 'Use https://');
     assert.ok(action?.edit);
     assert.ok(await vscode.workspace.applyEdit(action.edit));
@@ -203,7 +213,8 @@ users:
     const shown = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
     assert.match(shown, /exec \(never run or shown by Kubecert\)/);
     // Never trusted, no HTML: a hover cannot run a command or render markup from a certificate.
-    for (const h of hovers) for (const c of h.contents) if (typeof c !== 'string') assert.ok(!(c as vscode.MarkdownString).isTrusted && !(c as vscode.MarkdownString).supportHtml);
+    for (const h of hovers)
+      for (const c of h.contents) if (typeof c !== 'string') assert.ok(!(c as vscode.MarkdownString).isTrusted && !(c as vscode.MarkdownString).supportHtml);
     await vscode.commands.executeCommand('vscode.executeCodeLensProvider', doc.uri);
     await vscode.commands.executeCommand('vscode.executeDocumentSymbolProvider', doc.uri);
     // The status bar and the switch read this file: the extension's own kubeconfig reader runs nothing either.

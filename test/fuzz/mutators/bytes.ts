@@ -12,13 +12,65 @@ function concat(...parts: Uint8Array[]): Uint8Array {
   return new Uint8Array(Buffer.concat(parts));
 }
 
-const INTERESTING_BYTES = [0x00, 0x09, 0x0a, 0x0d, 0x20, 0x22, 0x27, 0x23, 0x26, 0x2a, 0x21, 0x3a, 0x2d, 0x3e, 0x7c, 0x5b, 0x5d, 0x7b, 0x7d, 0x3d, 0x7f, 0x80, 0xc3, 0xef, 0xbb, 0xbf, 0xff];
+const INTERESTING_BYTES = [
+  0x00, 0x09, 0x0a, 0x0d, 0x20, 0x22, 0x27, 0x23, 0x26, 0x2a, 0x21, 0x3a, 0x2d, 0x3e, 0x7c, 0x5b, 0x5d, 0x7b, 0x7d, 0x3d, 0x7f, 0x80, 0xc3, 0xef, 0xbb, 0xbf,
+  0xff,
+];
 
 /** Characters and tokens that mean something to YAML, PEM, base64 or positions. */
 export const TOKENS = [
-  ':', ': ', '- ', '? ', '[', ']', '{', '}', ',', '#', '&a ', '*a', '!!binary ', '!!str ', '!tag ', '|', '>', '|-', '>+', '"', "'", '\\', '%YAML 1.2\n', '---\n', '...\n',
-  '\t', '\r', '\r\n', '\n', '\u2028', '\u2029', '\u0085', '\ufeff', '\u0000', '\u200b', '\u202e', '\ud83d\ude00', 'e\u0301', '\u00e9', '\uffff',
-  '-----BEGIN CERTIFICATE-----', '-----END CERTIFICATE-----', '-----BEGIN ', '=', '==', '+/', 'LS0tLS1CRUdJTi', '<<: ', 'null', '~', '0x', '1e999',
+  ':',
+  ': ',
+  '- ',
+  '? ',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '#',
+  '&a ',
+  '*a',
+  '!!binary ',
+  '!!str ',
+  '!tag ',
+  '|',
+  '>',
+  '|-',
+  '>+',
+  '"',
+  "'",
+  '\\',
+  '%YAML 1.2\n',
+  '---\n',
+  '...\n',
+  '\t',
+  '\r',
+  '\r\n',
+  '\n',
+  '\u2028',
+  '\u2029',
+  '\u0085',
+  '\ufeff',
+  '\u0000',
+  '\u200b',
+  '\u202e',
+  '\ud83d\ude00',
+  'e\u0301',
+  '\u00e9',
+  '\uffff',
+  '-----BEGIN CERTIFICATE-----',
+  '-----END CERTIFICATE-----',
+  '-----BEGIN ',
+  '=',
+  '==',
+  '+/',
+  'LS0tLS1CRUdJTi',
+  '<<: ',
+  'null',
+  '~',
+  '0x',
+  '1e999',
 ];
 
 function randomRange(text: string, rng: Random, maxLen: number): [number, number] {
@@ -146,7 +198,21 @@ export const byteMutators: Mutator[] = [
       const lineEnd = text.indexOf('\n', starts[line]);
       const end = lineEnd < 0 ? text.length : lineEnd;
       const at = starts[line] + rng.int(end - starts[line] + 1);
-      const ch = rng.pick(['\ud83d\ude00', '\u{1f512}'.repeat(rng.small(100)), '\u0301', '\u202e', '\u200d', '\u00a0', '\u3000', '\uff1a', '\ufeff', '\u0000', 'İ', 'ß', '\u2028']);
+      const ch = rng.pick([
+        '\ud83d\ude00',
+        '\u{1f512}'.repeat(rng.small(100)),
+        '\u0301',
+        '\u202e',
+        '\u200d',
+        '\u00a0',
+        '\u3000',
+        '\uff1a',
+        '\ufeff',
+        '\u0000',
+        'İ',
+        'ß',
+        '\u2028',
+      ]);
       note(`U+${ch.codePointAt(0)!.toString(16)}`);
       return splice(text, at, at, ch);
     },

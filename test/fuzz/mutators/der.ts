@@ -91,7 +91,9 @@ export function serialize(nodes: TlvNode[]): Uint8Array {
 }
 
 function contentOf(node: TlvNode): Buffer {
-  return node.children ? Buffer.concat([...(node.encapsulated === 'bit' ? [Buffer.from([0])] : []), ...node.children.map(serializeNode)]) : Buffer.from(node.content ?? []);
+  return node.children
+    ? Buffer.concat([...(node.encapsulated === 'bit' ? [Buffer.from([0])] : []), ...node.children.map(serializeNode)])
+    : Buffer.from(node.content ?? []);
 }
 
 function serializeNode(node: TlvNode): Buffer {
@@ -126,12 +128,45 @@ export function encodeOid(dotted: string): Uint8Array {
 }
 
 export const OIDS = [
-  '1.2.840.113549.1.1.1', '1.2.840.113549.1.1.10', '1.2.840.10045.2.1', '1.3.101.112', '1.3.101.113', '1.2.840.10040.4.1', '1.3.101.110',
-  '1.2.840.113549.1.1.4', '1.2.840.113549.1.1.5', '1.2.840.113549.1.1.11', '1.2.840.113549.1.1.13', '1.2.840.10045.4.1', '1.2.840.10045.4.3.2', '1.2.840.10045.4.3.4',
-  '1.2.840.10045.3.1.7', '1.3.132.0.34', '1.3.132.0.35', '1.3.132.0.10', '1.3.36.3.3.2.8.1.1.7',
-  '2.5.29.17', '2.5.29.19', '2.5.29.15', '2.5.29.37', '2.5.29.14', '2.5.29.35', '2.5.29.32', '1.2.840.113549.1.9.14',
-  '2.5.4.3', '2.5.4.10', '2.5.4.11', '1.2.840.113549.1.9.1', '0.9.2342.19200300.100.1.25', '1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2',
-  '2.999.1', '0.0', '1.2.3.4.5.6.7.8.9.10', '2.25.329800735698586629295641978511506172918', '1.3.6.1.4.1.99999.' + '1.'.repeat(200) + '1',
+  '1.2.840.113549.1.1.1',
+  '1.2.840.113549.1.1.10',
+  '1.2.840.10045.2.1',
+  '1.3.101.112',
+  '1.3.101.113',
+  '1.2.840.10040.4.1',
+  '1.3.101.110',
+  '1.2.840.113549.1.1.4',
+  '1.2.840.113549.1.1.5',
+  '1.2.840.113549.1.1.11',
+  '1.2.840.113549.1.1.13',
+  '1.2.840.10045.4.1',
+  '1.2.840.10045.4.3.2',
+  '1.2.840.10045.4.3.4',
+  '1.2.840.10045.3.1.7',
+  '1.3.132.0.34',
+  '1.3.132.0.35',
+  '1.3.132.0.10',
+  '1.3.36.3.3.2.8.1.1.7',
+  '2.5.29.17',
+  '2.5.29.19',
+  '2.5.29.15',
+  '2.5.29.37',
+  '2.5.29.14',
+  '2.5.29.35',
+  '2.5.29.32',
+  '1.2.840.113549.1.9.14',
+  '2.5.4.3',
+  '2.5.4.10',
+  '2.5.4.11',
+  '1.2.840.113549.1.9.1',
+  '0.9.2342.19200300.100.1.25',
+  '1.3.6.1.5.5.7.3.1',
+  '1.3.6.1.5.5.7.3.2',
+  '2.999.1',
+  '0.0',
+  '1.2.3.4.5.6.7.8.9.10',
+  '2.25.329800735698586629295641978511506172918',
+  '1.3.6.1.4.1.99999.' + '1.'.repeat(200) + '1',
 ];
 
 const BROKEN_OIDS: Array<[string, Uint8Array]> = [
@@ -144,15 +179,54 @@ const BROKEN_OIDS: Array<[string, Uint8Array]> = [
 ];
 
 const TIMES = [
-  '991231235959Z', '000229000000Z', '491231235959Z', '500101000000Z', '261121000000Z', '260230000000Z', '261301000000Z', '261121250000Z', '2611210000Z',
-  '261121000000', '261121000000+0100', '20261121000000Z', '99991231235959Z', '00000101000000Z', '20261121000000.123456Z', '19700101000000Z', '', 'garbage', '26112100000Z',
-  '2026-11-21T00:00:00Z', '\u0000\u0000', '9'.repeat(40) + 'Z',
+  '991231235959Z',
+  '000229000000Z',
+  '491231235959Z',
+  '500101000000Z',
+  '261121000000Z',
+  '260230000000Z',
+  '261301000000Z',
+  '261121250000Z',
+  '2611210000Z',
+  '261121000000',
+  '261121000000+0100',
+  '20261121000000Z',
+  '99991231235959Z',
+  '00000101000000Z',
+  '20261121000000.123456Z',
+  '19700101000000Z',
+  '',
+  'garbage',
+  '26112100000Z',
+  '2026-11-21T00:00:00Z',
+  '\u0000\u0000',
+  '9'.repeat(40) + 'Z',
 ];
 
 const STRINGS: Array<Uint8Array | string> = [
-  Uint8Array.of(0xc3, 0x28), Uint8Array.of(0xed, 0xa0, 0x80), Uint8Array.of(0xff, 0xfe), Uint8Array.of(0x00, 0x41, 0x00), Uint8Array.of(0x00, 0x11, 0x00, 0x00),
-  Uint8Array.of(0xff, 0xff, 0xff, 0xff), '', ' ', ' leading', 'trailing ', '#hash', 'a\u0000b', 'line\nbreak\r', '[x](command:kubecert.restartServer) `code` <img src=x> **b** | t |',
-  'system:masters', 'system:node:worker-1', 'CN=evil,O=system:masters', 'a+b=c', '\\', '"', 'système', '\u202eevil', '\ud83d\ude00'.repeat(50),
+  Uint8Array.of(0xc3, 0x28),
+  Uint8Array.of(0xed, 0xa0, 0x80),
+  Uint8Array.of(0xff, 0xfe),
+  Uint8Array.of(0x00, 0x41, 0x00),
+  Uint8Array.of(0x00, 0x11, 0x00, 0x00),
+  Uint8Array.of(0xff, 0xff, 0xff, 0xff),
+  '',
+  ' ',
+  ' leading',
+  'trailing ',
+  '#hash',
+  'a\u0000b',
+  'line\nbreak\r',
+  '[x](command:kubecert.restartServer) `code` <img src=x> **b** | t |',
+  'system:masters',
+  'system:node:worker-1',
+  'CN=evil,O=system:masters',
+  'a+b=c',
+  '\\',
+  '"',
+  'système',
+  '\u202eevil',
+  '\ud83d\ude00'.repeat(50),
 ];
 
 function bytesOf(v: Uint8Array | string): Uint8Array {
@@ -168,17 +242,36 @@ function mutateTree(nodes: TlvNode[], ctx: MutationContext, foreign: () => TlvNo
   const all = flatten(nodes);
   const any = () => rng.pick(all);
   const op = rng.weighted([
-    [3, 'length'], [2, 'tag'], [3, 'oid'], [2, 'integer'], [2, 'time'], [2, 'string'], [1, 'bitstring'], [1, 'boolean'],
-    [2, 'remove'], [2, 'duplicate'], [1, 'swap'], [1, 'insert'], [1, 'wrap'], [2, 'splice-foreign'], [1, 'empty'],
+    [3, 'length'],
+    [2, 'tag'],
+    [3, 'oid'],
+    [2, 'integer'],
+    [2, 'time'],
+    [2, 'string'],
+    [1, 'bitstring'],
+    [1, 'boolean'],
+    [2, 'remove'],
+    [2, 'duplicate'],
+    [1, 'swap'],
+    [1, 'insert'],
+    [1, 'wrap'],
+    [2, 'splice-foreign'],
+    [1, 'empty'],
   ] as const);
   switch (op) {
     case 'length': {
       const l = any();
       const actual = contentOf(l.node).length;
       const variants: Array<[string, Uint8Array]> = [
-        ['+1', encodeLength(Math.max(0, actual) + 1)], ['-1', encodeLength(Math.max(0, actual - 1))], ['zero', Uint8Array.of(0)], ['indefinite', Uint8Array.of(0x80)],
-        ['non-minimal', Uint8Array.of(0x82, 0, Math.min(actual, 255))], ['huge', Uint8Array.of(0x84, 0xff, 0xff, 0xff, 0xff)], ['five-bytes', Uint8Array.of(0x85, 0, 0, 0, 0, 1)],
-        ['0xff', Uint8Array.of(0xff)], ['max-short', Uint8Array.of(0x7f)],
+        ['+1', encodeLength(Math.max(0, actual) + 1)],
+        ['-1', encodeLength(Math.max(0, actual - 1))],
+        ['zero', Uint8Array.of(0)],
+        ['indefinite', Uint8Array.of(0x80)],
+        ['non-minimal', Uint8Array.of(0x82, 0, Math.min(actual, 255))],
+        ['huge', Uint8Array.of(0x84, 0xff, 0xff, 0xff, 0xff)],
+        ['five-bytes', Uint8Array.of(0x85, 0, 0, 0, 0, 1)],
+        ['0xff', Uint8Array.of(0xff)],
+        ['max-short', Uint8Array.of(0x7f)],
       ];
       const [name, len] = rng.pick(variants);
       l.node.lengthOverride = len;
@@ -187,9 +280,19 @@ function mutateTree(nodes: TlvNode[], ctx: MutationContext, foreign: () => TlvNo
     case 'tag': {
       const l = any();
       const [name, tag] = rng.pick<[string, Uint8Array]>([
-        ['flip-constructed', Uint8Array.of(l.node.tag[0] ^ 0x20)], ['random', Uint8Array.of(rng.int(256))], ['sequence', Uint8Array.of(0x30)], ['set', Uint8Array.of(0x31)],
-        ['context-0', Uint8Array.of(0xa0)], ['context-3', Uint8Array.of(0xa3)], ['implicit-2', Uint8Array.of(0x82)], ['null', Uint8Array.of(0x05)], ['oid', Uint8Array.of(0x06)],
-        ['high-tag', Uint8Array.of(0x1f, 0x81, 0x00)], ['high-tag-long', Uint8Array.of(0x1f, 0xff, 0xff, 0xff, 0xff, 0x7f)], ['high-tag-truncated', Uint8Array.of(0x3f)], ['zero', Uint8Array.of(0)],
+        ['flip-constructed', Uint8Array.of(l.node.tag[0] ^ 0x20)],
+        ['random', Uint8Array.of(rng.int(256))],
+        ['sequence', Uint8Array.of(0x30)],
+        ['set', Uint8Array.of(0x31)],
+        ['context-0', Uint8Array.of(0xa0)],
+        ['context-3', Uint8Array.of(0xa3)],
+        ['implicit-2', Uint8Array.of(0x82)],
+        ['null', Uint8Array.of(0x05)],
+        ['oid', Uint8Array.of(0x06)],
+        ['high-tag', Uint8Array.of(0x1f, 0x81, 0x00)],
+        ['high-tag-long', Uint8Array.of(0x1f, 0xff, 0xff, 0xff, 0xff, 0x7f)],
+        ['high-tag-truncated', Uint8Array.of(0x3f)],
+        ['zero', Uint8Array.of(0)],
       ]);
       l.node.tag = tag;
       return `tag ${name}`;
@@ -212,8 +315,15 @@ function mutateTree(nodes: TlvNode[], ctx: MutationContext, foreign: () => TlvNo
       if (!ints.length) return mutateTree(nodes, ctx, foreign);
       const l = rng.pick(ints);
       const [name, content] = rng.pick<[string, Uint8Array]>([
-        ['empty', new Uint8Array(0)], ['zero', Uint8Array.of(0)], ['minus-one', Uint8Array.of(0xff)], ['non-minimal', Uint8Array.of(0, 0, 1)], ['negative', Uint8Array.of(0x80, 1)],
-        ['seven-bytes', Uint8Array.of(1, 2, 3, 4, 5, 6, 7)], ['one', Uint8Array.of(1)], ['huge', rng.bytes(rng.pick([64, 600, 5000]))], ['small-modulus', Uint8Array.of(0x00, 0xc5)],
+        ['empty', new Uint8Array(0)],
+        ['zero', Uint8Array.of(0)],
+        ['minus-one', Uint8Array.of(0xff)],
+        ['non-minimal', Uint8Array.of(0, 0, 1)],
+        ['negative', Uint8Array.of(0x80, 1)],
+        ['seven-bytes', Uint8Array.of(1, 2, 3, 4, 5, 6, 7)],
+        ['one', Uint8Array.of(1)],
+        ['huge', rng.bytes(rng.pick([64, 600, 5000]))],
+        ['small-modulus', Uint8Array.of(0x00, 0xc5)],
       ]);
       l.node.children = undefined;
       l.node.content = content;

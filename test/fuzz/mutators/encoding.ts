@@ -5,8 +5,23 @@ import { splice, type MutationContext, type Mutator } from '../mutation';
 import type { Random } from '../random';
 
 export const LABELS = [
-  'CERTIFICATE', 'TRUSTED CERTIFICATE', 'X509 CERTIFICATE', 'CERTIFICATE REQUEST', 'NEW CERTIFICATE REQUEST', 'RSA PRIVATE KEY', 'EC PRIVATE KEY',
-  'PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'PUBLIC KEY', 'RSA PUBLIC KEY', 'EC PARAMETERS', 'X509 CRL', 'PKCS7', 'OPENSSH PRIVATE KEY', 'DSA PRIVATE KEY', 'FUZZ',
+  'CERTIFICATE',
+  'TRUSTED CERTIFICATE',
+  'X509 CERTIFICATE',
+  'CERTIFICATE REQUEST',
+  'NEW CERTIFICATE REQUEST',
+  'RSA PRIVATE KEY',
+  'EC PRIVATE KEY',
+  'PRIVATE KEY',
+  'ENCRYPTED PRIVATE KEY',
+  'PUBLIC KEY',
+  'RSA PUBLIC KEY',
+  'EC PARAMETERS',
+  'X509 CRL',
+  'PKCS7',
+  'OPENSSH PRIVATE KEY',
+  'DSA PRIVATE KEY',
+  'FUZZ',
 ];
 
 function pickEmbedding(text: string, rng: Random, want: (e: Embedding) => boolean): Embedding | undefined {
@@ -52,7 +67,15 @@ export const base64Mutators: Mutator[] = [
       note(op);
       const body = raw.replace(/=+$/, '');
       const replaced =
-        op === 'add' ? raw + '=' : op === 'remove' ? raw.replace(/=$/, '') : op === 'middle' ? insertAt(raw, rng, rng.pick(['=', '=='])) : op === 'triple' ? body + '===' : body;
+        op === 'add'
+          ? raw + '='
+          : op === 'remove'
+            ? raw.replace(/=$/, '')
+            : op === 'middle'
+              ? insertAt(raw, rng, rng.pick(['=', '==']))
+              : op === 'triple'
+                ? body + '==='
+                : body;
       return splice(text, e.start, e.end, replaced);
     },
   },
@@ -152,7 +175,19 @@ export const pemMutators: Mutator[] = [
         const blocks = pemBlocksIn(pem);
         if (!blocks.length) return undefined;
         const b = rng.pick(blocks);
-        const op = rng.pick(['no-end', 'no-begin', 'mismatched-end', 'label', 'lowercase', 'dashes', 'headers', 'crlf', 'no-newline', 'space-in-label', 'trailing-text-on-begin'] as const);
+        const op = rng.pick([
+          'no-end',
+          'no-begin',
+          'mismatched-end',
+          'label',
+          'lowercase',
+          'dashes',
+          'headers',
+          'crlf',
+          'no-newline',
+          'space-in-label',
+          'trailing-text-on-begin',
+        ] as const);
         ctx.note(op);
         const begin = `-----BEGIN ${b.label}-----`;
         const end = `-----END ${b.endLabel}-----`;
@@ -178,10 +213,23 @@ export const pemMutators: Mutator[] = [
             changed = whole.replace(begin, begin.toLowerCase());
             break;
           case 'dashes':
-            changed = whole.replace(begin, rng.pick([`----BEGIN ${b.label}-----`, `------BEGIN ${b.label}------`, `-----BEGIN ${b.label}----`, `-----BEGIN  ${b.label}-----`]));
+            changed = whole.replace(
+              begin,
+              rng.pick([`----BEGIN ${b.label}-----`, `------BEGIN ${b.label}------`, `-----BEGIN ${b.label}----`, `-----BEGIN  ${b.label}-----`]),
+            );
             break;
           case 'headers':
-            changed = whole.replace(begin + '\n', begin + '\n' + rng.pick(['Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00112233445566778899AABBCCDDEEFF\n\n', 'Comment: fuzz\n', 'X: ' + 'y'.repeat(5000) + '\n', 'Bad Header\n']));
+            changed = whole.replace(
+              begin + '\n',
+              begin +
+                '\n' +
+                rng.pick([
+                  'Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00112233445566778899AABBCCDDEEFF\n\n',
+                  'Comment: fuzz\n',
+                  'X: ' + 'y'.repeat(5000) + '\n',
+                  'Bad Header\n',
+                ]),
+            );
             break;
           case 'crlf':
             changed = whole.replace(/\n/g, '\r\n');

@@ -4,17 +4,86 @@ import { lineStarts, randomPairLine, splice, type MutationContext, type Mutator 
 import type { Random } from '../random';
 
 export const KEYS = [
-  'apiVersion', 'kind', 'clusters', 'users', 'contexts', 'current-context', 'name', 'cluster', 'user', 'context', 'namespace', 'server',
-  'certificate-authority-data', 'certificate-authority', 'client-certificate-data', 'client-certificate', 'client-key-data', 'client-key',
-  'insecure-skip-tls-verify', 'tls-server-name', 'token', 'tokenFile', 'exec', 'auth-provider', 'username', 'preferences', 'extensions',
-  'metadata', 'data', 'stringData', 'tls.crt', 'tls.key', 'ca.crt', 'type', 'webhooks', 'clientConfig', 'caBundle', 'spec', 'status',
-  'request', 'certificate', 'signerName', 'usages', 'conversion', 'webhook', 'webhookClientConfig', 'items', 'tls', 'hosts', 'secretName',
-  'containers', 'initContainers', 'command', 'args', 'tlsCertFile', 'tlsPrivateKeyFile', 'authentication', 'x509', 'clientCAFile', '<<',
+  'apiVersion',
+  'kind',
+  'clusters',
+  'users',
+  'contexts',
+  'current-context',
+  'name',
+  'cluster',
+  'user',
+  'context',
+  'namespace',
+  'server',
+  'certificate-authority-data',
+  'certificate-authority',
+  'client-certificate-data',
+  'client-certificate',
+  'client-key-data',
+  'client-key',
+  'insecure-skip-tls-verify',
+  'tls-server-name',
+  'token',
+  'tokenFile',
+  'exec',
+  'auth-provider',
+  'username',
+  'preferences',
+  'extensions',
+  'metadata',
+  'data',
+  'stringData',
+  'tls.crt',
+  'tls.key',
+  'ca.crt',
+  'type',
+  'webhooks',
+  'clientConfig',
+  'caBundle',
+  'spec',
+  'status',
+  'request',
+  'certificate',
+  'signerName',
+  'usages',
+  'conversion',
+  'webhook',
+  'webhookClientConfig',
+  'items',
+  'tls',
+  'hosts',
+  'secretName',
+  'containers',
+  'initContainers',
+  'command',
+  'args',
+  'tlsCertFile',
+  'tlsPrivateKeyFile',
+  'authentication',
+  'x509',
+  'clientCAFile',
+  '<<',
 ];
 
 export const KINDS = [
-  'Config', 'Secret', 'ConfigMap', 'List', 'SecretList', 'ConfigMapList', 'CertificateSigningRequest', 'Ingress', 'Pod',
-  'KubeletConfiguration', 'APIService', 'CustomResourceDefinition', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', '', 'config', 'Deployment',
+  'Config',
+  'Secret',
+  'ConfigMap',
+  'List',
+  'SecretList',
+  'ConfigMapList',
+  'CertificateSigningRequest',
+  'Ingress',
+  'Pod',
+  'KubeletConfiguration',
+  'APIService',
+  'CustomResourceDefinition',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  '',
+  'config',
+  'Deployment',
 ];
 
 const DEPTHS = [2, 10, 64, 100, 500, 874, 999, 1000, 1001, 2000, 5000, 100000];
@@ -79,7 +148,17 @@ function blockNesting(indent: string, n: number, step: number, seq: boolean): st
 function hugeScalar(ctx: MutationContext, indent: string): string {
   const { rng, corpus } = ctx;
   const size = rng.pick([10_000, 100_000, 1_000_000, 3_000_000]);
-  const kind = rng.pick(['plain', 'base64-random', 'bundle', 'double-escapes', 'single', 'literal-lines', 'folded', 'multiline-plain', 'one-long-line-comment'] as const);
+  const kind = rng.pick([
+    'plain',
+    'base64-random',
+    'bundle',
+    'double-escapes',
+    'single',
+    'literal-lines',
+    'folded',
+    'multiline-plain',
+    'one-long-line-comment',
+  ] as const);
   ctx.note(`${kind} ~${size}`);
   switch (kind) {
     case 'plain':
@@ -91,7 +170,11 @@ function hugeScalar(ctx: MutationContext, indent: string): string {
       const one = rng.pick(certs);
       const count = rng.pick([10, 100, 500, 2000]);
       ctx.note(`${count} certificates`);
-      const pem = `-----BEGIN CERTIFICATE-----\n${(Buffer.from(one.der).toString('base64').match(/.{1,64}/g) ?? []).join('\n')}\n-----END CERTIFICATE-----\n`;
+      const pem = `-----BEGIN CERTIFICATE-----\n${(
+        Buffer.from(one.der)
+          .toString('base64')
+          .match(/.{1,64}/g) ?? []
+      ).join('\n')}\n-----END CERTIFICATE-----\n`;
       const mixed = Array.from({ length: count }, (_, i) => (i % 7 === 3 ? pemOf(rng.pick(certs).der) : pem)).join('');
       return Buffer.from(mixed).toString('base64');
     }
@@ -111,7 +194,11 @@ function hugeScalar(ctx: MutationContext, indent: string): string {
 }
 
 function pemOf(der: Uint8Array): string {
-  return `-----BEGIN CERTIFICATE-----\n${(Buffer.from(der).toString('base64').match(/.{1,64}/g) ?? []).join('\n')}\n-----END CERTIFICATE-----\n`;
+  return `-----BEGIN CERTIFICATE-----\n${(
+    Buffer.from(der)
+      .toString('base64')
+      .match(/.{1,64}/g) ?? []
+  ).join('\n')}\n-----END CERTIFICATE-----\n`;
 }
 
 function aliasBomb(text: string, ctx: MutationContext): string {
@@ -122,7 +209,12 @@ function aliasBomb(text: string, ctx: MutationContext): string {
       const levels = rng.range(3, 9);
       ctx.note(`laughs ${levels}×9`);
       const lines = ['x-l0: &l0 [lol, lol]'];
-      for (let i = 1; i <= levels; i++) lines.push(`x-l${i}: &l${i} [${Array(9).fill(`*l${i - 1}`).join(', ')}]`);
+      for (let i = 1; i <= levels; i++)
+        lines.push(
+          `x-l${i}: &l${i} [${Array(9)
+            .fill(`*l${i - 1}`)
+            .join(', ')}]`,
+        );
       const bombed = addTopLevel(text, lines);
       return replaceValue(bombed, rng, () => `*l${levels}`);
     }
@@ -131,7 +223,12 @@ function aliasBomb(text: string, ctx: MutationContext): string {
       const width = rng.range(2, 9);
       ctx.note(`merge ${levels}×${width}`);
       const lines = [`x-m0: &m0 {token: t, client-certificate-data: ${base64Run(text, rng) ?? 'eA=='}}`];
-      for (let i = 1; i <= levels; i++) lines.push(`x-m${i}: &m${i} {<<: [${Array(width).fill(`*m${i - 1}`).join(', ')}], k${i}: v}`);
+      for (let i = 1; i <= levels; i++)
+        lines.push(
+          `x-m${i}: &m${i} {<<: [${Array(width)
+            .fill(`*m${i - 1}`)
+            .join(', ')}], k${i}: v}`,
+        );
       const bombed = addTopLevel(text, lines);
       return replaceValue(bombed, rng, () => (rng.chance(0.5) ? `*m${levels}` : `{<<: *m${levels}}`));
     }
@@ -140,7 +237,12 @@ function aliasBomb(text: string, ctx: MutationContext): string {
       ctx.note(`${n} aliases`);
       const cert = base64Run(text, rng) ?? 'eA==';
       const list = rng.pick(['users', 'clusters', 'contexts'] as const);
-      const body = list === 'users' ? `{client-certificate-data: ${cert}}` : list === 'clusters' ? `{server: 'https://192.0.2.1', certificate-authority-data: ${cert}}` : '{cluster: c, user: u}';
+      const body =
+        list === 'users'
+          ? `{client-certificate-data: ${cert}}`
+          : list === 'clusters'
+            ? `{server: 'https://192.0.2.1', certificate-authority-data: ${cert}}`
+            : '{cluster: c, user: u}';
       const inner = list.slice(0, -1);
       const lines = [`x-body: &body ${body}`, `${list}:`, ...Array.from({ length: n }, (_, i) => `- {name: n${i % 50}, ${inner}: *body}`)];
       return text.replace(/\s*$/, '\n') + lines.join('\n') + '\n';
@@ -179,7 +281,21 @@ function astEdit(text: string, ctx: MutationContext): string | undefined {
     Pair: (_k, p) => void pairs.push(p as Pair),
   });
   if (nodes.length === 0) return undefined;
-  const op = rng.pick(['delete-pair', 'duplicate-pair', 'rename-key', 'swap-values', 'graft', 'wrap-seq', 'flow', 'scalar-style', 'set-kind', 'clone-item', 'anchor-alias', 'comment', 'tag'] as const);
+  const op = rng.pick([
+    'delete-pair',
+    'duplicate-pair',
+    'rename-key',
+    'swap-values',
+    'graft',
+    'wrap-seq',
+    'flow',
+    'scalar-style',
+    'set-kind',
+    'clone-item',
+    'anchor-alias',
+    'comment',
+    'tag',
+  ] as const);
   ctx.note(op);
   const node = rng.pick(nodes);
   switch (op) {
@@ -267,7 +383,8 @@ function astEdit(text: string, ctx: MutationContext): string | undefined {
       node.commentBefore = rng.pick([' a comment', ' -----BEGIN CERTIFICATE-----', ' \u202e reversed', ' ' + '#'.repeat(1000)]);
       break;
     case 'tag':
-      if (isScalar(node) || isMap(node) || isSeq(node)) node.tag = rng.pick(['!!binary', '!!str', '!!int', '!!map', '!!seq', '!!null', '!custom', 'tag:yaml.org,2002:str', '!!timestamp', '!!float']);
+      if (isScalar(node) || isMap(node) || isSeq(node))
+        node.tag = rng.pick(['!!binary', '!!str', '!!int', '!!map', '!!seq', '!!null', '!custom', 'tag:yaml.org,2002:str', '!!timestamp', '!!float']);
       else return undefined;
       break;
   }
@@ -400,7 +517,20 @@ export const yamlMutators: Mutator[] = [
     apply(text, { rng, note }) {
       const p = randomPairLine(text, rng);
       if (!p) return undefined;
-      const tag = rng.pick(['!!binary ', '!!str ', '!!int ', '!!map ', '!!seq ', '!!null ', '!custom ', '!<tag:yaml.org,2002:str> ', '!!omap ', '!!set ', '! ', '!!python/object ']);
+      const tag = rng.pick([
+        '!!binary ',
+        '!!str ',
+        '!!int ',
+        '!!map ',
+        '!!seq ',
+        '!!null ',
+        '!custom ',
+        '!<tag:yaml.org,2002:str> ',
+        '!!omap ',
+        '!!set ',
+        '! ',
+        '!!python/object ',
+      ]);
       note(tag.trim());
       return splice(text, p.valueStart, p.valueStart, tag);
     },
@@ -409,7 +539,40 @@ export const yamlMutators: Mutator[] = [
     name: 'yaml-type-swap',
     level: 'yaml',
     apply(text, { rng, note }) {
-      const value = rng.pick(['{}', '[]', 'null', '~', '', '0', '-1', '1e999', '.inf', '.nan', '0x1F', '0o17', 'true', 'no', '2001-12-14t21:59:43.10-05:00', '"\\u0000"', "''", '[a, b]', '{a: b}', '[[]]', '? x', '- x', '|', '>', '&', '*', '!', '@x', '`x', '%x', '"unterminated', "'unterminated"]);
+      const value = rng.pick([
+        '{}',
+        '[]',
+        'null',
+        '~',
+        '',
+        '0',
+        '-1',
+        '1e999',
+        '.inf',
+        '.nan',
+        '0x1F',
+        '0o17',
+        'true',
+        'no',
+        '2001-12-14t21:59:43.10-05:00',
+        '"\\u0000"',
+        "''",
+        '[a, b]',
+        '{a: b}',
+        '[[]]',
+        '? x',
+        '- x',
+        '|',
+        '>',
+        '&',
+        '*',
+        '!',
+        '@x',
+        '`x',
+        '%x',
+        '"unterminated',
+        "'unterminated",
+      ]);
       note(JSON.stringify(value));
       const p = randomPairLine(text, rng);
       if (!p) return undefined;
@@ -424,7 +587,17 @@ export const yamlMutators: Mutator[] = [
       if (!p || p.valueEnd <= p.valueStart) return undefined;
       const value = text.slice(p.valueStart, p.valueEnd);
       const inner = p.indent.replace(/-/g, ' ') + '  ';
-      const style = rng.pick(['double', 'single', 'literal', 'literal-strip', 'literal-keep', 'folded', 'indent-indicator', 'split-plain', 'split-double'] as const);
+      const style = rng.pick([
+        'double',
+        'single',
+        'literal',
+        'literal-strip',
+        'literal-keep',
+        'folded',
+        'indent-indicator',
+        'split-plain',
+        'split-double',
+      ] as const);
       note(style);
       const split = (n: number) => value.match(new RegExp(`.{1,${n}}`, 'g')) ?? [value];
       switch (style) {
@@ -438,7 +611,14 @@ export const yamlMutators: Mutator[] = [
         case 'folded':
         case 'indent-indicator': {
           const head = { literal: '|', 'literal-strip': '|-', 'literal-keep': '|+', folded: '>', 'indent-indicator': '|2' }[style];
-          return splice(text, p.valueStart, p.valueEnd, `${head}\n${split(rng.pick([1, 63, 64, 76, 1000])).map((l) => inner + l).join('\n')}`);
+          return splice(
+            text,
+            p.valueStart,
+            p.valueEnd,
+            `${head}\n${split(rng.pick([1, 63, 64, 76, 1000]))
+              .map((l) => inner + l)
+              .join('\n')}`,
+          );
         }
         case 'split-plain':
           return splice(text, p.valueStart, p.valueEnd, split(rng.pick([16, 64, 76])).join('\n' + inner));
@@ -477,13 +657,37 @@ export const yamlMutators: Mutator[] = [
     level: 'yaml',
     apply(text, { rng, note }) {
       const path = rng.pick([
-        '/fuzz/pki/ca.crt', '/fuzz/pki/admin.crt', '/fuzz/pki/admin.key', '/fuzz/pki/apiserver.crt', '/fuzz/pki/der.crt', '/fuzz/pki/garbage.crt',
-        '/fuzz/pki/empty.key', '/fuzz/pki/big.crt', '/fuzz/pki', '/fuzz/pki/', 'pki/ca.crt', 'pki/../pki/admin.key', '../../../../../fuzz/pki/ca.crt',
-        './pki/admin.crt', '~/.kube/ca.crt', 'file:///fuzz/pki/ca.crt', 'C:\\pki\\ca.crt', '', '""', "'/fuzz/pki/ca.crt'", '/'.repeat(1000), 'a/'.repeat(2000),
-        '/fuzz/pki/ca.crt\u0000', '/fuzz/pki/%2e%2e/ca.crt', '/fuzz/pki/ca.crt ', 'pki/admin.key\r',
+        '/fuzz/pki/ca.crt',
+        '/fuzz/pki/admin.crt',
+        '/fuzz/pki/admin.key',
+        '/fuzz/pki/apiserver.crt',
+        '/fuzz/pki/der.crt',
+        '/fuzz/pki/garbage.crt',
+        '/fuzz/pki/empty.key',
+        '/fuzz/pki/big.crt',
+        '/fuzz/pki',
+        '/fuzz/pki/',
+        'pki/ca.crt',
+        'pki/../pki/admin.key',
+        '../../../../../fuzz/pki/ca.crt',
+        './pki/admin.crt',
+        '~/.kube/ca.crt',
+        'file:///fuzz/pki/ca.crt',
+        'C:\\pki\\ca.crt',
+        '',
+        '""',
+        "'/fuzz/pki/ca.crt'",
+        '/'.repeat(1000),
+        'a/'.repeat(2000),
+        '/fuzz/pki/ca.crt\u0000',
+        '/fuzz/pki/%2e%2e/ca.crt',
+        '/fuzz/pki/ca.crt ',
+        'pki/admin.key\r',
       ]);
       note(JSON.stringify(path));
-      const refs = [...text.matchAll(/(certificate-authority|client-certificate|client-key|tlsCertFile|tlsPrivateKeyFile|clientCAFile)(-data)?:[ \t]*([^\n]*)/g)];
+      const refs = [
+        ...text.matchAll(/(certificate-authority|client-certificate|client-key|tlsCertFile|tlsPrivateKeyFile|clientCAFile)(-data)?:[ \t]*([^\n]*)/g),
+      ];
       const flags = [...text.matchAll(/--([a-z-]+)=([^\s"',\]]*)/g)];
       if (refs.length && (flags.length === 0 || rng.chance(0.6))) {
         const m = rng.pick(refs);
@@ -504,7 +708,23 @@ export const yamlMutators: Mutator[] = [
       if (!refs.length) return undefined;
       const m = rng.pick(refs);
       const names = refs.map((r) => r[3]);
-      const value = rng.pick([...names, '', '""', "''", 'null', '~', '42', 'a'.repeat(10_000), 'système:masters', 'a: b', '"#x"', '\u202eevil', 'system:masters', 'kubernetes.io/kube-apiserver-client', 'kubernetes.io/legacy-unknown']);
+      const value = rng.pick([
+        ...names,
+        '',
+        '""',
+        "''",
+        'null',
+        '~',
+        '42',
+        'a'.repeat(10_000),
+        'système:masters',
+        'a: b',
+        '"#x"',
+        '\u202eevil',
+        'system:masters',
+        'kubernetes.io/kube-apiserver-client',
+        'kubernetes.io/legacy-unknown',
+      ]);
       note(`${m[2]}=${JSON.stringify(value.slice(0, 30))}`);
       const start = m.index! + m[1].length + m[2].length + 1;
       return splice(text, start, m.index! + m[0].length, ' ' + value);

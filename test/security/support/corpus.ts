@@ -44,7 +44,14 @@ function leafFor(key: KnownKey, subject: string): BuiltCert {
 }
 
 /** Builds the corpus in `dir`. Every cluster's server, the OIDC issuer and a proxy point at `urls` (recording listeners in the tests). */
-export function buildCorpus(dir: string, urls: { server: string; issuer: string; proxy: string } = { server: 'https://127.0.0.1:1', issuer: 'https://127.0.0.1:1/issuer', proxy: 'http://127.0.0.1:1' }): Corpus {
+export function buildCorpus(
+  dir: string,
+  urls: { server: string; issuer: string; proxy: string } = {
+    server: 'https://127.0.0.1:1',
+    issuer: 'https://127.0.0.1:1/issuer',
+    proxy: 'http://127.0.0.1:1',
+  },
+): Corpus {
   const { server } = urls;
   const P = pki();
   const detector = new SecretDetector();
@@ -125,7 +132,14 @@ export function buildCorpus(dir: string, urls: { server: string; issuer: string;
   user('der', ['client-certificate: der-user.crt', 'client-key: der-user.key']);
   user('key-as-cert', [`client-certificate-data: ${b64(inClientCert.pem)}`, `client-key-data: ${b64(inClientCert.pem)}`]);
   user('key-file-as-cert', ['client-certificate: cert-is-a-key.crt', `client-key: cert-is-a-key.crt`]);
-  user('raw-pem', [`client-certificate-data: ${b64(leafFor(rawPem, 'CN=raw-pem').pem)}`, 'client-key-data: |', ...rawPem.pem.trimEnd().split('\n').map((l) => `  ${l}`)]);
+  user('raw-pem', [
+    `client-certificate-data: ${b64(leafFor(rawPem, 'CN=raw-pem').pem)}`,
+    'client-key-data: |',
+    ...rawPem.pem
+      .trimEnd()
+      .split('\n')
+      .map((l) => `  ${l}`),
+  ]);
   user('split', [`client-certificate-data: ${b64(leafFor(split, 'CN=split').pem)}`, `client-key-data: ${splitB64}`]);
   user('mismatch', [`client-certificate-data: ${b64(P.admin.pem)}`, `client-key-data: ${b64(mismatch.pem)}`]);
   user('truncated', [`client-certificate-data: ${b64(P.admin.pem)}`, `client-key-data: ${b64(truncatedPem)}`]);
@@ -143,7 +157,14 @@ export function buildCorpus(dir: string, urls: { server: string; issuer: string;
     `    refresh-token: ${secrets.refreshToken}`,
     `    idp-issuer-url: ${urls.issuer}`,
   ]);
-  user('gcp', ['auth-provider:', '  name: gcp', '  config:', `    access-token: ${secrets.accessToken}`, '    cmd-path: /bin/false', '    expiry: "2026-11-21T00:00:00Z"']);
+  user('gcp', [
+    'auth-provider:',
+    '  name: gcp',
+    '  config:',
+    `    access-token: ${secrets.accessToken}`,
+    '    cmd-path: /bin/false',
+    '    expiry: "2026-11-21T00:00:00Z"',
+  ]);
   user('exec', [
     'exec:',
     '  apiVersion: client.authentication.k8s.io/v1',
@@ -183,7 +204,18 @@ export function buildCorpus(dir: string, urls: { server: string; issuer: string;
     `    server: ${userinfoServer}`,
     '  name: userinfo',
   ];
-  const kubeconfigText = ['apiVersion: v1', 'kind: Config', 'clusters:', ...clusters, 'contexts:', ...contexts, 'current-context: ctx-embedded-0', 'users:', ...users, ''].join('\n');
+  const kubeconfigText = [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    ...clusters,
+    'contexts:',
+    ...contexts,
+    'current-context: ctx-embedded-0',
+    'users:',
+    ...users,
+    '',
+  ].join('\n');
 
   // ------------------------------------------------------------------ the same kubeconfig as JSON
   const jsonKey = fresh(0, 'client-key-data in a JSON kubeconfig');
@@ -273,9 +305,17 @@ metadata:
 type: kubernetes.io/tls
 stringData:
   tls.crt: |
-${leafFor(stringDataKey, 'CN=string-data').pem.trimEnd().split('\n').map((l) => `    ${l}`).join('\n')}
+${leafFor(stringDataKey, 'CN=string-data')
+  .pem.trimEnd()
+  .split('\n')
+  .map((l) => `    ${l}`)
+  .join('\n')}
   tls.key: |
-${stringDataKey.pem.trimEnd().split('\n').map((l) => `    ${l}`).join('\n')}
+${stringDataKey.pem
+  .trimEnd()
+  .split('\n')
+  .map((l) => `    ${l}`)
+  .join('\n')}
 `);
   docs.push(`apiVersion: v1
 kind: Secret
@@ -294,9 +334,17 @@ metadata:
   name: pem
 data:
   key.pem: |
-${configMapKey.pem.trimEnd().split('\n').map((l) => `    ${l}`).join('\n')}
+${configMapKey.pem
+  .trimEnd()
+  .split('\n')
+  .map((l) => `    ${l}`)
+  .join('\n')}
   ca.crt: |
-${(configMapKey.pem + P.ca.pem).trimEnd().split('\n').map((l) => `    ${l}`).join('\n')}
+${(configMapKey.pem + P.ca.pem)
+  .trimEnd()
+  .split('\n')
+  .map((l) => `    ${l}`)
+  .join('\n')}
 `);
   docs.push(`apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingWebhookConfiguration

@@ -45,7 +45,16 @@ const PLUGINS: Plugin[] = [
   },
   {
     name: 'env',
-    user: (m) => ['exec:', '  apiVersion: client.authentication.k8s.io/v1', '  command: /usr/bin/env', `  args: ["sh", "-c", "touch \\"$MARKER\\""]`, '  env:', '  - name: MARKER', `    value: ${m}`, `  installHint: "$(touch ${m}.hint)"`],
+    user: (m) => [
+      'exec:',
+      '  apiVersion: client.authentication.k8s.io/v1',
+      '  command: /usr/bin/env',
+      `  args: ["sh", "-c", "touch \\"$MARKER\\""]`,
+      '  env:',
+      '  - name: MARKER',
+      `    value: ${m}`,
+      `  installHint: "$(touch ${m}.hint)"`,
+    ],
     run: (m) => void spawnSync('/usr/bin/env', ['sh', '-c', 'touch "$MARKER"'], { env: { ...process.env, MARKER: m } }),
   },
   {
@@ -75,7 +84,16 @@ export function execKubeconfig(dir: string, server: string, issuer: string): Exe
   for (const p of [...PLUGINS.map((x) => x.name), 'oidc']) lines.push('- context:', '    cluster: plugins', `    user: ${p}`, `  name: ${p}`);
   lines.push('current-context: sh-c', 'users:');
   PLUGINS.forEach((p, i) => lines.push(`- name: ${p.name}`, '  user:', ...p.user(markers[i]).map((l) => `    ${l}`)));
-  lines.push('- name: oidc', '  user:', '    auth-provider:', '      name: oidc', '      config:', '        client-id: kubernetes', `        idp-issuer-url: ${issuer}`, '        refresh-token: not-a-real-refresh-token');
+  lines.push(
+    '- name: oidc',
+    '  user:',
+    '    auth-provider:',
+    '      name: oidc',
+    '      config:',
+    '        client-id: kubernetes',
+    `        idp-issuer-url: ${issuer}`,
+    '        refresh-token: not-a-real-refresh-token',
+  );
   const text = lines.join('\n') + '\n';
   const path = join(dir, 'plugins.kubeconfig');
   writeFileSync(path, text);

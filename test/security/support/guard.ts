@@ -87,7 +87,20 @@ patch(http2, 'connect', () => (...args: unknown[]) => {
 patch(dgram, 'createSocket', () => (...args: unknown[]) => {
   throw refuse('dgram.createSocket', JSON.stringify(args[0]));
 });
-const DNS = ['lookup', 'lookupService', 'resolve', 'resolve4', 'resolve6', 'resolveAny', 'resolveCname', 'resolveMx', 'resolveNs', 'resolveSrv', 'resolveTxt', 'reverse'];
+const DNS = [
+  'lookup',
+  'lookupService',
+  'resolve',
+  'resolve4',
+  'resolve6',
+  'resolveAny',
+  'resolveCname',
+  'resolveMx',
+  'resolveNs',
+  'resolveSrv',
+  'resolveTxt',
+  'reverse',
+];
 for (const name of DNS) {
   patch(dns, name, () => (...args: unknown[]) => {
     throw refuse(`dns.${name}`, String(args[0]));

@@ -80,7 +80,12 @@ export async function watchedTls(certPem: string, keyPem: string): Promise<Watch
   const sockets = new Set<net.Socket>();
   const relay = net.createServer((client) => {
     let resolveClosed!: () => void;
-    const record: TlsConnection = { fromClient: Buffer.alloc(0), handshake: false, bytesAfterHandshake: 0, closed: new Promise<void>((r) => (resolveClosed = r)) };
+    const record: TlsConnection = {
+      fromClient: Buffer.alloc(0),
+      handshake: false,
+      bytesAfterHandshake: 0,
+      closed: new Promise<void>((r) => (resolveClosed = r)),
+    };
     connections.push(record);
     pending.push(record);
     const upstream = net.connect(innerPort, '127.0.0.1');

@@ -26,7 +26,13 @@ export function guardRecords(logFile: string): GuardRecord[] {
 }
 
 export function guardEnv(logFile: string, loopback = false): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/', KUBECERT_GUARD_LOG: logFile, KUBECERT_GUARD_LOOPBACK: loopback ? '1' : '0', NODE_OPTIONS: '' };
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/',
+    KUBECERT_GUARD_LOG: logFile,
+    KUBECERT_GUARD_LOOPBACK: loopback ? '1' : '0',
+    NODE_OPTIONS: '',
+  };
 }
 
 export class ServerProcess {
@@ -67,10 +73,16 @@ export class ServerProcess {
     await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: null,
-      capabilities: { textDocument: { diagnostic: {}, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor'] } }, disabledSupport: true } }, workspace: { configuration: true } },
+      capabilities: {
+        textDocument: {
+          diagnostic: {},
+          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor'] } }, disabledSupport: true },
+        },
+        workspace: { configuration: true },
+      },
       initializationOptions,
     });
-    this.connection.sendNotification('initialized', {});
+    void this.connection.sendNotification('initialized', {});
   }
 
   open(uri: string, text: string, languageId = 'yaml'): Promise<Diagnostic[]> {
@@ -79,7 +91,7 @@ export class ServerProcess {
       this.waiters.push({ uri, version: 1, resolve });
       this.child.once('exit', (code) => reject(new Error(`the server exited (${code}) before publishing diagnostics: ${this.stderr.slice(0, 2000)}`)));
     });
-    this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+    void this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
     return wait;
   }
 
@@ -99,7 +111,7 @@ export class ServerProcess {
     });
     try {
       await this.connection.sendRequest('shutdown');
-      this.connection.sendNotification('exit');
+      void this.connection.sendNotification('exit');
     } catch {
       this.child.kill('SIGKILL');
     }

@@ -113,8 +113,16 @@ export class SecretDetector {
     const add = (map: Map<string, { key: string; form: string }>, form: string, list: string[]): void => {
       for (const w of list) if (!map.has(w)) map.set(w, { key: key.name, form });
     };
-    add(this.exact, 'DER base64 (PEM body)', base64Windows(key.der, mask, (b) => b.toString('base64')));
-    add(this.exact, 'DER base64url', base64Windows(key.der, mask, (b) => b.toString('base64url')));
+    add(
+      this.exact,
+      'DER base64 (PEM body)',
+      base64Windows(key.der, mask, (b) => b.toString('base64')),
+    );
+    add(
+      this.exact,
+      'DER base64url',
+      base64Windows(key.der, mask, (b) => b.toString('base64url')),
+    );
     add(this.folded, 'DER hex', hexWindows(key.der, mask));
     // The PEM text as bytes: a body character is private when the 6 bits it encodes are; a line break between two private characters is too.
     const pemBytes = Buffer.from(key.pem, 'latin1');
@@ -130,13 +138,21 @@ export class SecretDetector {
       c++;
     }
     for (let i = bodyStart; i < bodyEnd; i++) if (key.pem[i] === '\n' && pemMask[i - 1] && pemMask[i + 1]) pemMask[i] = true;
-    add(this.exact, 'base64 of the PEM (as in client-key-data)', base64Windows(pemBytes, pemMask, (b) => b.toString('base64')));
+    add(
+      this.exact,
+      'base64 of the PEM (as in client-key-data)',
+      base64Windows(pemBytes, pemMask, (b) => b.toString('base64')),
+    );
     for (const component of privateComponents(key.pair)) {
       const all = new Array<boolean>(component.bytes.length).fill(true);
       add(this.folded, `hex of ${component.name}`, hexWindows(component.bytes, all));
       add(this.folded, `colon hex of ${component.name}`, windows(component.bytes.toString('hex').replace(/(..)(?!$)/g, '$1:')));
       add(this.folded, `decimal of ${component.name}`, windows(BigInt('0x' + component.bytes.toString('hex')).toString(10)));
-      add(this.exact, `base64 of ${component.name}`, base64Windows(component.bytes, all, (b) => b.toString('base64')));
+      add(
+        this.exact,
+        `base64 of ${component.name}`,
+        base64Windows(component.bytes, all, (b) => b.toString('base64')),
+      );
       add(this.exact, `JWK ${component.name}`, windows(component.jwk));
     }
     return this;

@@ -68,7 +68,10 @@ export async function sweep(peer: Peer, doc: SecretDocument, certificates: Array
   const positions = probePositions(doc.text, dense);
   for (const position of positions) {
     const at = `${position.line}:${position.character}`;
-    const hover = await peer.request<{ contents: { kind: string; value: string } & Record<string, unknown> } | null>('textDocument/hover', { textDocument: { uri }, position });
+    const hover = await peer.request<{ contents: { kind: string; value: string } & Record<string, unknown> } | null>('textDocument/hover', {
+      textDocument: { uri },
+      position,
+    });
     if (hover) {
       keep(`hover ${at}`, hover);
       // Never trusted Markdown, never a command link.
@@ -96,7 +99,13 @@ export async function sweep(peer: Peer, doc: SecretDocument, certificates: Array
       keep(`codeAction title`, { title: action.title, disabled: action.disabled, command: action.command, diagnostics: action.diagnostics });
       collectEdits(action.title, action.edit, uri, edits, otherFiles);
       // What a client does with a command: execute it, and the server may answer with a message.
-      if (action.command) keep(`executeCommand ${action.command.command}`, await peer.request('workspace/executeCommand', { command: action.command.command, arguments: action.command.arguments }).catch((e: Error) => ({ error: e.message })));
+      if (action.command)
+        keep(
+          `executeCommand ${action.command.command}`,
+          await peer
+            .request('workspace/executeCommand', { command: action.command.command, arguments: action.command.arguments })
+            .catch((e: Error) => ({ error: e.message })),
+        );
     }
   }
 
@@ -104,7 +113,10 @@ export async function sweep(peer: Peer, doc: SecretDocument, certificates: Array
   keep('documentSymbol', await peer.request('textDocument/documentSymbol', { textDocument: { uri } }));
   for (const c of certificates) {
     keep(`renewalSteps ${c.where}#${c.index}`, await peer.request('kubecert/renewalSteps', { uri, where: c.where, index: c.index }));
-    keep(`executeCommand kubecert.showRenewalSteps`, await peer.request('workspace/executeCommand', { command: 'kubecert.showRenewalSteps', arguments: [uri, c] }).catch((e: Error) => ({ error: e.message })));
+    keep(
+      `executeCommand kubecert.showRenewalSteps`,
+      await peer.request('workspace/executeCommand', { command: 'kubecert.showRenewalSteps', arguments: [uri, c] }).catch((e: Error) => ({ error: e.message })),
+    );
   }
   return { shown, edits, otherFiles, counts, diagnostics };
 }
@@ -158,7 +170,9 @@ export function assertNoLeaks(detector: SecretDetector, doc: SecretDocument, res
       const bytes = readFileSync(file);
       for (const name of detector.namesIn(bytes.toString('latin1') + '\n' + bytes.toString('base64'))) had.add(name);
     }
-    for (const name of found) if (!had.has(name)) leaks.push(`"${title}" edit at ${edit.range.start.line}:${edit.range.start.character} writes ${name}, which was not in the text it replaces`);
+    for (const name of found)
+      if (!had.has(name))
+        leaks.push(`"${title}" edit at ${edit.range.start.line}:${edit.range.start.character} writes ${name}, which was not in the text it replaces`);
   }
   assert.deepEqual(leaks, [], `${doc.name}: secrets shown`);
 }

@@ -110,12 +110,6 @@ export function mostSevere(findings: Finding[], max: number): { shown: Finding[]
   return { shown: kept.map((k) => k.f), hidden: findings.length - max };
 }
 
-export function finding(
-  code: Code,
-  span: Span,
-  where: string,
-  message: string,
-  extra: { related?: Related[]; data?: Record<string, unknown> } = {},
-): Finding {
+export function finding(code: Code, span: Span, where: string, message: string, extra: { related?: Related[]; data?: Record<string, unknown> } = {}): Finding {
   return { code, severity: CODES[code], message, span, where, ...extra };
 }

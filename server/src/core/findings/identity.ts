@@ -12,9 +12,20 @@ export function checkIdentity(input: CheckInput): Finding[] {
       if (!isClientIdentity(site, cert) || (i > 0 && cert.ca)) return;
       const which = `${ordinal(i, certificates.length)}${cert.subject.text}`;
       out.push(...subjectFindings(site, site.field.span, cert.subject, `The client certificate ${which}`));
-      if (site.role === 'client-certificate' && i === 0 && cert.extKeyUsage.length > 0 && !cert.extKeyUsage.includes('clientAuth') && !cert.extKeyUsage.includes('anyExtendedKeyUsage'))
+      if (
+        site.role === 'client-certificate' &&
+        i === 0 &&
+        cert.extKeyUsage.length > 0 &&
+        !cert.extKeyUsage.includes('clientAuth') &&
+        !cert.extKeyUsage.includes('anyExtendedKeyUsage')
+      )
         out.push(
-          finding('missing-client-auth', site.field.span, site.where, `The client certificate ${which} allows only ${cert.extKeyUsage.join(', ')}: without clientAuth in its extended key usage the API server rejects it during the TLS handshake.`),
+          finding(
+            'missing-client-auth',
+            site.field.span,
+            site.where,
+            `The client certificate ${which} allows only ${cert.extKeyUsage.join(', ')}: without clientAuth in its extended key usage the API server rejects it during the TLS handshake.`,
+          ),
         );
     });
     for (const csr of requests) out.push(...subjectFindings(site, site.field.span, csr.subject, `The certificate request for ${csr.subject.text}`));
@@ -27,13 +38,24 @@ function subjectFindings(site: Site, span: Span, subject: DistinguishedName, wha
   const id = identityOf(subject);
   for (const group of id.groupsInOu)
     out.push(
-      finding('group-in-ou', span, site.where, `${what} puts "${group}" in OU, but Kubernetes reads groups from O only and ignores OU: the holder is not in ${group}. Move it to O if that group was meant.`, {
-        data: { group },
-      }),
+      finding(
+        'group-in-ou',
+        span,
+        site.where,
+        `${what} puts "${group}" in OU, but Kubernetes reads groups from O only and ignores OU: the holder is not in ${group}. Move it to O if that group was meant.`,
+        {
+          data: { group },
+        },
+      ),
     );
   if (id.superuser)
     out.push(
-      finding('superuser-group', span, site.where, `${what} is in O=system:masters: a superuser that bypasses RBAC. No Role or binding can restrict or revoke it; only rotating the CA that signed it ends it. Prefer a user bound to cluster-admin (kubeadm:cluster-admins).`),
+      finding(
+        'superuser-group',
+        span,
+        site.where,
+        `${what} is in O=system:masters: a superuser that bypasses RBAC. No Role or binding can restrict or revoke it; only rotating the CA that signed it ends it. Prefer a user bound to cluster-admin (kubeadm:cluster-admins).`,
+      ),
     );
   return out;
 }

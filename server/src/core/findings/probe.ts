@@ -24,9 +24,24 @@ export function checkServed(input: CheckInput, served: Record<string, Served>): 
     const [leaf, ...rest] = result.certificates;
     const host = cluster.fields.get('tls-server-name')?.value || serverHost(server.value) || '';
     if (leaf.notAfter < input.now)
-      out.push(finding('cert-expired', server.span, where, `The server's certificate ${leaf.subject.text} expired on ${formatDate(leaf.notAfter)}, ${relative(leaf.notAfter, input.now)}.`));
+      out.push(
+        finding(
+          'cert-expired',
+          server.span,
+          where,
+          `The server's certificate ${leaf.subject.text} expired on ${formatDate(leaf.notAfter)}, ${relative(leaf.notAfter, input.now)}.`,
+        ),
+      );
     if (host && !coversHost(leaf, host))
-      out.push(finding('san-mismatch', server.span, where, `The server's certificate ${leaf.subject.text} covers ${leaf.sans.join(', ') || 'no names'}, not "${host}".`, { data: { host, sans: leaf.sans } }));
+      out.push(
+        finding(
+          'san-mismatch',
+          server.span,
+          where,
+          `The server's certificate ${leaf.subject.text} covers ${leaf.sans.join(', ') || 'no names'}, not "${host}".`,
+          { data: { host, sans: leaf.sans } },
+        ),
+      );
     const ca = input.groups.get(`clusters/${cluster.index}`)?.find((m) => m.site.role === 'cluster-ca' && m.certificates.length > 0);
     if (ca) {
       const anchors = ca.certificates;
@@ -43,9 +58,15 @@ export function checkServed(input: CheckInput, served: Record<string, Served>): 
       }
       if (!trusted)
         out.push(
-          finding('chain-untrusted', server.span, where, `The server's certificate ${leaf.subject.text} (issued by ${leaf.issuer.text}) does not chain to this cluster's CA (${anchors.map((a) => a.subject.text).join('; ')}): kubectl will refuse the connection.`, {
-            related: [{ span: ca.site.field.span, message: 'the CA this kubeconfig trusts' }],
-          }),
+          finding(
+            'chain-untrusted',
+            server.span,
+            where,
+            `The server's certificate ${leaf.subject.text} (issued by ${leaf.issuer.text}) does not chain to this cluster's CA (${anchors.map((a) => a.subject.text).join('; ')}): kubectl will refuse the connection.`,
+            {
+              related: [{ span: ca.site.field.span, message: 'the CA this kubeconfig trusts' }],
+            },
+          ),
         );
     }
   }

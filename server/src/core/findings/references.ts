@@ -25,10 +25,16 @@ function checkNames(config: Kubeconfig): Finding[] {
       const suggestion = `${entry.name}-${n}`;
       names.add(suggestion);
       out.push(
-        finding('duplicate-name', entry.nameField?.span ?? entry.span, entryWhere(entry), `A second ${entry.kind} is named "${entry.name}"; kubectl refuses a kubeconfig with duplicate names. Rename one of them.`, {
-          related: [{ span: first.nameField?.span ?? first.span, message: `the first ${entry.kind} named "${entry.name}"` }],
-          data: { kind: entry.kind, name: entry.name, suggestion },
-        }),
+        finding(
+          'duplicate-name',
+          entry.nameField?.span ?? entry.span,
+          entryWhere(entry),
+          `A second ${entry.kind} is named "${entry.name}"; kubectl refuses a kubeconfig with duplicate names. Rename one of them.`,
+          {
+            related: [{ span: first.nameField?.span ?? first.span, message: `the first ${entry.kind} named "${entry.name}"` }],
+            data: { kind: entry.kind, name: entry.name, suggestion },
+          },
+        ),
       );
     }
   }
@@ -41,9 +47,15 @@ function checkContexts(config: Kubeconfig): Finding[] {
   if (current && current.isScalar && current.value !== '' && !findEntry(config.contexts, current.value)) {
     const names = config.contexts.map((c) => c.name).filter((n) => n !== '');
     out.push(
-      finding('unknown-context', current.span, 'current-context', `current-context names "${current.value}", but there is no such context${names.length ? ` (there are: ${someNames(names)})` : ''}. kubectl fails with "context was not found for specified context".`, {
-        data: { count: names.length },
-      }),
+      finding(
+        'unknown-context',
+        current.span,
+        'current-context',
+        `current-context names "${current.value}", but there is no such context${names.length ? ` (there are: ${someNames(names)})` : ''}. kubectl fails with "context was not found for specified context".`,
+        {
+          data: { count: names.length },
+        },
+      ),
     );
   }
   for (const context of config.contexts) {
@@ -54,9 +66,15 @@ function checkContexts(config: Kubeconfig): Finding[] {
       if (findEntry(list, ref.value)) continue;
       const names = list.map((e) => e.name).filter((n) => n !== '');
       out.push(
-        finding(kind === 'cluster' ? 'unknown-cluster' : 'unknown-user', ref.span, entryWhere(context, kind), `Context "${context.name}" names ${kind} "${ref.value}", which does not exist${names.length ? ` (there are: ${someNames(names)})` : ''}. kubectl fails when this context is used.`, {
-          data: { name: ref.value, kind },
-        }),
+        finding(
+          kind === 'cluster' ? 'unknown-cluster' : 'unknown-user',
+          ref.span,
+          entryWhere(context, kind),
+          `Context "${context.name}" names ${kind} "${ref.value}", which does not exist${names.length ? ` (there are: ${someNames(names)})` : ''}. kubectl fails when this context is used.`,
+          {
+            data: { name: ref.value, kind },
+          },
+        ),
       );
     }
   }
@@ -73,15 +91,27 @@ function checkClusters(config: Kubeconfig): Finding[] {
     const hasCa = (caData && caData.value.trim() !== '') || (caFile && caFile.value.trim() !== '');
     if (insecure && insecure.value === 'true' && hasCa)
       out.push(
-        finding('insecure-with-ca', insecure.span, entryWhere(cluster, 'insecure-skip-tls-verify'), `Cluster "${cluster.name}" sets insecure-skip-tls-verify together with a CA; kubectl refuses this ("specifying a root certificates file with the insecure flag is not allowed"). Remove one of them.`, {
-          related: [{ span: (caData ?? caFile)!.keySpan, message: 'the CA' }],
-        }),
+        finding(
+          'insecure-with-ca',
+          insecure.span,
+          entryWhere(cluster, 'insecure-skip-tls-verify'),
+          `Cluster "${cluster.name}" sets insecure-skip-tls-verify together with a CA; kubectl refuses this ("specifying a root certificates file with the insecure flag is not allowed"). Remove one of them.`,
+          {
+            related: [{ span: (caData ?? caFile)!.keySpan, message: 'the CA' }],
+          },
+        ),
       );
     if (caData && caFile && caData.value.trim() !== '' && caFile.value.trim() !== '')
       out.push(
-        finding('conflicting-ca-source', caFile.keySpan, entryWhere(cluster, 'certificate-authority'), `Cluster "${cluster.name}" has both certificate-authority ("${caFile.value}") and certificate-authority-data. The data wins and the file is ignored; keep only one.`, {
-          related: [{ span: caData.keySpan, message: 'certificate-authority-data, which is used' }],
-        }),
+        finding(
+          'conflicting-ca-source',
+          caFile.keySpan,
+          entryWhere(cluster, 'certificate-authority'),
+          `Cluster "${cluster.name}" has both certificate-authority ("${caFile.value}") and certificate-authority-data. The data wins and the file is ignored; keep only one.`,
+          {
+            related: [{ span: caData.keySpan, message: 'certificate-authority-data, which is used' }],
+          },
+        ),
       );
     const server = f.get('server');
     if (server && server.isScalar) {
@@ -95,14 +125,34 @@ function checkClusters(config: Kubeconfig): Finding[] {
         url = undefined;
       }
       if (!url || !/^https?:$/.test(url.protocol) || !url.hostname)
-        out.push(finding('insecure-server-url', server.span, entryWhere(cluster, 'server'), `server "${server.value}" is not a URL kubectl can use; write it as https://host:port.`));
+        out.push(
+          finding(
+            'insecure-server-url',
+            server.span,
+            entryWhere(cluster, 'server'),
+            `server "${server.value}" is not a URL kubectl can use; write it as https://host:port.`,
+          ),
+        );
       else if (url.protocol === 'http:' && schemeless)
-        out.push(finding('insecure-server-url', server.span, entryWhere(cluster, 'server'), `server has no scheme and this cluster has no CA, so kubectl connects with plain http://: credentials cross the network unencrypted. Write https:// and add the CA.`));
+        out.push(
+          finding(
+            'insecure-server-url',
+            server.span,
+            entryWhere(cluster, 'server'),
+            `server has no scheme and this cluster has no CA, so kubectl connects with plain http://: credentials cross the network unencrypted. Write https:// and add the CA.`,
+          ),
+        );
       else if (url.protocol === 'http:')
         out.push(
-          finding('insecure-server-url', server.span, entryWhere(cluster, 'server'), `server uses plain http://: credentials and every response cross the network unencrypted, and no certificate is checked. Use https://.`, {
-            data: { https: true },
-          }),
+          finding(
+            'insecure-server-url',
+            server.span,
+            entryWhere(cluster, 'server'),
+            `server uses plain http://: credentials and every response cross the network unencrypted, and no certificate is checked. Use https://.`,
+            {
+              data: { https: true },
+            },
+          ),
         );
     }
   }

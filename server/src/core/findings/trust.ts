@@ -108,7 +108,9 @@ function checkKeys(input: CheckInput): Finding[] {
   const out: Finding[] = [];
   for (const members of input.groups.values()) {
     // The data wins over the file when a user has both.
-    const certs = members.filter((m) => CERTIFICATE_ROLES.has(m.site.role) && m.site.role !== 'ca-bundle' && m.site.role !== 'cluster-ca' && m.certificates.length > 0);
+    const certs = members.filter(
+      (m) => CERTIFICATE_ROLES.has(m.site.role) && m.site.role !== 'ca-bundle' && m.site.role !== 'cluster-ca' && m.certificates.length > 0,
+    );
     const keys = members.filter((m) => KEY_ROLES.has(m.site.role) && m.keys.length > 0);
     const cert = certs.find((m) => m.site.encoding !== 'file') ?? certs[0];
     const key = keys.find((m) => m.site.encoding !== 'file') ?? keys[0];
@@ -117,9 +119,15 @@ function checkKeys(input: CheckInput): Finding[] {
     const facts = key.keys[0];
     if (facts.publicFingerprint === undefined || facts.publicFingerprint === leaf.publicKey.fingerprint) continue;
     out.push(
-      finding('key-mismatch', key.site.field.span, key.site.where, `This ${facts.label} private key does not belong to the certificate ${leaf.subject.text} (${leaf.publicKey.label}) beside it: the TLS handshake will fail. Use the key the certificate was issued for, or reissue the certificate for this key.`, {
-        related: [{ span: cert.site.field.span, message: `the certificate: ${leaf.subject.text}` }],
-      }),
+      finding(
+        'key-mismatch',
+        key.site.field.span,
+        key.site.where,
+        `This ${facts.label} private key does not belong to the certificate ${leaf.subject.text} (${leaf.publicKey.label}) beside it: the TLS handshake will fail. Use the key the certificate was issued for, or reissue the certificate for this key.`,
+        {
+          related: [{ span: cert.site.field.span, message: `the certificate: ${leaf.subject.text}` }],
+        },
+      ),
     );
   }
   return out;
@@ -145,10 +153,16 @@ function checkServerNames(input: CheckInput): Finding[] {
       if (coversHost(cert, host)) continue;
       const names = cert.sans.length ? cert.sans.join(', ') : 'no subject alternative names at all';
       out.push(
-        finding('san-mismatch', server.span, `${server.key === 'server' ? `clusters[${cluster.name}].server` : server.key}`, `kubectl will connect to "${host}"${tlsName ? ' (tls-server-name)' : ''}, but ${source} (${cert.subject.text}) covers only ${names}: the handshake fails with "x509: certificate is valid for …, not ${host}". Set tls-server-name to a covered name or reissue the certificate.`, {
-          data: { host, sans: cert.sans },
-          related: pinned && ca ? [{ span: ca.site.field.span, message: `the pinned certificate ${pinned.subject.text}` }] : undefined,
-        }),
+        finding(
+          'san-mismatch',
+          server.span,
+          `${server.key === 'server' ? `clusters[${cluster.name}].server` : server.key}`,
+          `kubectl will connect to "${host}"${tlsName ? ' (tls-server-name)' : ''}, but ${source} (${cert.subject.text}) covers only ${names}: the handshake fails with "x509: certificate is valid for …, not ${host}". Set tls-server-name to a covered name or reissue the certificate.`,
+          {
+            data: { host, sans: cert.sans },
+            related: pinned && ca ? [{ span: ca.site.field.span, message: `the pinned certificate ${pinned.subject.text}` }] : undefined,
+          },
+        ),
       );
     }
   }
@@ -161,18 +175,28 @@ function checkIngressHosts(input: CheckInput): Finding[] {
     for (const tls of ingress.ingressTls ?? []) {
       if (!tls.secretName) continue;
       const secret = input.objects.find(
-        (o) => o.kind === 'Secret' && o.name === tls.secretName?.value && (o.namespace === undefined || ingress.namespace === undefined || o.namespace === ingress.namespace),
+        (o) =>
+          o.kind === 'Secret' &&
+          o.name === tls.secretName?.value &&
+          (o.namespace === undefined || ingress.namespace === undefined || o.namespace === ingress.namespace),
       );
-      const crt = secret && input.groups.get(`${secret.document}/${secret.label}`)?.find((m) => m.site.role === 'serving-certificate' && m.certificates.length > 0);
+      const crt =
+        secret && input.groups.get(`${secret.document}/${secret.label}`)?.find((m) => m.site.role === 'serving-certificate' && m.certificates.length > 0);
       if (!crt) continue;
       const leaf = crt.certificates[0];
       for (const host of tls.hosts) {
         if (coversPattern(leaf, host.value)) continue;
         out.push(
-          finding('san-mismatch', host.span, `${ingress.label}.spec.tls.hosts`, `The Ingress serves "${host.value}" with Secret "${tls.secretName.value}", whose certificate ${leaf.subject.text} covers only ${leaf.sans.length ? leaf.sans.join(', ') : 'no names'}${host.value.startsWith('*.') ? '' : ' (a wildcard covers exactly one label)'}: browsers and clients will reject it.`, {
-            related: [{ span: crt.site.field.span, message: `the certificate in Secret ${tls.secretName.value}: ${leaf.subject.text}` }],
-            data: { host: host.value },
-          }),
+          finding(
+            'san-mismatch',
+            host.span,
+            `${ingress.label}.spec.tls.hosts`,
+            `The Ingress serves "${host.value}" with Secret "${tls.secretName.value}", whose certificate ${leaf.subject.text} covers only ${leaf.sans.length ? leaf.sans.join(', ') : 'no names'}${host.value.startsWith('*.') ? '' : ' (a wildcard covers exactly one label)'}: browsers and clients will reject it.`,
+            {
+              related: [{ span: crt.site.field.span, message: `the certificate in Secret ${tls.secretName.value}: ${leaf.subject.text}` }],
+              data: { host: host.value },
+            },
+          ),
         );
       }
     }

@@ -17,15 +17,33 @@ export function checkValidity(input: CheckInput): Finding[] {
             ? ' Nothing it signed can be verified any more: connections that trust it fail with "x509: certificate has expired or is not yet valid".'
             : ' It is rejected wherever it is presented.';
         out.push(
-          finding('cert-expired', site.field.span, site.where, `The ${what} ${which} expired on ${formatDate(cert.notAfter)}, ${relative(cert.notAfter, now)}.${consequence}`, { data }),
+          finding(
+            'cert-expired',
+            site.field.span,
+            site.where,
+            `The ${what} ${which} expired on ${formatDate(cert.notAfter)}, ${relative(cert.notAfter, now)}.${consequence}`,
+            { data },
+          ),
         );
       } else if (cert.notBefore > now) {
         out.push(
-          finding('cert-not-yet-valid', site.field.span, site.where, `The ${what} ${which} is not valid until ${formatDate(cert.notBefore)} (${relative(cert.notBefore, now)}); until then it is rejected. Check the clock of whoever issued it.`, { data }),
+          finding(
+            'cert-not-yet-valid',
+            site.field.span,
+            site.where,
+            `The ${what} ${which} is not valid until ${formatDate(cert.notBefore)} (${relative(cert.notBefore, now)}); until then it is rejected. Check the clock of whoever issued it.`,
+            { data },
+          ),
         );
       } else if (cert.notAfter - now < input.warnDays * DAY_MS) {
         out.push(
-          finding('cert-expiring-soon', site.field.span, site.where, `The ${what} ${which} expires on ${formatDate(cert.notAfter)}, ${relative(cert.notAfter, now)}. Renew it before then.`, { data }),
+          finding(
+            'cert-expiring-soon',
+            site.field.span,
+            site.where,
+            `The ${what} ${which} expires on ${formatDate(cert.notAfter)}, ${relative(cert.notAfter, now)}. Renew it before then.`,
+            { data },
+          ),
         );
       }
     });

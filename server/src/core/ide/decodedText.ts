@@ -27,7 +27,11 @@ export function certificateText(cert: Certificate, now: number): string {
     `            Public Key: ${cert.publicKey.label}`,
     '        X509v3 extensions:',
   ];
-  if (cert.ca !== undefined) lines.push('            X509v3 Basic Constraints:', `                CA:${cert.ca ? 'TRUE' : 'FALSE'}${cert.pathLen !== undefined ? `, pathlen:${cert.pathLen}` : ''}`);
+  if (cert.ca !== undefined)
+    lines.push(
+      '            X509v3 Basic Constraints:',
+      `                CA:${cert.ca ? 'TRUE' : 'FALSE'}${cert.pathLen !== undefined ? `, pathlen:${cert.pathLen}` : ''}`,
+    );
   if (cert.keyUsage.length) lines.push('            X509v3 Key Usage:', `                ${cert.keyUsage.join(', ')}`);
   if (cert.extKeyUsage.length) lines.push('            X509v3 Extended Key Usage:', `                ${cert.extKeyUsage.join(', ')}`);
   if (cert.sans.length) lines.push('            X509v3 Subject Alternative Name:', `                ${cert.sans.join(', ')}`);
@@ -38,7 +42,14 @@ export function certificateText(cert: Certificate, now: number): string {
     `SHA256 Fingerprint=${hexColons(cert.sha256).toUpperCase()}`,
     `SHA1 Fingerprint=${hexColons(cert.sha1).toUpperCase()}`,
   );
-  if (!cert.ca) lines.push('', 'Kubernetes:', `    User: ${id.user ?? '(none)'}`, `    Groups: ${id.groups.join(', ') || '(none)'}`, ...id.meanings.map((m) => `    ${m.name}: ${m.text}`));
+  if (!cert.ca)
+    lines.push(
+      '',
+      'Kubernetes:',
+      `    User: ${id.user ?? '(none)'}`,
+      `    Groups: ${id.groups.join(', ') || '(none)'}`,
+      ...id.meanings.map((m) => `    ${m.name}: ${m.text}`),
+    );
   // One line per fact: a value from the certificate cannot add a line (a forged "Not After") or drive a terminal.
   return [...lines.map(oneLine), '', pemOf('CERTIFICATE', cert.der)].join('\n');
 }

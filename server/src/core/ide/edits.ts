@@ -29,7 +29,8 @@ const YAML_WORDS = /^(true|false|yes|no|on|off|null|~|y|n)$/i;
 
 /** A scalar written so YAML and JSON read back exactly `value`. Plain when that is safe (and the old value was plain). */
 export function scalar(value: string, json: boolean, preferPlain = true): string {
-  if (!json && preferPlain && /^[A-Za-z0-9_][A-Za-z0-9._\/@+=-]*(:[A-Za-z0-9._\/@+=-]+)*$/.test(value) && !YAML_WORDS.test(value) && !/^[\d.+-]+$/.test(value)) return value;
+  if (!json && preferPlain && /^[A-Za-z0-9_][A-Za-z0-9._\/@+=-]*(:[A-Za-z0-9._\/@+=-]+)*$/.test(value) && !YAML_WORDS.test(value) && !/^[\d.+-]+$/.test(value))
+    return value;
   return JSON.stringify(value);
 }
 

@@ -51,7 +51,14 @@ function closestEntryNames(list: Entry[], wanted: string): string[] {
   let memo = closestMemo.get(list);
   if (!memo) closestMemo.set(list, (memo = new Map()));
   let names = memo.get(wanted);
-  if (!names) memo.set(wanted, (names = closestNames(wanted, list.map((e) => e.name))));
+  if (!names)
+    memo.set(
+      wanted,
+      (names = closestNames(
+        wanted,
+        list.map((e) => e.name),
+      )),
+    );
   return names;
 }
 
@@ -88,7 +95,11 @@ export function fixesFor(text: string, analysis: Analysis, request: FixRequest):
       const field = context?.kind === 'context' ? context.fields.get(kind) : undefined;
       if (!field || !overlaps(field.span, request.span)) return [];
       const list = kind === 'cluster' ? config.clusters : config.users;
-      const picks: Fix[] = closestEntryNames(list, field.value).map((name) => ({ title: `Use ${kind} "${name}"`, kind: 'quickfix', edits: [replaceValue(field, name, json)] }));
+      const picks: Fix[] = closestEntryNames(list, field.value).map((name) => ({
+        title: `Use ${kind} "${name}"`,
+        kind: 'quickfix',
+        edits: [replaceValue(field, name, json)],
+      }));
       const stub = insertEntry(text, config, kind, field.value);
       if (stub) picks.push({ title: `Create ${kind} "${field.value}"`, kind: 'quickfix', edits: [stub] });
       return picks;
@@ -97,7 +108,14 @@ export function fixesFor(text: string, analysis: Analysis, request: FixRequest):
       const entry = config && entryAt(config, request.span.start);
       const suggestion = typeof data.suggestion === 'string' ? data.suggestion : undefined;
       if (!entry?.nameField || !overlaps(entry.nameField.span, request.span) || !suggestion) return [];
-      return [{ title: `Rename this ${entry.kind} to "${suggestion}"`, kind: 'quickfix', edits: [replaceValue(entry.nameField, suggestion, json)], isPreferred: true }];
+      return [
+        {
+          title: `Rename this ${entry.kind} to "${suggestion}"`,
+          kind: 'quickfix',
+          edits: [replaceValue(entry.nameField, suggestion, json)],
+          isPreferred: true,
+        },
+      ];
     }
     case 'insecure-with-ca': {
       const cluster = clusterAt(config, request.span);
@@ -105,7 +123,13 @@ export function fixesFor(text: string, analysis: Analysis, request: FixRequest):
       const insecure = cluster.fields.get('insecure-skip-tls-verify');
       const cas = ['certificate-authority-data', 'certificate-authority'].map((k) => cluster.fields.get(k)).filter((f): f is Field => f !== undefined);
       const fixes: Fix[] = [];
-      if (insecure) fixes.push({ title: 'Remove insecure-skip-tls-verify (verify the server with the CA)', kind: 'quickfix', edits: [removePair(text, insecure)], isPreferred: true });
+      if (insecure)
+        fixes.push({
+          title: 'Remove insecure-skip-tls-verify (verify the server with the CA)',
+          kind: 'quickfix',
+          edits: [removePair(text, insecure)],
+          isPreferred: true,
+        });
       if (cas.length) fixes.push({ title: 'Remove the CA (keep skipping verification)', kind: 'quickfix', edits: cas.map((f) => removePair(text, f)) });
       return fixes;
     }
@@ -123,12 +147,26 @@ export function fixesFor(text: string, analysis: Analysis, request: FixRequest):
       const site = siteAt(analysis.sites, request.span);
       if (!site) return [];
       const pem = site.field.value.trim() + '\n';
-      return [{ title: 'Encode the PEM as base64', kind: 'quickfix', edits: [{ span: site.field.span, newText: Buffer.from(pem, 'latin1').toString('base64') }], isPreferred: true }];
+      return [
+        {
+          title: 'Encode the PEM as base64',
+          kind: 'quickfix',
+          edits: [{ span: site.field.span, newText: Buffer.from(pem, 'latin1').toString('base64') }],
+          isPreferred: true,
+        },
+      ];
     }
     case 'invalid-base64': {
       const site = siteAt(analysis.sites, request.span);
       if (!site || data.join !== true) return [];
-      return [{ title: 'Join the base64 into one line', kind: 'quickfix', edits: [{ span: site.field.span, newText: site.field.value.replace(/\s+/g, '') }], isPreferred: true }];
+      return [
+        {
+          title: 'Join the base64 into one line',
+          kind: 'quickfix',
+          edits: [{ span: site.field.span, newText: site.field.value.replace(/\s+/g, '') }],
+          isPreferred: true,
+        },
+      ];
     }
     case 'insecure-server-url': {
       if (data.https !== true) return [];
@@ -146,7 +184,11 @@ export function fixesFor(text: string, analysis: Analysis, request: FixRequest):
           title: `Show the renewal steps for ${typeof data.subject === 'string' ? data.subject : 'this certificate'}`,
           kind: 'quickfix',
           edits: [],
-          command: { name: RENEWAL_COMMAND, title: 'Show renewal steps', arguments: [{ where: site.where, index: typeof data.index === 'number' ? data.index : 0 }] },
+          command: {
+            name: RENEWAL_COMMAND,
+            title: 'Show renewal steps',
+            arguments: [{ where: site.where, index: typeof data.index === 'number' ? data.index : 0 }],
+          },
         },
       ];
     }
@@ -179,7 +221,10 @@ function insertEntry(text: string, config: Kubeconfig, kind: 'cluster' | 'user',
     if (!list) return undefined;
     const close = text.lastIndexOf(']', list.span.end);
     if (close < list.span.start) return undefined;
-    const body = kind === 'cluster' ? `{"cluster": {"server": "https://CHANGE-ME.invalid:6443"}, "name": ${JSON.stringify(name)}}` : `{"name": ${JSON.stringify(name)}, "user": {}}`;
+    const body =
+      kind === 'cluster'
+        ? `{"cluster": {"server": "https://CHANGE-ME.invalid:6443"}, "name": ${JSON.stringify(name)}}`
+        : `{"name": ${JSON.stringify(name)}, "user": {}}`;
     const last = entries[entries.length - 1];
     if (!last) return { span: { start: close, end: close }, newText: body };
     // After the last entry, on a line of its own when the entries are one per line.
@@ -214,10 +259,15 @@ const EMBED: Record<string, string> = {
 export function refactorsAt(analysis: Analysis, offset: number, host: Host | undefined, documentPath: string | undefined): Fix[] {
   const config = analysis.kubeconfig;
   if (!config) return [];
-  const material = analysis.materials.find((m) => m.site.document === config.document && (inside(m.site.field.keySpan, offset) || inside(m.site.field.span, offset)));
+  const material = analysis.materials.find(
+    (m) => m.site.document === config.document && (inside(m.site.field.keySpan, offset) || inside(m.site.field.span, offset)),
+  );
   if (!material) return [];
   const { site } = material;
-  const entry = findEntry(site.group.startsWith('clusters/') ? config.clusters : config.users, site.where.slice(site.where.indexOf('[') + 1, site.where.indexOf(']')));
+  const entry = findEntry(
+    site.group.startsWith('clusters/') ? config.clusters : config.users,
+    site.where.slice(site.where.indexOf('[') + 1, site.where.indexOf(']')),
+  );
   if (site.encoding === 'file') {
     const dataKey = EMBED[site.field.key];
     const path = site.file?.resolved;
@@ -228,7 +278,13 @@ export function refactorsAt(analysis: Analysis, offset: number, host: Host | und
     // A file that is neither (/etc/passwd, a binary) is reported by its diagnostic, never copied into the document.
     const holdsKey = PRIVATE_KEY_BLOCK.test(Buffer.from(read.bytes).toString('latin1'));
     if (dataKey === 'client-key-data' ? material.keys.length === 0 : material.certificates.length === 0 || holdsKey) return [];
-    return [{ title: `Embed ${site.file?.written} as ${dataKey}`, kind: 'refactor.inline', edits: replacePair(site.field, dataKey, Buffer.from(read.bytes).toString('base64'), config.json) }];
+    return [
+      {
+        title: `Embed ${site.file?.written} as ${dataKey}`,
+        kind: 'refactor.inline',
+        edits: replacePair(site.field, dataKey, Buffer.from(read.bytes).toString('base64'), config.json),
+      },
+    ];
   }
   const fileKey = Object.keys(EMBED).find((k) => EMBED[k] === site.field.key);
   // Only certificates: a key written by an edit could not be given mode 0600.

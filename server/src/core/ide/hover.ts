@@ -73,7 +73,11 @@ export function materialSections(analysis: Analysis, material: Material, now: nu
     sections.push(section, meaningSection(csr.subject));
   }
   for (const key of material.keys) sections.push(keySection(analysis, material, key));
-  if (sections.length === 0) sections.push({ title: site.where, rows: [{ text: material.readable ? 'Holds no certificate, request or key.' : 'Could not be decoded; see the diagnostic.' }] });
+  if (sections.length === 0)
+    sections.push({
+      title: site.where,
+      rows: [{ text: material.readable ? 'Holds no certificate, request or key.' : 'Could not be decoded; see the diagnostic.' }],
+    });
   sections[0].rows.unshift({ label: 'Where', text: site.where, code: true });
   return sections;
 }
@@ -104,7 +108,9 @@ export function certificateSection(cert: Certificate, now: number, title: string
   if (issuer && !selfSigned)
     rows.push({
       label: 'Signed by',
-      text: isSignedBy(cert, issuer) ? `${issuer.subject.text}, valid until ${formatDate(issuer.notAfter)}${issuer.notAfter < now ? ' (expired)' : ''}` : `${issuer.subject.text} — but the signature does not verify`,
+      text: isSignedBy(cert, issuer)
+        ? `${issuer.subject.text}, valid until ${formatDate(issuer.notAfter)}${issuer.notAfter < now ? ' (expired)' : ''}`
+        : `${issuer.subject.text} — but the signature does not verify`,
       tone: isSignedBy(cert, issuer) && issuer.notAfter >= now ? 'ok' : 'error',
     });
   rows.push(validityRow(cert, now));
@@ -146,7 +152,11 @@ function chainSection(certs: Certificate[]): HoverSection {
   const rows: HoverRow[] = certs.map((c, i) => {
     const next = certs.find((n) => n !== c && n.subject.derHex === c.issuer.derHex);
     const self = c.subject.derHex === c.issuer.derHex;
-    const link = self ? 'self-signed root' : next ? `signed by #${certs.indexOf(next) + 1}${isSignedBy(c, next) ? '' : ' (signature does NOT verify)'}` : `issuer ${c.issuer.text} not in this bundle`;
+    const link = self
+      ? 'self-signed root'
+      : next
+        ? `signed by #${certs.indexOf(next) + 1}${isSignedBy(c, next) ? '' : ' (signature does NOT verify)'}`
+        : `issuer ${c.issuer.text} not in this bundle`;
     return { label: `#${i + 1}`, text: `${c.subject.text} — ${link}` };
   });
   return { title: 'Chain', rows };
@@ -160,14 +170,20 @@ function requestSection(csr: CertificateRequest): HoverSection {
       ...(csr.sans.length ? [{ label: 'Names', text: csr.sans.join(', '), code: true }] : []),
       { label: 'Key', text: csr.publicKey.label },
       ...(csr.keyUsage.length || csr.extKeyUsage.length ? [{ label: 'Usage', text: [...csr.keyUsage, ...csr.extKeyUsage].join(', ') }] : []),
-      { label: 'Signature', text: csr.signatureValid ? `${csr.signatureAlgorithm}, verifies` : `${csr.signatureAlgorithm}, does NOT verify`, tone: csr.signatureValid ? 'ok' : 'error' },
+      {
+        label: 'Signature',
+        text: csr.signatureValid ? `${csr.signatureAlgorithm}, verifies` : `${csr.signatureAlgorithm}, does NOT verify`,
+        tone: csr.signatureValid ? 'ok' : 'error',
+      },
     ],
   };
 }
 
 function keySection(analysis: Analysis, material: Material, key: PrivateKeyFacts): HoverSection {
   const rows: HoverRow[] = [{ label: 'Type', text: `${key.label} (${key.format})` }];
-  const partner = analysis.materials.find((m) => m.site.group === material.site.group && m !== material && m.certificates.length > 0 && m.site.role !== 'ca-bundle' && m.site.role !== 'cluster-ca');
+  const partner = analysis.materials.find(
+    (m) => m.site.group === material.site.group && m !== material && m.certificates.length > 0 && m.site.role !== 'ca-bundle' && m.site.role !== 'cluster-ca',
+  );
   if (partner && key.publicFingerprint !== undefined) {
     const leaf = partner.certificates[0];
     const match = leaf.publicKey.fingerprint === key.publicFingerprint;
@@ -184,12 +200,17 @@ function entrySummary(analysis: Analysis, entry: Entry, now: number): HoverSecti
     const m = analysis.materials.find((x) => x.site.group === group && roles.includes(x.site.role) && x.certificates.length > 0);
     if (!m) return;
     const c = m.certificates[0];
-    rows.push({ label, text: `${c.subject.text} — ${c.notAfter < now ? `expired ${relative(c.notAfter, now)}` : `expires ${relative(c.notAfter, now)}`}`, tone: c.notAfter < now ? 'error' : 'ok' });
+    rows.push({
+      label,
+      text: `${c.subject.text} — ${c.notAfter < now ? `expired ${relative(c.notAfter, now)}` : `expires ${relative(c.notAfter, now)}`}`,
+      tone: c.notAfter < now ? 'error' : 'ok',
+    });
   };
   const describeCluster = (cluster: Entry): void => {
     rows.push({ label: 'Server', text: shownServer(cluster.fields.get('server')?.value ?? '(none)'), code: true });
     certRow('CA', `clusters/${cluster.index}`, ['cluster-ca']);
-    if (cluster.fields.get('insecure-skip-tls-verify')?.value === 'true') rows.push({ label: 'TLS', text: 'insecure-skip-tls-verify: the server is not verified', tone: 'warning' });
+    if (cluster.fields.get('insecure-skip-tls-verify')?.value === 'true')
+      rows.push({ label: 'TLS', text: 'insecure-skip-tls-verify: the server is not verified', tone: 'warning' });
   };
   const describeUser = (user: Entry): void => {
     certRow('Client certificate', `users/${user.index}`, ['client-certificate']);

@@ -27,7 +27,8 @@ function apply(text: string, edits: TextEdit[]): EditResult {
 }
 
 export function setCurrentContext(text: string, name: string): EditResult {
-  if (text.trim() === '') return apply(text, [{ span: { start: 0, end: text.length }, newText: `apiVersion: v1\nkind: Config\ncurrent-context: ${scalar(name, false)}\n` }]);
+  if (text.trim() === '')
+    return apply(text, [{ span: { start: 0, end: text.length }, newText: `apiVersion: v1\nkind: Config\ncurrent-context: ${scalar(name, false)}\n` }]);
   const parsed = parseForEdit(text);
   if (!parsed.ok) return parsed;
   const { config } = parsed;
@@ -44,12 +45,19 @@ export function setNamespace(text: string, contextName: string, namespace: strin
   const existing = context.fields.get('namespace');
   if (existing) return apply(text, [replaceValue(existing, namespace, config.json)]);
   const anchor = context.fields.get('cluster') ?? context.fields.get('user') ?? [...context.fields.values()][0];
-  if (anchor && !config.json && text[anchor.keySpan.start - 1] !== '{' && !/[{,]\s*$/.test(text.slice(lineStart(text, anchor.keySpan.start), anchor.keySpan.start))) {
+  if (
+    anchor &&
+    !config.json &&
+    text[anchor.keySpan.start - 1] !== '{' &&
+    !/[{,]\s*$/.test(text.slice(lineStart(text, anchor.keySpan.start), anchor.keySpan.start))
+  ) {
     const pad = text.slice(lineStart(text, anchor.keySpan.start), anchor.keySpan.start);
     const at = nextLineStart(text, anchor.pairSpan.end);
     const nl = lineEnding(text);
     const needsBreak = at === text.length && !/[\r\n]$/.test(text);
-    return apply(text, [{ span: { start: at, end: at }, newText: `${needsBreak ? nl : ''}${' '.repeat(pad.length)}namespace: ${scalar(namespace, false)}${nl}` }]);
+    return apply(text, [
+      { span: { start: at, end: at }, newText: `${needsBreak ? nl : ''}${' '.repeat(pad.length)}namespace: ${scalar(namespace, false)}${nl}` },
+    ]);
   }
   if (anchor) {
     // Flow style / JSON: put the pair before the first key of the context body.

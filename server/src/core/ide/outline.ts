@@ -21,8 +21,13 @@ export function lenses(analysis: Analysis, now: number): Lens[] {
   for (const m of analysis.materials) {
     const c = m.certificates[0];
     if (c) {
-      const who = oneLine([...attributes(c.subject, 'CN').map((v) => `CN=${v}`), ...attributes(c.subject, 'O').map((v) => `O=${v}`)].join(' · ') || c.subject.text);
-      const when = c.notAfter < now ? `EXPIRED ${new Date(c.notAfter).toISOString().slice(0, 10)}` : `expires ${new Date(c.notAfter).toISOString().slice(0, 10)} (in ${residual(c.notAfter, now)})`;
+      const who = oneLine(
+        [...attributes(c.subject, 'CN').map((v) => `CN=${v}`), ...attributes(c.subject, 'O').map((v) => `O=${v}`)].join(' · ') || c.subject.text,
+      );
+      const when =
+        c.notAfter < now
+          ? `EXPIRED ${new Date(c.notAfter).toISOString().slice(0, 10)}`
+          : `expires ${new Date(c.notAfter).toISOString().slice(0, 10)} (in ${residual(c.notAfter, now)})`;
       const more = m.certificates.length > 1 ? ` · +${m.certificates.length - 1} more in bundle` : '';
       out.push({ span: m.site.field.keySpan, title: `${who} · ${when}${more}`, expired: m.certificates.some((x) => x.notAfter < now), where: m.site.where });
     } else if (m.keys[0]) {
@@ -129,13 +134,23 @@ export function completions(analysis: Analysis, offset: number): Completion[] {
   const config = analysis.kubeconfig;
   if (!config) return [];
   const suggest = (entries: Entry[], span: Span, kind: string): Completion[] =>
-    entries.filter((e) => e.name !== '').map((e) => ({ label: e.name, detail: kind === 'context' ? `${e.fields.get('cluster')?.value ?? ''} · ${e.fields.get('user')?.value ?? ''}` : shownServer(e.fields.get('server')?.value ?? kind), span }));
+    entries
+      .filter((e) => e.name !== '')
+      .map((e) => ({
+        label: e.name,
+        detail:
+          kind === 'context'
+            ? `${e.fields.get('cluster')?.value ?? ''} · ${e.fields.get('user')?.value ?? ''}`
+            : shownServer(e.fields.get('server')?.value ?? kind),
+        span,
+      }));
   const cur = config.currentContext;
   if (cur && (inside(cur.span, offset) || (offset >= cur.keySpan.end && offset <= cur.span.end + 1))) return suggest(config.contexts, cur.span, 'context');
   for (const c of config.contexts) {
     for (const kind of ['cluster', 'user'] as const) {
       const f = c.fields.get(kind);
-      if (f && (inside(f.span, offset) || (offset > f.keySpan.end && offset <= f.span.end))) return suggest(kind === 'cluster' ? config.clusters : config.users, f.span, kind);
+      if (f && (inside(f.span, offset) || (offset > f.keySpan.end && offset <= f.span.end)))
+        return suggest(kind === 'cluster' ? config.clusters : config.users, f.span, kind);
     }
   }
   return [];

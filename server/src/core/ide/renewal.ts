@@ -49,26 +49,42 @@ function stepsFor(cert: Certificate, role: Role): RenewalSteps {
         'Afterwards put the new CA (base64 of its PEM) into certificate-authority-data of every kubeconfig for this cluster.',
       ],
     };
-  if (issuerCn === 'kubernetes' || issuerCn === 'etcd-ca' || issuerCn === 'front-proxy-ca' || groups.includes('kubeadm:cluster-admins') || cn === 'kubernetes-admin')
+  if (
+    issuerCn === 'kubernetes' ||
+    issuerCn === 'etcd-ca' ||
+    issuerCn === 'front-proxy-ca' ||
+    groups.includes('kubeadm:cluster-admins') ||
+    cn === 'kubernetes-admin'
+  )
     return {
       title: `Renew the kubeadm certificate ${cert.subject.text}`,
       steps: [
         'On a control-plane node:',
         'sudo kubeadm certs check-expiration',
-        role === 'client-certificate' ? 'sudo kubeadm certs renew admin.conf   (or the .conf this kubeconfig came from: super-admin.conf, controller-manager.conf, scheduler.conf)' : 'sudo kubeadm certs renew all',
+        role === 'client-certificate'
+          ? 'sudo kubeadm certs renew admin.conf   (or the .conf this kubeconfig came from: super-admin.conf, controller-manager.conf, scheduler.conf)'
+          : 'sudo kubeadm certs renew all',
         'Restart the control-plane static pods so they load the new certificates (move the manifests out of /etc/kubernetes/manifests and back, or restart the kubelet).',
-        role === 'client-certificate' ? 'sudo cp /etc/kubernetes/admin.conf ~/.kube/config   (then merge it into this kubeconfig)' : 'Verify: sudo kubeadm certs check-expiration',
+        role === 'client-certificate'
+          ? 'sudo cp /etc/kubernetes/admin.conf ~/.kube/config   (then merge it into this kubeconfig)'
+          : 'Verify: sudo kubeadm certs check-expiration',
       ],
     };
   // openssl's -subj escapes / + \ with a backslash; the shell gets one single-quoted word, so nothing in a name is run when pasted.
-  const subj = cert.subject.rdns.flat().filter((a) => a.type === 'CN' || a.type === 'O').map((a) => `/${a.type}=${oneLine(a.value).replace(/[\\/+]/g, '\\$&')}`).join('');
+  const subj = cert.subject.rdns
+    .flat()
+    .filter((a) => a.type === 'CN' || a.type === 'O')
+    .map((a) => `/${a.type}=${oneLine(a.value).replace(/[\\/+]/g, '\\$&')}`)
+    .join('');
   return {
     title: `Reissue the client certificate ${cert.subject.text}`,
     steps: [
       'Generate a new key and a request for the same identity:',
       `openssl ecparam -genkey -name prime256v1 -noout -out user.key && openssl req -new -key user.key -subj ${shellWord(subj || '/CN=<user>')} -out user.csr`,
       'Ask the cluster to sign it (signer kubernetes.io/kube-apiserver-client):',
-      'kubectl apply -f - <<EOF\napiVersion: certificates.k8s.io/v1\nkind: CertificateSigningRequest\nmetadata:\n  name: renew-' + (cn.replace(/[^a-z0-9-]/gi, '-').toLowerCase() || 'user') + '\nspec:\n  request: $(base64 -w0 user.csr)\n  signerName: kubernetes.io/kube-apiserver-client\n  usages: ["client auth"]\nEOF',
+      'kubectl apply -f - <<EOF\napiVersion: certificates.k8s.io/v1\nkind: CertificateSigningRequest\nmetadata:\n  name: renew-' +
+        (cn.replace(/[^a-z0-9-]/gi, '-').toLowerCase() || 'user') +
+        '\nspec:\n  request: $(base64 -w0 user.csr)\n  signerName: kubernetes.io/kube-apiserver-client\n  usages: ["client auth"]\nEOF',
       `kubectl certificate approve renew-${cn.replace(/[^a-z0-9-]/gi, '-').toLowerCase() || 'user'}`,
       `kubectl get csr renew-${cn.replace(/[^a-z0-9-]/gi, '-').toLowerCase() || 'user'} -o jsonpath='{.status.certificate}' | base64 -d > user.crt`,
       'kubectl config set-credentials <user> --client-certificate=user.crt --client-key=user.key --embed-certs=true',

@@ -103,14 +103,20 @@ export function meaningOfUser(user: string): Meaning | undefined {
   const sa = /^system:serviceaccount:([^:]+):(.+)$/.exec(user);
   if (sa) return { name: user, text: `Service account "${sa[2]}" in namespace "${sa[1]}"; gets what RoleBindings grant that service account.` };
   if (user.startsWith('system:bootstrap:'))
-    return { name: user, text: `A bootstrap token's identity (token id "${user.slice(17)}"), used only to file CertificateSigningRequests during TLS bootstrap.` };
+    return {
+      name: user,
+      text: `A bootstrap token's identity (token id "${user.slice(17)}"), used only to file CertificateSigningRequests during TLS bootstrap.`,
+    };
   return undefined;
 }
 
 export function meaningOfGroup(group: string): Meaning | undefined {
   if (GROUPS[group]) return GROUPS[group];
   if (group.startsWith('system:bootstrappers:'))
-    return { name: group, text: 'A TLS-bootstrap group (kubeadm uses system:bootstrappers:kubeadm:default-node-token): may create CertificateSigningRequests for new nodes.' };
+    return {
+      name: group,
+      text: 'A TLS-bootstrap group (kubeadm uses system:bootstrappers:kubeadm:default-node-token): may create CertificateSigningRequests for new nodes.',
+    };
   return undefined;
 }
 

@@ -117,7 +117,16 @@ export function fieldOf(p: Pair<Node, YNode> | undefined, doc: Document.Parsed):
   let style: Field['style'] = 'other';
   if (isScalar(value)) {
     const t = value.type;
-    style = t === 'PLAIN' ? 'plain' : t === 'QUOTE_DOUBLE' ? 'double' : t === 'QUOTE_SINGLE' ? 'single' : t === 'BLOCK_LITERAL' || t === 'BLOCK_FOLDED' ? 'block' : 'other';
+    style =
+      t === 'PLAIN'
+        ? 'plain'
+        : t === 'QUOTE_DOUBLE'
+          ? 'double'
+          : t === 'QUOTE_SINGLE'
+            ? 'single'
+            : t === 'BLOCK_LITERAL' || t === 'BLOCK_FOLDED'
+              ? 'block'
+              : 'other';
   }
   return {
     key,

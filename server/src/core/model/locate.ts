@@ -72,14 +72,22 @@ function lastStartingBy(starts: number[], offset: number): number {
 
 /** The cluster, user or context whose list item holds `offset`: a binary search, so per-diagnostic lookups stay cheap. */
 export function entryAt(config: Kubeconfig, offset: number): Entry | undefined {
-  const index = inOrder(config, () => [...config.clusters, ...config.users, ...config.contexts], (e) => e.span);
+  const index = inOrder(
+    config,
+    () => [...config.clusters, ...config.users, ...config.contexts],
+    (e) => e.span,
+  );
   const entry = index.items[lastStartingBy(index.starts, offset)];
   return entry && inside(entry.span, offset) ? entry : undefined;
 }
 
 /** The site whose value overlaps `span`. */
 export function siteAt(sites: Site[], span: Span): Site | undefined {
-  const index = inOrder(sites, () => [...sites], (s) => s.field.span);
+  const index = inOrder(
+    sites,
+    () => [...sites],
+    (s) => s.field.span,
+  );
   for (let i = Math.max(0, lastStartingBy(index.starts, span.start)); i < index.items.length && index.starts[i] <= span.end; i++) {
     const site = index.items[i];
     if (site.field.span.start <= span.end && span.start <= site.field.span.end) return site;

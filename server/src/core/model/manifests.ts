@@ -160,9 +160,7 @@ function scanObject(node: YNode, doc: Document.Parsed, index: number, scan: Mani
         hosts: (pair(tls, 'hosts', doc) ? items(get(tls, 'hosts', doc), doc) : []).flatMap((h) => {
           const text = scalarText(h, doc);
           const s = span(h);
-          return text !== undefined && s
-            ? [{ key: 'hosts', value: text, isScalar: true, span: s, keySpan: s, pairSpan: s, style: 'plain' as const }]
-            : [];
+          return text !== undefined && s ? [{ key: 'hosts', value: text, isScalar: true, span: s, keySpan: s, pairSpan: s, style: 'plain' as const }] : [];
         }),
       }));
       break;
@@ -189,7 +187,11 @@ function scanObject(node: YNode, doc: Document.Parsed, index: number, scan: Mani
 }
 
 /** `--tls-cert-file=/etc/kubernetes/pki/apiserver.crt` → a file site spanning the path. */
-function scanFlag(arg: YNode, doc: Document.Parsed, add: (role: Role, encoding: Site['encoding'], field: Field | undefined, where: string, pair?: string) => void): void {
+function scanFlag(
+  arg: YNode,
+  doc: Document.Parsed,
+  add: (role: Role, encoding: Site['encoding'], field: Field | undefined, where: string, pair?: string) => void,
+): void {
   const text = scalarText(arg, doc);
   const s = span(arg);
   if (text === undefined || !s) return;

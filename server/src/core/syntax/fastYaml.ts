@@ -332,7 +332,11 @@ class Parser {
         // Nothing on this line: a nested block, a sequence at the same column, or an empty value.
         const nl = this.next(l.end + 1);
         const nestedComment = this.commentBefore;
-        if (nl && !this.isSeparator(nl) && (nl.indent > col || (nl.indent === col && t.charCodeAt(nl.content) === DASH && this.dashIndicator(nl.content, nl.end)))) {
+        if (
+          nl &&
+          !this.isSeparator(nl) &&
+          (nl.indent > col || (nl.indent === col && t.charCodeAt(nl.content) === DASH && this.dashIndicator(nl.content, nl.end)))
+        ) {
           if (nestedComment || (v < l.end && t.charCodeAt(v) === HASH)) throw OUTSIDE; // comments before a nested block: rare, and ranges differ
           const r = this.block(nl, nl.indent);
           value = r.node;
@@ -469,7 +473,14 @@ class Parser {
         for (; e < lineEnd; e++) {
           const ch = t.charCodeAt(e);
           if (ch === 44 || ch === 93) break; // , ]
-          if (ch === 91 || ch === 123 || ch === 125 || (ch === HASH && t.charCodeAt(e - 1) === SPACE) || (ch === COLON && (t.charCodeAt(e + 1) === SPACE || t.charCodeAt(e + 1) === 44 || t.charCodeAt(e + 1) === 93))) throw OUTSIDE;
+          if (
+            ch === 91 ||
+            ch === 123 ||
+            ch === 125 ||
+            (ch === HASH && t.charCodeAt(e - 1) === SPACE) ||
+            (ch === COLON && (t.charCodeAt(e + 1) === SPACE || t.charCodeAt(e + 1) === 44 || t.charCodeAt(e + 1) === 93))
+          )
+            throw OUTSIDE;
         }
         let end = e;
         while (t.charCodeAt(end - 1) === SPACE) end--;

@@ -29,14 +29,24 @@ export function reuseStructure(before: Structure, beforeText: string, edit: Text
   const { field, value, delta } = changed;
 
   const move = (span: Span): Span =>
-    span.end < edit.span.start ? span : { start: span.start > edit.span.start ? span.start + delta : span.start, end: span.end >= edit.span.end ? span.end + delta : span.end };
+    span.end < edit.span.start
+      ? span
+      : { start: span.start > edit.span.start ? span.start + delta : span.start, end: span.end >= edit.span.end ? span.end + delta : span.end };
   const moved = new Map<Field, Field>();
   const moveField = (f: Field | undefined): Field | undefined => {
     if (!f || f.pairSpan.end < edit.span.start) return f;
     let out = moved.get(f);
     if (!out) {
       // Every property written out: one object shape for all copies (a spread costs several times more here).
-      out = { key: f.key, value: f === field ? value : f.value, isScalar: f.isScalar, span: move(f.span), keySpan: move(f.keySpan), pairSpan: move(f.pairSpan), style: f.style };
+      out = {
+        key: f.key,
+        value: f === field ? value : f.value,
+        isScalar: f.isScalar,
+        span: move(f.span),
+        keySpan: move(f.keySpan),
+        pairSpan: move(f.pairSpan),
+        style: f.style,
+      };
       moved.set(f, out);
     }
     return out;
@@ -71,7 +81,15 @@ export function editedSite(before: Structure, beforeText: string, edit: TextEdit
   const site = changed && before.sites.find((s) => s.field === changed.field);
   if (!changed || !site) return undefined;
   const { field, value, delta } = changed;
-  return { ...site, field: { ...field, value, span: { start: field.span.start, end: field.span.end + delta }, pairSpan: { start: field.pairSpan.start, end: field.pairSpan.end + delta } } };
+  return {
+    ...site,
+    field: {
+      ...field,
+      value,
+      span: { start: field.span.start, end: field.span.end + delta },
+      pairSpan: { start: field.pairSpan.start, end: field.pairSpan.end + delta },
+    },
+  };
 }
 
 /** The field whose plain value `edit` changes, and to what, when the edit changes nothing else about the document. */
@@ -103,7 +121,8 @@ function fieldAround(config: Kubeconfig, span: Span): Field | undefined {
 /** Whether YAML reads `value` after a key as this very string, as a plain scalar, without complaint. */
 function readsAsPlainString(value: string): boolean {
   const parsed = parseText(`k: ${value}\n`);
-  const root = parsed.documents.length === 1 && parsed.findings.length === 0 && parsed.documents[0].errors.length === 0 ? parsed.documents[0].contents : undefined;
+  const root =
+    parsed.documents.length === 1 && parsed.findings.length === 0 && parsed.documents[0].errors.length === 0 ? parsed.documents[0].contents : undefined;
   if (!isMap(root) || root.items.length !== 1) return false;
   const scalar = root.items[0].value;
   return isScalar(scalar) && scalar.type === 'PLAIN' && scalar.value === value;

@@ -38,7 +38,12 @@ export function parseText(text: string): ParsedText {
   if (text.length > LIMITS.maxTextLength) {
     const mb = (text.length / 1024 / 1024).toFixed(1);
     findings.push(
-      finding('input-limit', { start: 0, end: 0 }, '(document)', `This document is ${mb} MB; Kubecert analyses documents up to ${LIMITS.maxTextLength / 1024 / 1024} MB and skipped it.`),
+      finding(
+        'input-limit',
+        { start: 0, end: 0 },
+        '(document)',
+        `This document is ${mb} MB; Kubecert analyses documents up to ${LIMITS.maxTextLength / 1024 / 1024} MB and skipped it.`,
+      ),
     );
     return { documents: [], findings };
   }
@@ -124,7 +129,12 @@ function parseDocuments(text: string, findings: Finding[]): Document.Parsed[] {
     if (at !== undefined) {
       offset = parser.offset;
       findings.push(
-        finding('input-limit', { start: at, end: Math.min(at + 1, text.length) }, '(document)', `Nesting deeper than ${LIMITS.maxDepth} levels starts here; Kubecert did not analyse this YAML document.`),
+        finding(
+          'input-limit',
+          { start: at, end: Math.min(at + 1, text.length) },
+          '(document)',
+          `Nesting deeper than ${LIMITS.maxDepth} levels starts here; Kubecert did not analyse this YAML document.`,
+        ),
       );
       parser = undefined;
     }
@@ -134,7 +144,12 @@ function parseDocuments(text: string, findings: Finding[]): Document.Parsed[] {
   if (uncounted !== undefined) {
     const at = Math.min(uncounted, Math.max(0, text.length - 1));
     findings.push(
-      finding('input-limit', { start: at, end: Math.min(at + 1, text.length) }, '(document)', `This text has ${errors.toLocaleString('en-US')} YAML errors and warnings; Kubecert lists the first ${LIMITS.maxSyntaxErrors.toLocaleString('en-US')}; the first one it leaves out is here.`),
+      finding(
+        'input-limit',
+        { start: at, end: Math.min(at + 1, text.length) },
+        '(document)',
+        `This text has ${errors.toLocaleString('en-US')} YAML errors and warnings; Kubecert lists the first ${LIMITS.maxSyntaxErrors.toLocaleString('en-US')}; the first one it leaves out is here.`,
+      ),
     );
   }
   return documents;
@@ -187,7 +202,11 @@ function anchorTargets(doc: Document.Parsed): Pick<Aliases, 'targets' | 'recursi
     const { node, leave } = stack.pop()!;
     if (leave) {
       open.delete(node as Node);
-      if (isCollection(node)) sizes.set(node, node.items.reduce((sum: number, item) => sum + sizeOf(item), 1));
+      if (isCollection(node))
+        sizes.set(
+          node,
+          node.items.reduce((sum: number, item) => sum + sizeOf(item), 1),
+        );
       continue;
     }
     if (isPair(node)) {
@@ -309,7 +328,15 @@ export function aliasFindings(documents: Document.Parsed[], text: string): Findi
     }
     for (const alias of table.recursive.slice(0, 10)) {
       const s = span(alias);
-      if (s) out.push(finding('yaml-syntax', s, '(document)', `The alias *${alias.source} stands inside the node it names; kubectl refuses a document that contains itself.`));
+      if (s)
+        out.push(
+          finding(
+            'yaml-syntax',
+            s,
+            '(document)',
+            `The alias *${alias.source} stands inside the node it names; kubectl refuses a document that contains itself.`,
+          ),
+        );
     }
   }
   return out;

@@ -23,15 +23,7 @@ import {
   type Tlv,
 } from './der';
 import { exact } from '../base/exact';
-import {
-  CURVES,
-  EXT,
-  EXT_KEY_USAGES,
-  KEY_ALGORITHMS,
-  KEY_USAGE_BITS,
-  NAME_ATTRIBUTES,
-  SIGNATURE_ALGORITHMS,
-} from './oids';
+import { CURVES, EXT, EXT_KEY_USAGES, KEY_ALGORITHMS, KEY_USAGE_BITS, NAME_ATTRIBUTES, SIGNATURE_ALGORITHMS } from './oids';
 
 export interface NameAttribute {
   /** Short name (CN, O, OU, …) or the dotted OID. */
@@ -130,7 +122,6 @@ export interface DecodedItem {
 
 // ---------------------------------------------------------------------------
 // PEM
-
 
 export function looksLikePem(text: string): boolean {
   return text.includes('-----BEGIN ');
@@ -434,7 +425,7 @@ function formatIp(bytes: Uint8Array): string {
     // Compress the longest run of zero groups, as RFC 5952 asks.
     let best = -1;
     let bestLen = 0;
-    for (let i = 0; i < 8; ) {
+    for (let i = 0; i < 8;) {
       if (groups[i] !== '0') {
         i++;
         continue;
@@ -484,7 +475,24 @@ export function decodeCertificate(der: Uint8Array): Certificate {
   const sigAlg = SIGNATURE_ALGORITHMS[signatureOid];
   const signature = readBitString(sigTlv).bits;
   const signatureAt = sigTlv.end - signature.length;
-  return new DecodedCertificate(der, version, serial, subject, issuer, notBefore, notAfter, ext, publicKey, sigAlg?.name ?? signatureOid, sigAlg?.hash, tbsTlv.start, tbsTlv.end, signatureAt, sigTlv.end, signatureOid);
+  return new DecodedCertificate(
+    der,
+    version,
+    serial,
+    subject,
+    issuer,
+    notBefore,
+    notAfter,
+    ext,
+    publicKey,
+    sigAlg?.name ?? signatureOid,
+    sigAlg?.hash,
+    tbsTlv.start,
+    tbsTlv.end,
+    signatureAt,
+    sigTlv.end,
+    signatureOid,
+  );
 }
 
 /**
@@ -657,7 +665,11 @@ function minimalPositive(c: Uint8Array): boolean {
   return c.length > 0 && c[0] < 0x80 && !(c.length > 1 && c[0] === 0 && c[1] < 0x80);
 }
 
-const JWK_CURVES: Record<string, { crv: string; size: number }> = { 'P-256': { crv: 'P-256', size: 32 }, 'P-384': { crv: 'P-384', size: 48 }, 'P-521': { crv: 'P-521', size: 66 } };
+const JWK_CURVES: Record<string, { crv: string; size: number }> = {
+  'P-256': { crv: 'P-256', size: 32 },
+  'P-384': { crv: 'P-384', size: 48 },
+  'P-521': { crv: 'P-521', size: 66 },
+};
 
 /**
  * The key in `spki` as a JWK, for the common kinds (RSA, ECDSA on the NIST curves with an uncompressed point,

@@ -118,18 +118,35 @@ export function decodeSite(site: Site, host: Host | undefined, cache: DecodeCach
   let decoding: Decoding;
   if (site.encoding === 'file') {
     const path = site.file?.resolved;
-    const read = path === undefined ? { error: 'the document is not saved, so a relative path has no folder to start from' } : host ? host.readFile(path) : { error: 'files are not read here' };
+    const read =
+      path === undefined
+        ? { error: 'the document is not saved, so a relative path has no folder to start from' }
+        : host
+          ? host.readFile(path)
+          : { error: 'files are not read here' };
     if ('error' in read) {
       findings.push(
-        finding('missing-file', site.field.span, site.where, `${site.field.key}: cannot read "${site.file?.written}"${path && path !== site.file?.written ? ` (${path})` : ''}: ${read.error}.`, {
-          data: { path },
-        }),
+        finding(
+          'missing-file',
+          site.field.span,
+          site.where,
+          `${site.field.key}: cannot read "${site.file?.written}"${path && path !== site.file?.written ? ` (${path})` : ''}: ${read.error}.`,
+          {
+            data: { path },
+          },
+        ),
       );
       return { material: empty(site), findings };
     }
     decoding =
       read.bytes.length > MAX_FILE_BYTES
-        ? { items: [], readable: false, problems: [{ code: 'not-a-certificate', message: `${site.file?.written} is ${read.bytes.length} bytes, too large to be a certificate or key file.` }] }
+        ? {
+            items: [],
+            readable: false,
+            problems: [
+              { code: 'not-a-certificate', message: `${site.file?.written} is ${read.bytes.length} bytes, too large to be a certificate or key file.` },
+            ],
+          }
         : cache.get('file', Buffer.from(read.bytes).toString('latin1'), () => decodeBytes(read.bytes));
   } else if (site.encoding === 'pem') {
     decoding = cache.get('pem', site.field.value, () => decodeText(site.field.value));
@@ -170,7 +187,10 @@ function decodeBase64(raw: string, optional: boolean): Decoding {
         data: { join: true },
       });
     } else {
-      const why = bad < goView.length ? `${describeChar(goView[bad])} at character ${bad + 1}` : `a length of ${goView.length} characters, which is not a multiple of 4 (missing "=" padding or truncated)`;
+      const why =
+        bad < goView.length
+          ? `${describeChar(goView[bad])} at character ${bad + 1}`
+          : `a length of ${goView.length} characters, which is not a multiple of 4 (missing "=" padding or truncated)`;
       problems.push({ code: 'invalid-base64', message: `Not valid base64: ${why}.` });
       return { items: [], readable: false, problems };
     }
@@ -214,7 +234,12 @@ function decodeBytes(bytes: Uint8Array, optional = false): Decoding {
       return {
         items: [{ block: { label: 'CERTIFICATE', der, start: 0, end: der.length }, value: cert }],
         readable: true,
-        problems: [{ code: 'not-a-certificate', message: 'This holds a certificate in DER (binary) form; kubectl and the API server expect PEM ("-----BEGIN CERTIFICATE-----").' }],
+        problems: [
+          {
+            code: 'not-a-certificate',
+            message: 'This holds a certificate in DER (binary) form; kubectl and the API server expect PEM ("-----BEGIN CERTIFICATE-----").',
+          },
+        ],
       };
     } catch {
       // Not a DER certificate either; fall through.
@@ -223,7 +248,9 @@ function decodeBytes(bytes: Uint8Array, optional = false): Decoding {
   return {
     items: [],
     readable: false,
-    problems: [{ code: 'not-a-certificate', message: `This decodes to ${bytes.length} bytes that hold no PEM block ("-----BEGIN …-----"), so no certificate or key.` }],
+    problems: [
+      { code: 'not-a-certificate', message: `This decodes to ${bytes.length} bytes that hold no PEM block ("-----BEGIN …-----"), so no certificate or key.` },
+    ],
   };
 }
 
@@ -249,9 +276,12 @@ function expectations(material: Material, decoding: Decoding): Finding[] {
   if (!decoding.readable) return out;
   const labels = decoding.items.filter((i) => i.value).map((i) => i.block.label);
   if (CERTIFICATE_ROLES.has(site.role)) {
-    if (material.keys.length > 0) say(`A private key is stored where ${describeRole(site)} belongs. Keep keys out of certificate fields; its content is not shown.`);
+    if (material.keys.length > 0)
+      say(`A private key is stored where ${describeRole(site)} belongs. Keep keys out of certificate fields; its content is not shown.`);
     else if (material.certificates.length === 0 && decoding.items.every((i) => !i.error))
-      say(`No certificate here: it holds ${labels.length ? labels.map((l) => `a ${l} block`).join(', ') : 'no PEM block'} where ${describeRole(site)} belongs.`);
+      say(
+        `No certificate here: it holds ${labels.length ? labels.map((l) => `a ${l} block`).join(', ') : 'no PEM block'} where ${describeRole(site)} belongs.`,
+      );
   } else if (KEY_ROLES.has(site.role)) {
     if (material.keys.length === 0 && decoding.items.every((i) => !i.error))
       say(`No private key here: it holds ${labels.length ? labels.map((l) => `a ${l} block`).join(', ') : 'no PEM block'} where the private key belongs.`);

@@ -201,7 +201,8 @@ const utf8 = new TextDecoder('utf-8');
 export function readString(tlv: Tlv): string {
   const { bytes, contentStart: from, end: to } = tlv;
   // Short ASCII and 8-bit strings (nearly every name) are read in place.
-  if (to - from <= 64 && tlv.tag !== TAG.BMPString && tlv.tag !== TAG.UniversalString && (tlv.tag !== TAG.UTF8String || asciiAt(bytes, from, to))) return latin1At(bytes, from, to);
+  if (to - from <= 64 && tlv.tag !== TAG.BMPString && tlv.tag !== TAG.UniversalString && (tlv.tag !== TAG.UTF8String || asciiAt(bytes, from, to)))
+    return latin1At(bytes, from, to);
   const c = content(tlv);
   switch (tlv.tag) {
     case TAG.UTF8String:
@@ -229,9 +230,7 @@ export function readTime(tlv: Tlv): number {
   if (tlv.cls !== 0 || (tlv.tag !== TAG.UTCTime && tlv.tag !== TAG.GeneralizedTime)) throw new DerError('expected a time');
   const s = tlv.end - tlv.contentStart <= 32 ? latin1At(tlv.bytes, tlv.contentStart, tlv.end) : latin1.decode(content(tlv));
   const m =
-    tlv.tag === TAG.UTCTime
-      ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/.exec(s)
-      : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.\d+)?Z$/.exec(s);
+    tlv.tag === TAG.UTCTime ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/.exec(s) : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.\d+)?Z$/.exec(s);
   if (!m) throw new DerError(`bad time "${s.slice(0, 20)}"`);
   let year = Number(m[1]);
   if (tlv.tag === TAG.UTCTime) year += year >= 50 ? 1900 : 2000;

@@ -16,7 +16,7 @@ export function normaliseIp(host: string): string {
   const words = groups.map((g) => parseInt(g || '0', 16).toString(16));
   let best = -1;
   let bestLen = 0;
-  for (let i = 0; i < words.length; ) {
+  for (let i = 0; i < words.length;) {
     if (words[i] !== '0') {
       i++;
       continue;
