@@ -2,6 +2,9 @@
 // open and first keystroke run compiled code instead of paying V8's compilation on the spot.
 import { generateKeyPair, generateKeyPairSync } from 'node:crypto';
 import type { TextEdit } from '../core';
+import * as features from './features';
+import type { Session } from './session';
+import { Workspace } from './workspace';
 
 // A self-signed P-256 certificate made for this purpose (its key was discarded): a valid certificate, so
 // the warm-up runs the whole decoding path, not its error branch.
@@ -113,4 +116,23 @@ export function warmUp(
     setImmediate(step);
   };
   setImmediate(step);
+}
+
+/**
+ * Warms the path a keystroke takes (analysis, positions, diagnostics, JSON) on a scratch workspace: every other round
+ * a fresh one with a new sample (the open path), in between one letter typed into it (the keystroke path). Judged at
+ * a moment inside the samples' validity, whatever clock the user set: the common path.
+ */
+export function warmUpSession(session: Session, busy: () => boolean): void {
+  const scratchWorkspace = () => new Workspace(session.host, { ...session.workspace.getSettings(), now: WARM_UP_NOW }, () => WARM_UP_NOW);
+  let scratch = scratchWorkspace();
+  warmUp(
+    busy,
+    (text, round, edit) => {
+      if (round % 2 === 0) scratch = scratchWorkspace();
+      if (edit) scratch.edited('kubecert-warm-up:/sample', round - 1, round, edit);
+      void JSON.stringify(features.diagnostics(scratch.snapshot('kubecert-warm-up:/sample', round, text)));
+    },
+    () => session.workspace.analysed(),
+  );
 }
