@@ -38,7 +38,7 @@ export { fixesFor, refactorsAt, type Fix } from './ide/fixes';
 export { applyEdits, type TextEdit } from './ide/edits';
 export { decodedTextAt } from './ide/decodedText';
 export { renewalSteps } from './ide/renewal';
-export { parseForEdit, setCurrentContext, setNamespace, type EditResult } from './ide/kubeconfigEdit';
+export { parseForEdit, setCurrentContext, setNamespace, type EditError, type EditResult } from './ide/kubeconfigEdit';
 
 // Dates in words.
 export { isoDate, residual } from './base/time';

@@ -155,4 +155,3 @@ export function completions(analysis: Analysis, offset: number): Completion[] {
   }
   return [];
 }
-
