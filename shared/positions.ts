@@ -49,8 +49,8 @@ export class LineIndex {
 
   /**
    * The index of `text`, which is this index's text with `span` replaced by `newText`, without reading `text`:
-   * undefined unless the edit adds and removes no line break. A large document's new text is a rope until something
-   * reads it whole (then V8 copies it flat, ~15 ms for 4 MB); a keystroke inside a line need not be that something.
+   * undefined unless the edit adds and removes no line break. A large edited text is a rope until something reads it
+   * whole (then V8 copies it flat); a keystroke inside a line need not be that something.
    */
   edited(span: Span, newText: string, text: string): LineIndex | undefined {
     if (this.cr || newText.includes('\n') || newText.includes('\r')) return undefined;

@@ -28,9 +28,8 @@ const EC_CLIENT =
 /**
  * Private keys for the users of the sample, made at run time in every format kubeconfigs hold (SEC1, PKCS#8, PKCS#1)
  * so that key parsing warms up too. They match no certificate (key-mismatch is a path worth warming as well) and
- * nothing of the warm-up is ever shown. ECDSA keys at once (a fraction of a millisecond); RSA keys on the thread pool
- * once a first document has been analysed: generated at start-up they slowed that first open (601 → 652 ms, median
- * of 6, 1,000 contexts) by taking the core the client sends the document with.
+ * nothing of the warm-up is ever shown. ECDSA keys at once (cheap); RSA keys on the thread pool once a first document
+ * has been analysed, so that they never take the core a first open needs.
  */
 const keys: string[] = [];
 

@@ -66,8 +66,7 @@ const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, informat
 
 /**
  * At most `max` findings, in document order: the most severe first when there are more (errors, then warnings, …, each
- * in document order), and how many were left out. An editor's problem list of tens of thousands helps nobody, and
- * publishing them took seconds (a damaged 0.5 MB file gave 47,000).
+ * in document order), and how many were left out: a problem list of tens of thousands helps nobody and takes seconds to publish.
  */
 export function mostSevere(findings: Finding[], max: number): { shown: Finding[]; hidden: number } {
   if (findings.length <= max) return { shown: findings, hidden: 0 };
