@@ -12,6 +12,7 @@ export function readSettings(): Settings {
   return resolveSettings(Object.fromEntries(keys.map((k) => [k, c.get<unknown>(k)])));
 }
 
+/** The extension's context (Ctx): what every command and the status bar share, re-read when settings change. */
 export interface Ctx {
   extension: vscode.ExtensionContext;
   output: vscode.OutputChannel;
