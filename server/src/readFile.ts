@@ -33,16 +33,32 @@ export function readRegularFile(path: string, limit: number, { truncate = false 
     return { bytes, size: read };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    return { error: err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'it is a folder' : (err.code ?? err.message) };
+    return { error: ERRORS[err.code ?? ''] ?? err.code ?? err.message };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
 }
 
+const ERRORS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EISDIR: 'it is a folder',
+  // What open() says of a socket.
+  ENXIO: 'it is a socket, not a regular file; Kubecert never reads one',
+};
+
 function notRegular(stat: Stats): string | undefined {
   if (stat.isFile()) return undefined;
   if (stat.isDirectory()) return 'it is a folder';
-  const what = stat.isFIFO() ? 'a pipe' : stat.isCharacterDevice() ? 'a character device' : stat.isBlockDevice() ? 'a block device' : stat.isSocket() ? 'a socket' : 'not a file';
+  const what = stat.isFIFO()
+    ? 'a pipe'
+    : stat.isCharacterDevice()
+      ? 'a character device'
+      : stat.isBlockDevice()
+        ? 'a block device'
+        : stat.isSocket()
+          ? 'a socket'
+          : 'not a file';
   return `it is ${what}, not a regular file; Kubecert never reads one`;
 }
 
