@@ -254,40 +254,44 @@ function aliasesOf(doc: Document.Parsed): Aliases {
 
 /**
  * One walk in document order: an alias names the last node before it with that anchor. On the way back up, each
- * collection's size with its aliases written out (a number, never the nodes: 9⁹ for a billion laughs).
+ * collection's size with its aliases written out (a number, never the nodes: 9⁹ for a billion laughs), kept for
+ * anchored nodes only: a stack of counters, one per open collection, instead of a size per node.
  */
 function anchorTargets(doc: Document.Parsed): Pick<Aliases, 'targets' | 'recursive' | 'expanded' | 'largest' | 'nodes' | 'sizes'> {
   const targets = new Map<Alias, Node>();
   const recursive: Alias[] = [];
   const anchors = new Map<string, Node>();
+  /** Anchored collections being walked: an alias of one of them stands inside what it names. */
   const open = new Set<Node>();
-  const sizes = new Map<unknown, number>();
+  const anchoredSizes = new Map<Node, number>();
   const aliasSizes = new Map<Alias, number>();
   let nodes = 0;
   let largest: { alias: Alias; size: number } | undefined;
-  const sizeOf = (n: unknown): number => (isPair(n) ? sizeOf(n.key) + sizeOf(n.value) : n === null || n === undefined ? 0 : (sizes.get(n) ?? 1));
-  const stack: Array<{ node: unknown; leave?: boolean }> = [{ node: doc.contents }];
+  // The work: nodes to visit, each with whether it is a collection being left (two arrays, no object per node).
+  const stack: unknown[] = [doc.contents];
+  const leaving: boolean[] = [false];
+  const counters: number[] = [0];
   while (stack.length) {
-    const { node, leave } = stack.pop()!;
-    if (leave) {
-      open.delete(node as Node);
-      if (isCollection(node))
-        sizes.set(
-          node,
-          node.items.reduce((sum: number, item) => sum + sizeOf(item), 1),
-        );
+    const node = stack.pop();
+    if (leaving.pop()) {
+      const size = counters.pop()!;
+      counters[counters.length - 1] += size;
+      if ((node as Node).anchor) {
+        open.delete(node as Node);
+        anchoredSizes.set(node as Node, size);
+      }
       continue;
     }
     if (isPair(node)) {
-      stack.push({ node: node.value }, { node: node.key });
+      stack.push(node.value, node.key);
+      leaving.push(false, false);
     } else if (isAlias(node)) {
       const target = anchors.get(node.source);
-      if (!target) continue;
-      targets.set(node, target);
-      if (open.has(target)) recursive.push(node);
-      else {
-        const size = sizeOf(target);
-        sizes.set(node, size);
+      if (target) targets.set(node, target);
+      if (target && open.has(target)) recursive.push(node);
+      const size = (target && !open.has(target) && anchoredSizes.get(target)) || 1;
+      counters[counters.length - 1] += size;
+      if (target && !open.has(target)) {
         if (isCollection(target)) aliasSizes.set(node, size);
         if (!largest || size > largest.size) largest = { alias: node, size };
       }
@@ -295,13 +299,18 @@ function anchorTargets(doc: Document.Parsed): Pick<Aliases, 'targets' | 'recursi
       nodes++;
       if (node.anchor) anchors.set(node.anchor, node);
       if (isCollection(node)) {
-        open.add(node);
-        stack.push({ node, leave: true });
-        for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i] });
-      }
+        if (node.anchor) open.add(node);
+        stack.push(node);
+        leaving.push(true);
+        counters.push(1);
+        for (let i = node.items.length - 1; i >= 0; i--) {
+          stack.push(node.items[i]);
+          leaving.push(false);
+        }
+      } else counters[counters.length - 1] += 1;
     }
   }
-  return { targets, recursive, expanded: sizeOf(doc.contents), largest: largest?.alias, nodes, sizes: aliasSizes };
+  return { targets, recursive, expanded: counters[0], largest: largest?.alias, nodes, sizes: aliasSizes };
 }
 
 /** Counts `n` visits against the document's budget; false once it is spent. */
