@@ -1,7 +1,6 @@
 // `kubecert`: the command-line front end over the core. Thin: read files, analyse, print.
-import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { analyse, DEFAULT_WARN_DAYS } from './core';
+import { analyse, DEFAULT_WARN_DAYS, LIMITS, textOfBytes } from './core';
 import { decodeCertificate, decodePem, type Certificate } from './core';
 import { DecodeCache } from './core';
 import { defaultKubeconfigs, expandPaths } from './cli/files';
@@ -10,6 +9,7 @@ import { formatText } from './cli/formatText';
 import { fileReport, type FileReport } from './cli/report';
 import { fileHost } from './host';
 import { probeKubeconfig } from './probe';
+import { readRegularFile } from './readFile';
 
 declare const KUBECERT_VERSION: string;
 export const VERSION = typeof KUBECERT_VERSION === 'string' ? KUBECERT_VERSION : '0.0.0-dev';
@@ -113,13 +113,13 @@ function parseArgs(args: string[]): Options {
   return o;
 }
 
+/** A serving certificate file, as the core's file references: a certificate chain is never near this. */
+const SERVER_CERT_BYTES = 1024 * 1024;
+
 function loadServerCert(path: string): Certificate {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new UsageError(`--server-cert: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  const read = readRegularFile(path, SERVER_CERT_BYTES);
+  if ('error' in read) throw new UsageError(`--server-cert: cannot read ${path}: ${read.error}`);
+  const { bytes } = read;
   const text = Buffer.from(bytes).toString('latin1');
   const cert = decodePem(text).find((i) => i.value?.kind === 'certificate')?.value;
   if (cert?.kind === 'certificate') return cert;
@@ -179,14 +179,14 @@ export async function main(io: CliIo): Promise<number> {
   const cache = new DecodeCache();
   const reports: FileReport[] = [];
   for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      io.stderr(`kubecert: ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    // Never more than the core analyses: a device, a fifo or a 1 GiB file ends here, before it is read.
+    const read = readRegularFile(file, LIMITS.maxTextLength);
+    if ('error' in read) {
+      io.stderr(`kubecert: ${file}: ${read.error}\n`);
       readError = true;
       continue;
     }
+    const text = textOfBytes(read.bytes);
     let analysis = analyse(text, { now, warnDays: options.warnDays, path: file, host, cache, serverCertificate });
     // A searched folder holds many YAML files; report only those Kubecert understands.
     if (analysis.kind === 'none' && !explicit) continue;

@@ -12,13 +12,15 @@ import { NOW } from '../support/fixtures';
 import { LspClient } from '../support/lspClient';
 import { Checker } from './checker';
 import { loadCorpus, ROOT } from './corpus';
-import { LIMIT_MS } from './oracle';
+import { LIMIT_MS, limitMs } from './oracle';
 import type { AnalyseResult } from './worker';
 
 const MB = 1024 * 1024;
 const seed = readFileSync(join(ROOT, 'test/fixtures/seed/admin.kubeconfig'), 'utf8');
 const b64 = /client-certificate-data: (\S+)/.exec(seed)![1];
 const STACK_OVERFLOW = /call stack|stack size|too much recursion/i;
+/** As fuzz.test.ts: the test command's allowance on the time bounds, for inputs whose bound is the size-scaled one. */
+const TIME_ALLOWANCE = 3;
 /** The server's resident set may grow by this much over its size before the input (the 50 MB text arrives as 50 MB of JSON). */
 const RSS_GROWTH_MB = 400;
 
@@ -50,10 +52,10 @@ function limited(r: AnalyseResult, says: RegExp): AnalyseResult['findings'][numb
  * The built server over stdio: the input (open → diagnostics, hover, code action, lenses, symbols, each within its
  * limit, no error, no secret), then a small kubeconfig, whose hover must come within 2 s. Returns the server's RSS.
  */
-async function serverAnswers(text: string): Promise<{ rssMb: number; peakMb: number; grewMb: number }> {
+async function serverAnswers(text: string, timeAllowance = 1): Promise<{ rssMb: number; peakMb: number; grewMb: number }> {
   const before = checker.server.memory();
   const positions = [0, Math.floor(text.length / 2), text.length];
-  const outcome = await checker.check({ text, positions, server: true, hoverFirst: true, languageId: 'yaml' });
+  const outcome = await checker.check({ text, positions, server: true, hoverFirst: true, languageId: 'yaml', timeAllowance });
   assert.deepEqual(
     outcome.failures.map((f) => `${f.kind} @ ${f.phase}: ${f.message}`),
     [],
@@ -280,7 +282,8 @@ const bombs: Array<{ name: string; text: string; says?: RegExp }> = [
   {
     name: 'a List of Lists of Lists of Lists, 100 aliases each (10⁸ Secrets)',
     text: listBomb(100),
-    says: /follows aliases and merge keys more than 10,000 times/,
+    // Its first alias of a List already stands for more than the expansion budget (the visit budget stops it too, later).
+    says: new RegExp(`aliases read in this document stand for more than ${LIMITS.maxAliasExpansion.toLocaleString('en-US')} nodes`),
   },
   { name: '10,000 users that are all one alias', text: manyAliases(10_000) },
   { name: 'a merge key that merges its own map (&s {<<: *s})', text: 'apiVersion: v1\nkind: Config\nusers:\n- name: loop\n  user: &s {<<: *s}\n' },
@@ -301,3 +304,91 @@ for (const bomb of bombs) {
     },
   );
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Aliases that stand for whole entries: no bomb by Go's measure (kubectl reads the file), but 100,000 certificates
+
+/** `count` clusters, each a name and the one cluster map holding a CA, as an alias: 2.8 MB at 100,000. */
+function aliasedClusters(count: number, style: 'block' | 'flow'): string {
+  const ca = /certificate-authority-data: (\S+)/.exec(seed)![1];
+  const anchored =
+    style === 'block'
+      ? ['  cluster: &c', `    certificate-authority-data: ${ca}`, '    server: https://192.0.2.1']
+      : [`  cluster: &c {certificate-authority-data: ${ca}, server: 'https://192.0.2.1'}`];
+  const lines = ['apiVersion: v1', 'kind: Config', 'clusters:', '- name: c0', ...anchored];
+  for (let i = 1; i < count; i++) lines.push(`- name: c${i}`, '  cluster: *c');
+  lines.push('current-context: c0');
+  return lines.join('\n') + '\n';
+}
+
+for (const style of ['block', 'flow'] as const)
+  test(
+    `100,000 aliases of one cluster map (${style} style): an input-limit within the bound, in the core and in the server, which publishes it`,
+    { timeout: 180_000 },
+    async (t) => {
+      const text = aliasedClusters(100_000, style);
+      // The fuzz suite's bound for its size, with the test command's allowance (fuzz.test.ts): in flow style most of it is
+      // yaml's parse of 2.8 MB, which the fast path leaves to the library.
+      const bound = limitMs(text.length) * TIME_ALLOWANCE;
+      const says = new RegExp(`stand for more than ${LIMITS.maxAliasExpansion.toLocaleString('en-US')} nodes`);
+      const r = await analysed(text);
+      assert.ok(r.ms < bound, `the core took ${r.ms.toFixed(0)} ms (bound ${bound.toFixed(0)} ms for ${(text.length / MB).toFixed(1)} MB)`);
+      limited(r, says);
+      const memory = await serverAnswers(text, TIME_ALLOWANCE);
+
+      // A client of its own: the diagnostics themselves, the lenses, and an edit.
+      const client = LspClient.spawn(process.execPath, [join(ROOT, 'dist/server.js'), '--stdio'], { ...process.env, NODE_OPTIONS: '' });
+      try {
+        await client.initialize({ now: new Date(NOW).toISOString() });
+        const uri = 'file:///kubecert-limits/aliases.kubeconfig';
+        const opened = performance.now();
+        const diagnostics = await client.open(uri, text);
+        const openMs = performance.now() - opened;
+        const limit = diagnostics.find((d) => d.code === 'input-limit');
+        assert.ok(limit && says.test(limit.message), `the server published no input-limit: ${diagnostics.length} diagnostics`);
+        const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as unknown[];
+        const budgetEntries = LIMITS.maxAliasExpansion / 5 + 1;
+        assert.ok(lenses.length <= budgetEntries, `${lenses.length} CodeLenses`);
+        const edited = performance.now();
+        const line = text.split('\n').indexOf('- name: c1');
+        const again = await client.change(uri, { range: { start: { line, character: 8 }, end: { line, character: 9 } }, text: 'x' });
+        const editMs = performance.now() - edited;
+        assert.ok(
+          again.some((d) => d.code === 'input-limit'),
+          'the input-limit is published again after an edit',
+        );
+        t.diagnostic(
+          `${(text.length / MB).toFixed(2)} MB; core ${r.ms.toFixed(0)} ms, ${r.count} findings; server: open → diagnostics ${openMs.toFixed(0)} ms, an edit → diagnostics ${editMs.toFixed(0)} ms, ${lenses.length} lenses, RSS ${memory.rssMb.toFixed(0)} MB (+${memory.grewMb.toFixed(0)} MB)`,
+        );
+        assert.ok(
+          openMs < bound && editMs < bound,
+          `the server took ${openMs.toFixed(0)} ms to open and ${editMs.toFixed(0)} ms after an edit (bound ${bound.toFixed(0)} ms)`,
+        );
+      } finally {
+        await client.shutdown();
+      }
+    },
+  );
+
+test('a text nested too deep with nothing else in it: the server publishes the input-limit the CLI prints', { timeout: 60_000 }, async () => {
+  const client = LspClient.spawn(process.execPath, [join(ROOT, 'dist/server.js'), '--stdio'], { ...process.env, NODE_OPTIONS: '' });
+  try {
+    await client.initialize({ now: new Date(NOW).toISOString() });
+    for (const [name, text] of nesting) {
+      const diagnostics = await client.open(
+        `file:///kubecert-limits/deep-${encodeURIComponent(name)}.yaml`,
+        text.replace(/kind: Config\nclusters:\n- name: deep\n  cluster:/, 'k:'),
+      );
+      assert.deepEqual(
+        diagnostics.map((d) => d.code),
+        ['input-limit'],
+        name,
+      );
+      assert.match(diagnostics[0].message, new RegExp(`Nesting deeper than ${LIMITS.maxDepth} levels`));
+    }
+    // Any other YAML still gets nothing.
+    assert.deepEqual(await client.open('file:///kubecert-limits/plain.yaml', 'a: 1\nb: [2, {c: 3}]\n'), []);
+  } finally {
+    await client.shutdown();
+  }
+});

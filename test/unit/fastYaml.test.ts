@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document } from 'yaml';
 import { fastParse } from '../../server/src/core/syntax/fastYaml';
 import { kubeconfig } from '../support/kubeconfig';
 import { pki } from '../support/fixtures';
@@ -25,6 +25,13 @@ function files(dir: string): string[] {
 
 /** The first difference between two YAML trees, or undefined. */
 function diff(a: unknown, b: unknown, path: string): string | undefined {
+  if (isAlias(a) || isAlias(b)) {
+    if (!isAlias(a) || !isAlias(b)) return `${path}: ${kind(a)} vs ${kind(b)}`;
+    if (a.source !== b.source) return `${path}.source: ${a.source} vs ${b.source}`;
+    return ranges(a.range, b.range, path);
+  }
+  const anchor = (n: unknown) => (n as { anchor?: string } | null)?.anchor;
+  if (anchor(a) !== anchor(b)) return `${path}.anchor: ${anchor(a)} vs ${anchor(b)}`;
   if (isScalar(a) || isScalar(b)) {
     if (!isScalar(a) || !isScalar(b)) return `${path}: ${kind(a)} vs ${kind(b)}`;
     for (const k of ['value', 'type', 'source', 'format', 'minFractionDigits'] as const)
@@ -57,7 +64,7 @@ function diff(a: unknown, b: unknown, path: string): string | undefined {
 }
 
 function kind(n: unknown): string {
-  return isScalar(n) ? 'scalar' : isMap(n) ? 'map' : isSeq(n) ? 'seq' : isPair(n) ? 'pair' : String(n);
+  return isScalar(n) ? 'scalar' : isMap(n) ? 'map' : isSeq(n) ? 'seq' : isPair(n) ? 'pair' : isAlias(n) ? 'alias' : String(n);
 }
 
 /** range[0] and range[1] are what Kubecert reads (spans); range[2] only feeds a parent's range[1]. */
@@ -84,6 +91,10 @@ function check(text: string): { fast: boolean; problem?: string } {
   }
   return { fast: true };
 }
+
+/** Anchors on blocks and aliases as whole values, as a hand-written kubeconfig shares a cluster's body. */
+const ALIASED =
+  'clusters:\n- name: c0\n  cluster: &c\n    server: s\n    ca: x\n- name: c1\n  cluster: *c\n- *c\n- name: c2\n  cluster: *c\nusers:\n- name: u\n  user: &u-1_A\n    token: t\nx: *u-1_A\n';
 
 const EDGE_CASES = [
   'apiVersion: v1\nclusters:\n- cluster:\n    server: https://x  # c\n  name: a\n- name: b\ncontexts: []\nkind: Config\nempty:\nq: "x"\nn: 12\n',
@@ -140,6 +151,17 @@ const EDGE_CASES = [
   'a: [[x]]\n',
   'a: [x: y]\n',
   'a: [x\n',
+  ALIASED,
+  'a: *x\nb: &x\n  c: 1\n',
+  'a: &x\n  b: *x\n',
+  'a: &x # c\n  b: 1\nc: *x\n',
+  'a: &x\n  b: 1\nc: *x  # c\nd: *x  \n',
+  'a: &x\n  b: 1\nc: &x\n  d: 2\ne: *x\n',
+  'a: &x\n- b\nc: *x\n',
+  'a: &x\n  - b\nc: [*x]\n',
+  'a: &x.y\n  b: 1\nc: *x.y\n',
+  'a: &x\n  b: 1\n---\nc: *x\n',
+  '- &x\n  a: 1\n- *x\n',
 ];
 
 function fixtureTexts(): Array<[string, string]> {
@@ -270,6 +292,11 @@ test('the fast path builds what the library builds on the hand-written edge case
   }
 });
 
+test('the fast path answers for anchors on blocks and aliases as whole values', () => {
+  assert.ok(fastParse(ALIASED, 300), 'aliased kubeconfig');
+  for (const declined of ['a: *x\nb: &x\n  c: 1\n', 'a: &x\n  b: *x\n', 'a: &x 1\nb: *x\n']) assert.equal(fastParse(declined, 300), undefined, declined);
+});
+
 test('the fast path declines nesting deeper than its limit', () => {
   const nested = (levels: number) => Array.from({ length: levels }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n') + ' x\n';
   assert.ok(fastParse(nested(10), 10), '10 levels at a limit of 10');
@@ -302,6 +329,7 @@ const SEED = Number(process.env.KUBECERT_FASTYAML_SEED ?? 20261122);
 test(`on ${MUTATIONS} seeded mutations (seed ${SEED}) the fast path agrees with the library whenever it answers`, (t) => {
   const bases = [
     generatedKubeconfig(),
+    ALIASED,
     ...EDGE_CASES.slice(0, 20),
     ...fixtureTexts()
       .map(([, t]) => t)

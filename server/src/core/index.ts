@@ -15,7 +15,8 @@ export {
   type Structure,
 } from './analysis';
 export { editedSite, reuseStructure } from './syntax/incremental';
-export { LIMITS, parseText } from './syntax/parse';
+export { LIMITS, nestingLimits, parseText } from './syntax/parse';
+export { textOfBytes } from './syntax/encoding';
 
 // Findings: codes, severities, what each means.
 export { ALL_CODES, CODES, SUMMARIES, mostSevere, type Code, type Finding, type Related, type Severity, type Span } from './findings/finding';

@@ -6,6 +6,7 @@ import { DecodeCache, decodeSite, type Host } from '../core';
 import type { TextEdit } from '../core';
 import { editedSite, reuseStructure } from '../core';
 import { inside } from '../core';
+import { nestingLimits } from '../core';
 import { LineIndex, type Position } from '../positions';
 import type { Settings } from '../../../shared/settings';
 
@@ -135,7 +136,7 @@ export class Workspace {
     const done = this.snapshots.get(uri);
     if (done && done.version === version && done.text === text) return done;
     const job = this.job(uri, version, text);
-    if (!job) return this.store(uri, version, text, EMPTY, new LineIndex(text), this.now());
+    if (!job) return this.store(uri, version, text, this.unanalysed(text), new LineIndex(text), this.now());
     const r = this.advance(uri, job);
     if (!r.done) return undefined;
     this.jobs.delete(uri);
@@ -190,6 +191,14 @@ export class Workspace {
     const options = this.options(uri, this.now());
     const progress: Progress = { structure: { ...base.structure, sites: [site] }, decoded: [decodeSite(site, options.host, this.cache)] };
     return { uri, version, text, path: options.path, analysis: partialAnalysis(progress), lines, now: options.now, complete: false };
+  }
+
+  /** A text with nothing Kubecert analyses: nothing, unless it nests too deep to tell (then it says so, as the CLI does). */
+  private unanalysed(text: string): Analysis {
+    const severity = this.settings.severities['input-limit'];
+    if (severity === 'off') return EMPTY;
+    const findings = nestingLimits(text);
+    return findings.length === 0 ? EMPTY : { ...EMPTY, findings: severity ? findings.map((f) => ({ ...f, severity })) : findings };
   }
 
   private store(uri: string, version: number, text: string, analysis: Analysis, lines: LineIndex, now: number): Snapshot {

@@ -190,6 +190,24 @@ export const byteMutators: Mutator[] = [
     },
   },
   {
+    // What kubectl reads or refuses by encoding: UTF-16 without a byte-order mark read as UTF-8 (a NUL before every
+    // ASCII character), a character Go's YAML reader refuses, a lone CR (a line break to Go, not to yaml).
+    name: 'encoding',
+    level: 'bytes',
+    apply(text, { rng, note }) {
+      const kind = rng.pick(['utf16-unmarked', 'refused', 'lone-cr'] as const);
+      note(kind);
+      if (kind === 'utf16-unmarked') {
+        const le = Buffer.from(text.slice(0, 64 * 1024), 'utf16le');
+        return (rng.chance(0.5) ? le : le.swap16()).toString('latin1');
+      }
+      const starts = lineStarts(text);
+      const at = starts[rng.int(starts.length)] + rng.int(40);
+      const ch = kind === 'lone-cr' ? '\r' : rng.pick(['\0', '\x01', '\x08', '\x0b', '\x1b', '\x7f', '\x80', '\x9f', '\ufffe', '\uffff', '\ud800', '\udfff']);
+      return splice(text, Math.min(at, text.length), Math.min(at, text.length), ch);
+    },
+  },
+  {
     name: 'unicode-insert',
     level: 'bytes',
     apply(text, { rng, note }) {

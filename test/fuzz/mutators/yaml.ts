@@ -233,8 +233,9 @@ function aliasBomb(text: string, ctx: MutationContext): string {
       return replaceValue(bombed, rng, () => (rng.chance(0.5) ? `*m${levels}` : `{<<: *m${levels}}`));
     }
     case 'many-aliases': {
-      const n = rng.pick([100, 1000, 5000, 20000]);
-      ctx.note(`${n} aliases`);
+      const n = rng.pick([100, 1000, 5000, 20000, 100000]);
+      const shape = rng.pick(['body', 'entry', 'block'] as const);
+      ctx.note(`${n} aliases (${shape})`);
       const cert = base64Run(text, rng) ?? 'eA==';
       const list = rng.pick(['users', 'clusters', 'contexts'] as const);
       const body =
@@ -244,7 +245,13 @@ function aliasBomb(text: string, ctx: MutationContext): string {
             ? `{server: 'https://192.0.2.1', certificate-authority-data: ${cert}}`
             : '{cluster: c, user: u}';
       const inner = list.slice(0, -1);
-      const lines = [`x-body: &body ${body}`, `${list}:`, ...Array.from({ length: n }, (_, i) => `- {name: n${i % 50}, ${inner}: *body}`)];
+      // The body of each entry an alias; each whole entry an alias (one name, as kubectl would merge it); block style.
+      const lines =
+        shape === 'body'
+          ? [`x-body: &body ${body}`, `${list}:`, ...Array.from({ length: n }, (_, i) => `- {name: n${i % 50}, ${inner}: *body}`)]
+          : shape === 'entry'
+            ? [`x-entry: &entry {name: e, ${inner}: ${body}}`, `${list}:`, ...Array.from({ length: n }, () => '- *entry')]
+            : [`${list}:`, '- name: n0', `  ${inner}: &body ${body}`, ...Array.from({ length: n - 1 }, (_, i) => `- name: n${i + 1}\n  ${inner}: *body`)];
       return text.replace(/\s*$/, '\n') + lines.join('\n') + '\n';
     }
     case 'self-merge':

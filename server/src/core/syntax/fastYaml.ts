@@ -1,11 +1,12 @@
 // A fast path for the YAML kubeconfigs and manifests are made of: block mappings and sequences of plain or
 // simply quoted scalars, `{}` and `[]`, comments and `---`. It builds the very nodes yaml.parseAllDocuments
 // builds (the library's own classes, the same values, types and ranges) several times faster, and gives up
-// at the first thing outside that subset (anchors, aliases, tags, block scalars, multi-line or escaped
+// at the first thing outside that subset (anchors other than on a block, aliases other than a whole value, tags,
+// block scalars, multi-line or escaped
 // scalars, flow collections with content, tabs, CR, directives, anything the library would call an error),
 // returning undefined so that the caller uses the library. test/unit/fastYaml.test.ts holds the two to the
 // same output on every fixture and on thousands of mutated inputs.
-import { Document, Pair, Scalar, YAMLMap, YAMLSeq, parseDocument, type Node } from 'yaml';
+import { Alias, Document, Pair, Scalar, YAMLMap, YAMLSeq, parseDocument, type Node } from 'yaml';
 
 // Nodes are the library's (its prototypes, so `instanceof`, isScalar() and methods work), built without the
 // library's constructors, which define the node-type symbol with Object.defineProperty: a tenth of the time.
@@ -60,6 +61,15 @@ class LightPair {
 }
 Object.setPrototypeOf(LightPair.prototype, Pair.prototype);
 
+class LightAlias {
+  [NODE_TYPE] = Symbol.for('yaml.alias');
+  constructor(
+    public source: string,
+    public range: [number, number, number],
+  ) {}
+}
+Object.setPrototypeOf(LightAlias.prototype, Alias.prototype);
+
 class LightDocument {
   [NODE_TYPE] = Symbol.for('yaml.document');
   commentBefore = null;
@@ -94,6 +104,9 @@ const SPACE = 32;
 const HASH = 35;
 const COLON = 58;
 const DASH = 45;
+const AMPERSAND = 38;
+const STAR = 42;
+const ANCHOR_NAME = /^[A-Za-z0-9_-]+$/;
 
 /** Characters that may not start a plain scalar here (YAML's indicators, quotes handled separately). */
 const INDICATOR = new Set('-?:,[]{}#&*!|>\'"%@`\t\r\uFEFF'.split('').map((c) => c.charCodeAt(0)));
@@ -150,6 +163,8 @@ class Parser {
   /** The first `#` at or after the last position asked for (kubeconfigs have few). */
   private hash = -1;
   private depth = 0;
+  /** The document's anchors so far: an alias names one of them, or the library decides. */
+  private anchors = new Set<string>();
   constructor(
     private readonly text: string,
     private readonly maxDepth: number,
@@ -241,6 +256,7 @@ class Parser {
         }
       } else if (!first) throw OUTSIDE;
       first = false;
+      this.anchors = new Set();
       const { node, end } = this.block(l, l.indent);
       const after = this.next(end);
       if (after && !this.isSeparator(after)) throw OUTSIDE;
@@ -344,6 +360,17 @@ class Parser {
           value = plainNull(v, v);
           pos = l.end + 1;
         }
+      } else if (t.charCodeAt(v) === AMPERSAND) {
+        // `key: &name` and a block on the lines below, deeper: that block, anchored (its range starts at its first key).
+        const name = this.anchorName(v + 1, l.end);
+        const nl = this.next(l.end + 1);
+        if (this.commentBefore || !nl || this.isSeparator(nl) || nl.indent <= col || this.anchors.has(name)) throw OUTSIDE;
+        const r = this.block(nl, nl.indent);
+        value = r.node;
+        (value as YAMLMap).anchor = name;
+        // Defined once its block is read: an alias inside the block it names is the library's to refuse.
+        this.anchors.add(name);
+        pos = r.end;
       } else {
         value = this.inlineScalar(v, l.end);
         pos = l.end + 1;
@@ -410,6 +437,12 @@ class Parser {
       s.type = c === 34 ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
       return s;
     }
+    if (c === STAR) {
+      // `*name` as the whole value, naming an anchor before it.
+      const name = this.anchorName(at + 1, lineEnd);
+      if (!this.anchors.has(name)) throw OUTSIDE;
+      return new LightAlias(name, [at, lineEnd, nodeEnd]) as unknown as Node;
+    }
     if (c === 91 && t.charCodeAt(at + 1) !== 93) return this.flowSequence(at, lineEnd, nodeEnd);
     if (c === 123 || c === 91) {
       if (t.charCodeAt(at + 1) !== (c === 123 ? 125 : 93)) throw OUTSIDE;
@@ -432,6 +465,13 @@ class Parser {
     const colon = t.indexOf(': ', at);
     if ((colon >= 0 && colon < end) || t.charCodeAt(end - 1) === COLON) throw OUTSIDE; // `a: b: c`
     return plainScalar(t.slice(at, end), at, end, nodeEnd);
+  }
+
+  /** An anchor or alias name running from `at` to the line's end: letters, digits, `_` and `-` only. */
+  private anchorName(at: number, lineEnd: number): string {
+    const name = this.text.slice(at, lineEnd);
+    if (!ANCHOR_NAME.test(name)) throw OUTSIDE;
+    return name;
   }
 
   private hashFrom(at: number): number {
@@ -516,7 +556,7 @@ export function fastScalarSpan(node: unknown): { start: number; end: number } | 
   return node instanceof LightScalar ? node.span() : undefined;
 }
 
-/** Whether the fast path built this document: then every map holds pairs only, and no merge key, anchor or alias. */
+/** Whether the fast path built this document: then every map holds pairs only, and no merge key. */
 export function isFastParsed(doc: Document.Parsed): boolean {
   return doc instanceof LightDocument;
 }

@@ -20,6 +20,11 @@ export const LIMITS = {
    */
   maxAliasVisits: 10_000,
   /**
+   * Nodes that aliases of maps and lists stand for, each alias counted once with what it expands to: 100,000 entries
+   * that are one alias of a cluster (2.8 MB of text) would otherwise be 100,000 certificates to decode, check and show.
+   */
+  maxAliasExpansion: 50_000,
+  /**
    * Nodes a document would have with its aliases written out. Kubecert never writes them out; past this, as Go's
    * YAML decoder does past 4,000,000 with over 10% of them from aliases, it says the document is an alias bomb.
    */
@@ -47,11 +52,15 @@ export function parseText(text: string): ParsedText {
     );
     return { documents: [], findings };
   }
-  const fast = fastParse(text, LIMITS.maxDepth);
+  const refused = controlCharacter(text);
+  if (refused) findings.push(refused);
+  // Go's YAML reader (so kubectl) ends a line at a lone CR as at LF; yaml does not. The same length: every offset holds.
+  const source = text.includes('\r') && LONE_CR.test(text) ? text.replace(LONE_CR_ALL, '\n') : text;
+  const fast = fastParse(source, LIMITS.maxDepth);
   if (fast) return { documents: fast, findings };
   let documents: Document.Parsed[];
   try {
-    documents = parseDocuments(text, findings);
+    documents = parseDocuments(source, findings);
   } catch (e) {
     findings.push(finding('yaml-syntax', { start: 0, end: 0 }, '(document)', `The YAML parser failed: ${(e as Error).message}`));
     return { documents: [], findings };
@@ -64,6 +73,60 @@ export function parseText(text: string): ParsedText {
     }
   }
   return { documents, findings };
+}
+
+/**
+ * The nesting limits a text passes, for a text Kubecert otherwise leaves alone (no kubeconfig or certificate in
+ * sight): its input-limit findings, or none. Parsed only when it could nest that deep: a block level moves at least
+ * one column right or adds an indicator (`- `, `? `) to the line, a flow level opens a bracket, so nesting past the
+ * limit needs a line that starts with half the limit's blanks and indicators, or brackets open half the limit deep.
+ */
+export function nestingLimits(text: string): Finding[] {
+  if (text.length > LIMITS.maxTextLength) return [];
+  const half = LIMITS.maxDepth >> 1;
+  if (!DEEP_LINE.test(text) && flowDepth(text, half) < half) return [];
+  return parseText(text).findings.filter((f) => f.code === 'input-limit');
+}
+
+const DEEP_LINE = new RegExp(`^[ \\t?:-]{${LIMITS.maxDepth >> 1},}`, 'm');
+
+/** How deep `[` and `{` open (quotes ignored: more is only a parse more), counted up to `enough`. */
+function flowDepth(text: string, enough: number): number {
+  // Most texts have too few brackets to matter: two searches instead of a loop over every character.
+  let n = 0;
+  for (const c of ['[', '{']) for (let i = text.indexOf(c); i >= 0 && n < enough; i = text.indexOf(c, i + 1)) n++;
+  if (n < enough) return n;
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < text.length && deepest < enough; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  return deepest;
+}
+
+const LONE_CR = /\r(?!\n)/;
+const LONE_CR_ALL = /\r(?!\n)/g;
+
+/**
+ * What Go's YAML reader refuses before it parses anything, anywhere in the file (a comment too): C0 and C1 controls
+ * but tab, LF, CR and NEL, DEL, U+FFFE/U+FFFF, and (in unicode mode, so only when unpaired) surrogates.
+ */
+const REFUSED = /[\0-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uD800-\uDFFF\uFFFE\uFFFF]/u;
+
+/** The first character kubectl refuses the file for, as a finding there: it reads none of the file. */
+function controlCharacter(text: string): Finding | undefined {
+  const m = REFUSED.exec(text);
+  if (!m) return undefined;
+  const c = m[0].charCodeAt(0);
+  const what = c >= 0xfffe ? 'noncharacter' : c >= 0xd800 ? 'unpaired surrogate' : 'control character';
+  return finding(
+    'yaml-syntax',
+    { start: m.index, end: m.index + 1 },
+    '(document)',
+    `The ${what} U+${c.toString(16).toUpperCase().padStart(4, '0')} here makes kubectl refuse the whole file ("control characters are not allowed"); remove it.`,
+  );
 }
 
 function cleanMessage(message: string): string {
@@ -172,6 +235,11 @@ interface Aliases {
   visits: number;
   /** Where the budget ran out. */
   limitedAt?: Span;
+  /** What each alias of a collection expands to (nodes), the nodes counted so far, the aliases counted, where that ran out. */
+  sizes: Map<Alias, number>;
+  expansion: number;
+  counted: Set<Alias>;
+  expansionLimitedAt?: Span;
   merged: WeakMap<YAMLMap, Pair<Node, YNode>[]>;
   merging: Set<YAMLMap>;
 }
@@ -180,58 +248,69 @@ const aliasTables = new WeakMap<Document.Parsed, Aliases>();
 
 function aliasesOf(doc: Document.Parsed): Aliases {
   let table = aliasTables.get(doc);
-  if (!table) aliasTables.set(doc, (table = { ...anchorTargets(doc), visits: 0, merged: new WeakMap(), merging: new Set() }));
+  if (!table) aliasTables.set(doc, (table = { ...anchorTargets(doc), visits: 0, expansion: 0, counted: new Set(), merged: new WeakMap(), merging: new Set() }));
   return table;
 }
 
 /**
  * One walk in document order: an alias names the last node before it with that anchor. On the way back up, each
- * collection's size with its aliases written out (a number, never the nodes: 9⁹ for a billion laughs).
+ * collection's size with its aliases written out (a number, never the nodes: 9⁹ for a billion laughs), kept for
+ * anchored nodes only: a stack of counters, one per open collection, instead of a size per node.
  */
-function anchorTargets(doc: Document.Parsed): Pick<Aliases, 'targets' | 'recursive' | 'expanded' | 'largest' | 'nodes'> {
+function anchorTargets(doc: Document.Parsed): Pick<Aliases, 'targets' | 'recursive' | 'expanded' | 'largest' | 'nodes' | 'sizes'> {
   const targets = new Map<Alias, Node>();
   const recursive: Alias[] = [];
   const anchors = new Map<string, Node>();
+  /** Anchored collections being walked: an alias of one of them stands inside what it names. */
   const open = new Set<Node>();
-  const sizes = new Map<unknown, number>();
+  const anchoredSizes = new Map<Node, number>();
+  const aliasSizes = new Map<Alias, number>();
   let nodes = 0;
   let largest: { alias: Alias; size: number } | undefined;
-  const sizeOf = (n: unknown): number => (isPair(n) ? sizeOf(n.key) + sizeOf(n.value) : n === null || n === undefined ? 0 : (sizes.get(n) ?? 1));
-  const stack: Array<{ node: unknown; leave?: boolean }> = [{ node: doc.contents }];
+  // The work: nodes to visit, each with whether it is a collection being left (two arrays, no object per node).
+  const stack: unknown[] = [doc.contents];
+  const leaving: boolean[] = [false];
+  const counters: number[] = [0];
   while (stack.length) {
-    const { node, leave } = stack.pop()!;
-    if (leave) {
-      open.delete(node as Node);
-      if (isCollection(node))
-        sizes.set(
-          node,
-          node.items.reduce((sum: number, item) => sum + sizeOf(item), 1),
-        );
+    const node = stack.pop();
+    if (leaving.pop()) {
+      const size = counters.pop()!;
+      counters[counters.length - 1] += size;
+      if ((node as Node).anchor) {
+        open.delete(node as Node);
+        anchoredSizes.set(node as Node, size);
+      }
       continue;
     }
     if (isPair(node)) {
-      stack.push({ node: node.value }, { node: node.key });
+      stack.push(node.value, node.key);
+      leaving.push(false, false);
     } else if (isAlias(node)) {
       const target = anchors.get(node.source);
-      if (!target) continue;
-      targets.set(node, target);
-      if (open.has(target)) recursive.push(node);
-      else {
-        const size = sizeOf(target);
-        sizes.set(node, size);
+      if (target) targets.set(node, target);
+      if (target && open.has(target)) recursive.push(node);
+      const size = (target && !open.has(target) && anchoredSizes.get(target)) || 1;
+      counters[counters.length - 1] += size;
+      if (target && !open.has(target)) {
+        if (isCollection(target)) aliasSizes.set(node, size);
         if (!largest || size > largest.size) largest = { alias: node, size };
       }
     } else if (isScalar(node) || isCollection(node)) {
       nodes++;
       if (node.anchor) anchors.set(node.anchor, node);
       if (isCollection(node)) {
-        open.add(node);
-        stack.push({ node, leave: true });
-        for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i] });
-      }
+        if (node.anchor) open.add(node);
+        stack.push(node);
+        leaving.push(true);
+        counters.push(1);
+        for (let i = node.items.length - 1; i >= 0; i--) {
+          stack.push(node.items[i]);
+          leaving.push(false);
+        }
+      } else counters[counters.length - 1] += 1;
     }
   }
-  return { targets, recursive, expanded: sizeOf(doc.contents), largest: largest?.alias, nodes };
+  return { targets, recursive, expanded: counters[0], largest: largest?.alias, nodes, sizes: aliasSizes };
 }
 
 /** Counts `n` visits against the document's budget; false once it is spent. */
@@ -245,7 +324,22 @@ function spend(doc: Document.Parsed, n: number, at: YNode): boolean {
 
 export function resolve(node: YNode, doc: Document.Parsed): YNode {
   if (!isAlias(node)) return node;
-  return spend(doc, 1, node) ? aliasesOf(doc).targets.get(node) : undefined;
+  if (!spend(doc, 1, node)) return undefined;
+  const table = aliasesOf(doc);
+  return expand(table, node) ? table.targets.get(node) : undefined;
+}
+
+/** Counts what an alias of a map or list stands for, once per alias; false once that budget is spent. */
+function expand(table: Aliases, alias: Alias): boolean {
+  const size = table.sizes.get(alias);
+  if (size === undefined || table.counted.has(alias)) return true;
+  if (table.expansionLimitedAt || table.expansion + size > LIMITS.maxAliasExpansion) {
+    table.expansionLimitedAt ??= span(alias) ?? { start: 0, end: 0 };
+    return false;
+  }
+  table.expansion += size;
+  table.counted.add(alias);
+  return true;
 }
 
 export function pairs(node: YNode, doc: Document.Parsed): Pair<Node, YNode>[] {
@@ -323,6 +417,16 @@ export function aliasFindings(documents: Document.Parsed[], text: string): Findi
           table.limitedAt,
           '(document)',
           `Reading this document follows aliases and merge keys more than ${budget} times (an alias bomb); Kubecert stopped following them here and reads what the rest would bring in as absent.`,
+        ),
+      );
+    }
+    if (table.expansionLimitedAt) {
+      out.push(
+        finding(
+          'input-limit',
+          table.expansionLimitedAt,
+          '(document)',
+          `The aliases read in this document stand for more than ${LIMITS.maxAliasExpansion.toLocaleString('en-US')} nodes written out; Kubecert stopped expanding them here and reads what the rest would bring in as absent.`,
         ),
       );
     }

@@ -6,7 +6,8 @@ import { CERTIFICATE_ROLES, KEY_ROLES, type Site } from '../model/sites';
 
 /** The one way the core reaches outside itself: reading a file a document names. */
 export interface Host {
-  readFile(path: string): { bytes: Uint8Array } | { error: string };
+  /** `size`: the file's real size, when only its first bytes were read. */
+  readFile(path: string): { bytes: Uint8Array; size?: number } | { error: string };
 }
 
 /**
@@ -103,6 +104,12 @@ function fingerprint(text: string): number {
 }
 
 const MAX_FILE_BYTES = 1024 * 1024;
+
+/** "1,073,741,824 bytes (1.0 GiB)". */
+function bytesInWords(n: number): string {
+  const unit = n >= 1024 ** 3 ? ['GiB', 1024 ** 3] : n >= 1024 ** 2 ? ['MiB', 1024 ** 2] : undefined;
+  return `${n.toLocaleString('en-US')} bytes${unit ? ` (${(n / (unit[1] as number)).toFixed(1)} ${unit[0]})` : ''}`;
+}
 /**
  * The bytes of `s` if it is standard padded base64 as Go decodes it (whole quads of the alphabet, "=" or "=="
  * only at the end), else undefined. One pass: Node's decoder skips anything outside the alphabet and stops at
@@ -148,7 +155,10 @@ export function decodeSite(site: Site, host: Host | undefined, cache: DecodeCach
             items: [],
             readable: false,
             problems: [
-              { code: 'not-a-certificate', message: `${site.file?.written} is ${read.bytes.length} bytes, too large to be a certificate or key file.` },
+              {
+                code: 'not-a-certificate',
+                message: `${site.file?.written} is ${bytesInWords(Math.max(read.size ?? 0, read.bytes.length))}, too large to be a certificate or key file.`,
+              },
             ],
           }
         : cache.get('file', Buffer.from(read.bytes).toString('latin1'), () => decodeBytes(read.bytes));
