@@ -32,6 +32,10 @@ export const CODES = {
   'yaml-syntax': 'error',
   'input-limit': 'warning',
   'probe-failed': 'warning',
+  'ca-bundle-mismatch': 'error',
+  'server-ca-mismatch': 'error',
+  'client-ca-mismatch': 'error',
+  'ca-key-exposed': 'warning',
 } as const satisfies Record<string, Severity>;
 
 export type Code = keyof typeof CODES;

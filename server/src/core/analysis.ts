@@ -40,9 +40,11 @@ export interface CertificateOccurrence {
 }
 
 export interface Analysis {
-  kind: 'kubeconfig' | 'manifests' | 'none';
+  kind: 'kubeconfig' | 'manifests' | 'pki' | 'flags' | 'none';
   kubeconfig?: Kubeconfig;
   objects: ManifestObject[];
+  /** Objects without certificates that join files (Services, workloads, cert-manager Certificates). */
+  linked?: ManifestObject[];
   sites: Site[];
   materials: Material[];
   certificates: CertificateOccurrence[];
@@ -57,6 +59,7 @@ export interface Structure {
   kind: Analysis['kind'];
   kubeconfig?: Kubeconfig;
   objects: ManifestObject[];
+  linked?: ManifestObject[];
   sites: Site[];
   findings: Finding[];
 }
@@ -80,6 +83,7 @@ export function structureOf(text: string, options: Pick<AnalysisOptions, 'path'>
     kind: kubeconfig ? 'kubeconfig' : scan.objects.length > 0 ? 'manifests' : 'none',
     kubeconfig,
     objects: scan.objects,
+    linked: scan.linked,
     sites,
     findings: [...parsed.findings, ...aliasFindings(parsed.documents, text)],
   };

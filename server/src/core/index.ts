@@ -43,3 +43,20 @@ export { parseForEdit, setCurrentContext, setNamespace, type EditError, type Edi
 
 // Dates in words.
 export { isoDate, residual } from './base/time';
+
+// Many files as one cluster: cross-file findings and links (core/workspace/index.ts says how).
+export {
+  Workspace,
+  analyseFile,
+  analyseWorkspace,
+  blankTemplates,
+  fileInput,
+  joinRoot,
+  sniff,
+  SNIFF_BYTES,
+  type FileForm,
+  type FileInput,
+  type Link,
+  type WorkspaceOptions,
+  type WorkspaceResult,
+} from './workspace';

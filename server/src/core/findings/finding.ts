@@ -38,6 +38,10 @@ export const SUMMARIES: Record<Code, string> = {
   'yaml-syntax': 'The YAML or JSON does not parse.',
   'input-limit': 'The document exceeds a size or nesting limit and was not analysed.',
   'probe-failed': 'The requested TLS probe of a cluster server did not complete.',
+  'ca-bundle-mismatch': "No certificate in a webhook's or APIService's caBundle signs the serving certificate of the Service it calls.",
+  'server-ca-mismatch': "A kubeconfig's CA does not sign the serving certificate of the API server found among the analysed files.",
+  'client-ca-mismatch': "A kubeconfig's client certificate is not signed by the API server's --client-ca-file found among the analysed files.",
+  'ca-key-exposed': 'A CA private key lies among the analysed files: whoever can read them can issue certificates the cluster trusts.',
 };
 
 export const ALL_CODES = Object.keys(CODES) as Code[];

@@ -5,6 +5,7 @@ import { fieldOf, type Field } from './kubeconfig';
 import { get, items, pair, pairs, resolve, scalarText, span, type YNode } from '../syntax/parse';
 import { resolveReference, type Role, type Site } from './sites';
 import type { Span } from '../findings/finding';
+import { LINK_KINDS, linksOf, type ObjectLinks } from './links';
 
 export interface ManifestObject {
   kind: string;
@@ -18,11 +19,17 @@ export interface ManifestObject {
   ingressTls?: Array<{ secretName?: Field; hosts: Field[] }>;
   /** CertificateSigningRequest: signer and requested usages. */
   csr?: { signerName?: Field; usages: string[]; usagesField?: Field };
+  /** What joins this object to other files (core/workspace reads it). */
+  links?: ObjectLinks;
+  /** Pod: every `--name=value` argument of its containers, the value's range as the span. */
+  flags?: Field[];
 }
 
 export interface ManifestScan {
   objects: ManifestObject[];
   sites: Site[];
+  /** Objects without certificates that join files: Services, workloads, cert-manager Certificates. */
+  linked: ManifestObject[];
 }
 
 const PEM_SECRET_KEYS: Record<string, Role> = {
@@ -59,7 +66,7 @@ export const CERTIFICATE_FLAGS: Record<string, Role> = {
 };
 
 /** A certificate flag and its key flag belong together; the key is checked against that certificate only. */
-const FLAG_PAIRS: Record<string, string> = {
+export const FLAG_PAIRS: Record<string, string> = {
   'tls-cert-file': 'tls',
   'tls-private-key-file': 'tls',
   'etcd-certfile': 'etcd',
@@ -81,7 +88,7 @@ const KUBELET_CONFIG_FILES: Array<[string[], Role]> = [
 ];
 
 export function scanManifests(documents: Document.Parsed[], skip: ReadonlySet<number>, documentPath: string | undefined): ManifestScan {
-  const scan: ManifestScan = { objects: [], sites: [] };
+  const scan: ManifestScan = { objects: [], sites: [], linked: [] };
   documents.forEach((doc, index) => {
     if (!skip.has(index)) scanObject(doc.contents as YNode, doc, index, scan, documentPath, 0);
   });
@@ -102,6 +109,11 @@ function scanObject(node: YNode, doc: Document.Parsed, index: number, scan: Mani
   const label = `${kind || 'object'}[${namespace ? namespace + '/' : ''}${name}]`;
   const object: ManifestObject = { kind, name, namespace, document: index, span: span(obj) ?? { start: 0, end: 0 }, label };
   const group = `${index}/${label}`;
+  object.links = linksOf(kind, obj, doc, label);
+  if (LINK_KINDS.has(kind)) {
+    scan.linked.push(object);
+    return;
+  }
   const add = (role: Role, encoding: Site['encoding'], field: Field | undefined, where: string, pair?: string): void => {
     if (!field || !field.isScalar || field.value.trim() === '') return;
     const site: Site = { role, where: `${label}.${where}`, encoding, field, group: pair ? `${group}#${pair}` : group, document: index };
@@ -168,7 +180,10 @@ function scanObject(node: YNode, doc: Document.Parsed, index: number, scan: Mani
       for (const list of ['containers', 'initContainers']) {
         for (const container of items(get(get(obj, 'spec', doc), list, doc), doc)) {
           for (const argsKey of ['command', 'args']) {
-            for (const arg of items(get(container, argsKey, doc), doc)) scanFlag(arg, doc, add);
+            for (const arg of items(get(container, argsKey, doc), doc)) {
+              const flag = scanFlag(arg, doc, add);
+              if (flag) (object.flags ??= []).push(flag);
+            }
           }
         }
       }
@@ -186,22 +201,23 @@ function scanObject(node: YNode, doc: Document.Parsed, index: number, scan: Mani
   scan.objects.push(object);
 }
 
-/** `--tls-cert-file=/etc/kubernetes/pki/apiserver.crt` → a file site spanning the path. */
+/** `--tls-cert-file=/etc/kubernetes/pki/apiserver.crt` → a file site spanning the path. Returns any flag, as a field. */
 function scanFlag(
   arg: YNode,
   doc: Document.Parsed,
   add: (role: Role, encoding: Site['encoding'], field: Field | undefined, where: string, pair?: string) => void,
-): void {
+): Field | undefined {
   const text = scalarText(arg, doc);
   const s = span(arg);
-  if (text === undefined || !s) return;
+  if (text === undefined || !s) return undefined;
   const m = /^--([a-z-]+)=(.+)$/.exec(text.trim());
-  if (!m || !CERTIFICATE_FLAGS[m[1]]) return;
+  if (!m) return undefined;
   // Narrow the range to the path (past an opening quote, if any).
   const node = resolve(arg, doc);
   const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE');
   const offset = text.indexOf('=') + 1 + (quoted ? 1 : 0) + (text.length - text.trimStart().length);
   const pathSpan = { start: s.start + offset, end: Math.min(s.end, s.start + offset + m[2].length) };
   const field: Field = { key: `--${m[1]}`, value: m[2], isScalar: true, span: pathSpan, keySpan: s, pairSpan: s, style: 'plain' };
-  add(CERTIFICATE_FLAGS[m[1]], 'file', field, `--${m[1]}`, FLAG_PAIRS[m[1]] ?? m[1]);
+  if (CERTIFICATE_FLAGS[m[1]]) add(CERTIFICATE_FLAGS[m[1]], 'file', field, `--${m[1]}`, FLAG_PAIRS[m[1]] ?? m[1]);
+  return field;
 }

@@ -69,7 +69,7 @@ export function reuseStructure(before: Structure, beforeText: string, edit: Text
     const f = moved.get(s.field);
     return f ? { ...s, field: f } : s;
   });
-  return { kind: before.kind, kubeconfig, objects: before.objects, sites, findings: before.findings };
+  return { kind: before.kind, kubeconfig, objects: before.objects, linked: before.linked, sites, findings: before.findings };
 }
 
 /**
