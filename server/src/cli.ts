@@ -8,7 +8,7 @@ import { defaultKubeconfigs, expandPaths } from './cli/files';
 import { formatSarif, terminalSafeJson } from './cli/formatSarif';
 import { formatText } from './cli/formatText';
 import { fileReport, type FileReport } from './cli/report';
-import { SCAN_LIMITS, scanFolders } from './cli/scan';
+import { SCAN_LIMITS, scanFolders } from './cli/walk';
 import { LineIndex } from './positions';
 import { fileHost } from './host';
 import { probeKubeconfig } from './probe';
