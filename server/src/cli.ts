@@ -1,14 +1,15 @@
 // `kubecert`: the command-line front end over the core. Thin: read files, analyse, print.
 import { readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
-import { analyse, DEFAULT_WARN_DAYS } from './core';
+import { join, resolve } from 'node:path';
+import { DEFAULT_WARN_DAYS } from './core';
 import { decodeCertificate, decodePem, type Certificate } from './core';
-import { DecodeCache } from './core';
-import { defaultKubeconfigs, expandPaths } from './cli/files';
+import { defaultKubeconfigs } from './cli/files';
+import { formatMetrics } from './cli/formatOpenMetrics';
 import { formatSarif, terminalSafeJson } from './cli/formatSarif';
 import { formatText } from './cli/formatText';
-import { fileReport, type FileReport } from './cli/report';
-import { fileHost } from './host';
+import { type FileReport } from './cli/report';
+import { scanPaths, type Scan, type ScanOptions } from './cli/scan';
+import { DEFAULT_INTERVAL, DEFAULT_LISTEN, parseDuration, parseListen, serve } from './cli/serve';
 import { probeKubeconfig } from './probe';
 
 declare const KUBECERT_VERSION: string;
@@ -18,10 +19,15 @@ const HELP = `kubecert ${VERSION} — what the certificates in your kubeconfig a
 
 Usage:
   kubecert check [PATH…] [options]
+  kubecert serve [PATH…] [--listen HOST:PORT] [--interval D] [options]
   kubecert --help | --version
 
 With no PATH, checks the kubeconfig kubectl would use: every file in $KUBECONFIG,
 else ~/.kube/config. A folder is searched for YAML, JSON and kubeconfig files.
+
+kubecert serve scans PATHs again every interval and whenever a file changes, and
+serves the last complete scan as Prometheus metrics (OpenMetrics, or the text
+format 0.0.4 by Accept) at /metrics, and /healthz; nothing else. SIGTERM stops it.
 
 Options:
   --now <ISO-8601>       judge validity at this moment instead of the clock
@@ -29,10 +35,15 @@ Options:
   --server-cert <FILE>   hold every kubeconfig server address (or tls-server-name)
                          against this serving certificate (PEM or DER), e.g. an
                          apiserver.crt copied from a control plane
-  --format <F>           text (default), json or sarif
+  --format <F>           text (default), json, sarif or openmetrics
   --probe                also connect to each cluster's server with TLS (no
                          credentials sent) and check the certificate it serves
   --color / --no-color   force colour on or off (default: on for a terminal)
+  --root <DIR>           DIR stands for / (a node's file system mounted in a
+                         container): PATHs and the files kubeconfigs name are
+                         read under DIR and reported as the node names them
+  --listen <HOST:PORT>   serve: where to listen (default ${DEFAULT_LISTEN}, loopback)
+  --interval <D>         serve: scan again every D (default 5m; e.g. 30s, 1h)
   -h, --help             show this help
   -V, --version          show the version
 
@@ -47,8 +58,10 @@ export interface CliIo {
   stderr: (s: string) => void;
   isTTY: boolean;
   cwd: string;
-  /** The clock, read once; tests pass --now instead. */
+  /** The clock, read once (by serve, once per scan); tests pass --now instead. */
   clock: () => number;
+  /** serve: calls stop once when the process is asked to end (SIGTERM, SIGINT). */
+  onStop?: (stop: () => void) => void;
 }
 
 interface Options {
@@ -56,15 +69,19 @@ interface Options {
   now?: number;
   warnDays: number;
   serverCert?: string;
-  format: 'text' | 'json' | 'sarif';
+  format: 'text' | 'json' | 'sarif' | 'openmetrics';
   probe: boolean;
   color?: boolean;
+  root?: string;
+  /** serve: where to listen, and how often to scan again (milliseconds). */
+  listen: string;
+  interval: number;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(args: string[]): Options {
-  const o: Options = { paths: [], warnDays: DEFAULT_WARN_DAYS, format: 'text', probe: false };
+  const o: Options = { paths: [], warnDays: DEFAULT_WARN_DAYS, format: 'text', probe: false, listen: DEFAULT_LISTEN, interval: DEFAULT_INTERVAL };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -92,13 +109,30 @@ function parseArgs(args: string[]): Options {
         break;
       case '--format': {
         const v = value();
-        if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format: "${v}" is not one of text, json, sarif`);
+        if (v !== 'text' && v !== 'json' && v !== 'sarif' && v !== 'openmetrics')
+          throw new UsageError(`--format: "${v}" is not one of text, json, sarif, openmetrics`);
         o.format = v;
         break;
       }
       case '--probe':
         o.probe = true;
         break;
+      case '--root':
+        o.root = value();
+        break;
+      case '--listen': {
+        const v = value();
+        if (!parseListen(v)) throw new UsageError(`--listen: "${v}" is not HOST:PORT (e.g. 127.0.0.1:9793)`);
+        o.listen = v;
+        break;
+      }
+      case '--interval': {
+        const v = value();
+        const ms = parseDuration(v);
+        if (ms === undefined || ms < 1000) throw new UsageError(`--interval: "${v}" is not a duration of 1s or more (e.g. 30s, 5m, 1h)`);
+        o.interval = ms;
+        break;
+      }
       case '--color':
         o.color = true;
         break;
@@ -143,7 +177,7 @@ export async function main(io: CliIo): Promise<number> {
     io.stdout(`${VERSION}\n`);
     return 0;
   }
-  if (command !== 'check') {
+  if (command !== 'check' && command !== 'serve') {
     io.stderr(`kubecert: unknown command "${command}"; try "kubecert --help"\n`);
     return 2;
   }
@@ -163,46 +197,75 @@ export async function main(io: CliIo): Promise<number> {
     }
     throw e;
   }
-  const now = options.now ?? io.clock();
   const explicit = options.paths.length > 0;
-  // kubectl skips $KUBECONFIG entries that do not exist; named paths must exist.
-  const { files, errors } = explicit ? expandPaths(options.paths.map((p) => resolve(io.cwd, p))) : expandPaths(defaultKubeconfigs(io.env, io.cwd), true);
-  let readError = errors.length > 0;
-  if (!explicit && files.length === 0) {
+  const root = options.root && resolve(io.cwd, options.root);
+  // kubectl skips $KUBECONFIG entries that do not exist; named paths must exist. Under --root, PATHs are the node's.
+  const paths = explicit ? options.paths.map((p) => resolve(root ? '/' : io.cwd, p)) : defaultKubeconfigs(io.env, io.cwd);
+  const scanAt = (now: number, extra: Partial<ScanOptions> = {}): Promise<Scan> =>
+    scanPaths({
+      paths,
+      explicit,
+      skipMissing: !explicit,
+      now,
+      warnDays: options.warnDays,
+      cwd: io.cwd,
+      root,
+      serverCertificate,
+      elapsed: () => performance.now(),
+      ...extra,
+    });
+  if (command === 'serve') {
+    if (options.probe) {
+      io.stderr('kubecert: --probe is for kubecert check only: an exporter opens no connection to a cluster\n');
+      return 2;
+    }
+    return serveMetrics(
+      io,
+      options,
+      paths.map((p) => (root ? join(root, p) : p)),
+      () => scanAt(options.now ?? io.clock(), { pause: () => new Promise((r) => setImmediate(r)) }),
+    );
+  }
+  const now = options.now ?? io.clock();
+  const scan = await scanAt(now, { probe: options.probe ? (analysis) => probeKubeconfig(analysis, io.stderr) : undefined });
+  if (!explicit && scan.filesScanned === 0 && scan.readErrors.length === 0) {
     io.stderr(
       `kubecert: no kubeconfig to check: ${io.env.KUBECONFIG ? `none of the files in $KUBECONFIG exists` : '~/.kube/config does not exist and $KUBECONFIG is not set'}\n`,
     );
     return 2;
   }
-  for (const e of errors) io.stderr(`kubecert: ${e}\n`);
-  const host = fileHost();
-  const cache = new DecodeCache();
-  const reports: FileReport[] = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      io.stderr(`kubecert: ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
-      readError = true;
-      continue;
-    }
-    let analysis = analyse(text, { now, warnDays: options.warnDays, path: file, host, cache, serverCertificate });
-    // A searched folder holds many YAML files; report only those Kubecert understands.
-    if (analysis.kind === 'none' && !explicit) continue;
-    if (analysis.kind === 'none' && options.paths.length > 0 && !options.paths.map((p) => resolve(io.cwd, p)).includes(file)) continue;
-    if (options.probe && analysis.kubeconfig) {
-      const probed = await probeKubeconfig(analysis, io.stderr);
-      analysis = analyse(text, { now, warnDays: options.warnDays, path: file, host, cache, serverCertificate, probed });
-    }
-    const shown = relative(io.cwd, file);
-    reports.push(fileReport(shown.startsWith('..') ? file : shown, text, analysis));
-  }
+  for (const e of scan.readErrors) io.stderr(`kubecert: ${e}\n`);
+  const readError = scan.readErrors.length > 0;
+  const reports: FileReport[] = scan.files.map((f) => f.report);
   if (options.format === 'json') io.stdout(terminalSafeJson({ files: reports }));
+  else if (options.format === 'openmetrics') io.stdout(formatMetrics(scan, 'openmetrics', VERSION));
   else if (options.format === 'sarif') io.stdout(formatSarif(reports, VERSION, (p) => p.split('\\').join('/')));
   else io.stdout(formatText(reports, { color: options.color ?? (io.isTTY && !io.env.NO_COLOR), now }));
   if (readError) return 2;
   return reports.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+}
+
+/** `kubecert serve`: until onStop fires (SIGTERM, SIGINT), then a graceful close. */
+async function serveMetrics(io: CliIo, options: Options, watched: string[], scan: () => Promise<Scan>): Promise<number> {
+  const listen = parseListen(options.listen);
+  if (!listen || !io.onStop) {
+    io.stderr(`kubecert: serve needs a listen address and a way to be stopped\n`);
+    return 2;
+  }
+  const log = (line: string) => io.stderr(`kubecert serve: ${line}\n`);
+  let exporter;
+  try {
+    exporter = await serve({ scan, listen, interval: options.interval, watch: watched, version: VERSION, log, clock: io.clock });
+  } catch (e) {
+    io.stderr(`kubecert: serve: cannot listen on ${options.listen}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    return 2;
+  }
+  const { host, port } = exporter.address;
+  log(`listening on http://${host.includes(':') ? `[${host}]` : host}:${port}/metrics`);
+  await new Promise<void>((resolve) => io.onStop?.(resolve));
+  await exporter.close();
+  log('stopped');
+  return 0;
 }
 
 /** The process wiring, called by bin/kubecert.js. */
@@ -215,6 +278,10 @@ export function run(): void {
     isTTY: Boolean(process.stdout.isTTY),
     cwd: process.cwd(),
     clock: () => Date.now(),
+    onStop: (stop) => {
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    },
   }).then(
     (code) => {
       process.exitCode = code;

@@ -22,7 +22,7 @@ export { groupMaterials } from './findings/context';
 export { checkServed, type Served } from './findings/probe';
 
 // Certificates and keys, decoded.
-export { decodeCertificate, decodePem, type Certificate } from './x509/certificates';
+export { attributes, decodeCertificate, decodePem, type Certificate } from './x509/certificates';
 export { DecodeCache, decodeSite, type Host } from './x509/decode';
 export { serverHost } from './x509/hostnames';
 
