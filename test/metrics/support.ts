@@ -1,6 +1,7 @@
 // Shared by the metrics suite: the Debian tools it drives, a reader of metric samples, and `kubecert serve` as a process.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -153,4 +154,18 @@ export function run(cmd: string, args: string[], options: { cwd?: string; env?: 
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: options.timeout ?? 120_000, cwd: options.cwd, env: options.env, input: options.input });
   assert.equal(r.error, undefined, `${cmd}: ${r.error?.message}`);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The files a clone of the working tree has (tracked, and new ones not ignored), copied; node_modules linked. */
+export function cleanCopy(to: string): void {
+  const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(listed.status, 0, `git ls-files: ${listed.stderr}`);
+  for (const rel of listed.stdout.split('\0')) {
+    if (rel === '' || rel === 'node_modules' || rel === '.vscode-test') continue;
+    const from = path.join(ROOT, rel);
+    if (!fs.existsSync(from) || fs.lstatSync(from).isDirectory()) continue;
+    fs.mkdirSync(path.dirname(path.join(to, rel)), { recursive: true });
+    fs.copyFileSync(from, path.join(to, rel));
+  }
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(to, 'node_modules'));
 }
