@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import { request } from 'node:http';
+import * as path from 'node:path';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 
