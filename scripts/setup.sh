@@ -9,6 +9,9 @@ need=()
 command -v openssl >/dev/null || need+=(openssl)
 command -v nvim >/dev/null || need+=(neovim)
 command -v kubectl >/dev/null || need+=(kubernetes-client)
+# The metrics suite: promtool and a Prometheus server (the prometheus package), and the pre-commit hook runner.
+command -v promtool >/dev/null && command -v prometheus >/dev/null || need+=(prometheus)
+command -v pre-commit >/dev/null || need+=(pre-commit)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

@@ -1,13 +1,14 @@
 // The test command: type-check and compile everything, then run every suite with node's test runner.
 // Suites: unit (core), cli, client (kubeconfig writing), lsp (in-process and stdio), security (secrets, exec, network),
-// fuzz (a short bounded round, regressions, limits), nvim (real Neovim), e2e (real VS Code in code-server).
+// fuzz (a short bounded round, regressions, limits), nvim (real Neovim), e2e (real VS Code in code-server),
+// metrics (OpenMetrics read by promtool, kubecert serve scraped by a real Prometheus, npm pack, pre-commit, the Action).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const suites = only.length ? only : ['unit', 'cli', 'client', 'lsp', 'security', 'fuzz', 'nvim', 'e2e'];
+const suites = only.length ? only : ['unit', 'cli', 'client', 'lsp', 'security', 'fuzz', 'nvim', 'e2e', 'metrics'];
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });

@@ -1,16 +1,16 @@
 // `kubecert`: the command-line front end over the core. Thin: read files, analyse, print.
-import { realpathSync, statSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
-import { analyseFile, DEFAULT_WARN_DAYS, fileInput, LIMITS, joinRoot, Workspace, type Analysis, type FileInput, type Host, type Span } from './core';
+import { statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { DEFAULT_WARN_DAYS, joinRoot } from './core';
 import { decodeCertificate, decodePem, type Certificate } from './core';
-import { DecodeCache } from './core';
-import { defaultKubeconfigs, expandPaths } from './cli/files';
+import { defaultKubeconfigs } from './cli/files';
+import { formatMetrics } from './cli/formatOpenMetrics';
 import { formatSarif, terminalSafeJson } from './cli/formatSarif';
 import { formatText } from './cli/formatText';
-import { fileReport, type FileReport } from './cli/report';
-import { SCAN_LIMITS, scanFolders } from './cli/walk';
-import { LineIndex } from './positions';
-import { fileHost } from './host';
+import { type FileReport } from './cli/report';
+import { scanPaths, type Scan, type ScanOptions } from './cli/scan';
+import { DEFAULT_INTERVAL, DEFAULT_LISTEN, parseDuration, parseListen, serve } from './cli/serve';
+import { SCAN_LIMITS } from './cli/walk';
 import { probeKubeconfig } from './probe';
 import { readRegularFile } from './readFile';
 
@@ -21,6 +21,7 @@ const HELP = `kubecert ${VERSION} — what the certificates in your kubeconfig a
 
 Usage:
   kubecert check [PATH…] [options]
+  kubecert serve [PATH…] [--listen HOST:PORT] [--interval D] [options]
   kubecert --help | --version
 
 With no PATH, checks the kubeconfig kubectl would use: every file in $KUBECONFIG,
@@ -30,19 +31,27 @@ systemd units and option files, recognised by content; findings between files
 (an Ingress and its Secret, a kubeconfig and the apiserver's certificate, a
 webhook's caBundle and its Service's certificate) are reported on both sides.
 
+kubecert serve scans PATHs again every interval and whenever a file changes, and
+serves the last complete scan as Prometheus metrics (OpenMetrics, or the text
+format 0.0.4 by Accept) at /metrics, and /healthz; nothing else. SIGTERM stops it.
+
 Options:
   --now <ISO-8601>       judge validity at this moment instead of the clock
   --warn-days <N>        warn about certificates expiring within N days (default ${DEFAULT_WARN_DAYS})
   --server-cert <FILE>   hold every kubeconfig server address (or tls-server-name)
                          against this serving certificate (PEM or DER), e.g. an
                          apiserver.crt copied from a control plane
-  --root <DIR>           read absolute paths written in manifests, flags and
-                         kubeconfigs under DIR (a node's /etc copied elsewhere)
-  --max-files <N>        read at most N files in folder scans (default ${SCAN_LIMITS.maxFiles})
-  --format <F>           text (default), json or sarif
+  --format <F>           text (default), json, sarif or openmetrics
   --probe                also connect to each cluster's server with TLS (no
                          credentials sent) and check the certificate it serves
   --color / --no-color   force colour on or off (default: on for a terminal)
+  --root <DIR>           DIR stands for a node's / (its file system mounted in a
+                         container, or a copy of its /etc): absolute paths written
+                         in kubeconfigs, manifests and flags, and absolute PATHs
+                         outside DIR, are read under DIR; metrics name the node's paths
+  --max-files <N>        read at most N files in folder scans (default ${SCAN_LIMITS.maxFiles})
+  --listen <HOST:PORT>   serve: where to listen (default ${DEFAULT_LISTEN}, loopback)
+  --interval <D>         serve: scan again every D (default 5m; e.g. 30s, 1h)
   -h, --help             show this help
   -V, --version          show the version
 
@@ -57,8 +66,10 @@ export interface CliIo {
   stderr: (s: string) => void;
   isTTY: boolean;
   cwd: string;
-  /** The clock, read once; tests pass --now instead. */
+  /** The clock, read once (by serve, once per scan); tests pass --now instead. */
   clock: () => number;
+  /** serve: calls stop once when the process is asked to end (SIGTERM, SIGINT). */
+  onStop?: (stop: () => void) => void;
 }
 
 interface Options {
@@ -66,17 +77,28 @@ interface Options {
   now?: number;
   warnDays: number;
   serverCert?: string;
-  format: 'text' | 'json' | 'sarif';
+  format: 'text' | 'json' | 'sarif' | 'openmetrics';
   probe: boolean;
   color?: boolean;
   root?: string;
   maxFiles: number;
+  /** serve: where to listen, and how often to scan again (milliseconds). */
+  listen: string;
+  interval: number;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(args: string[]): Options {
-  const o: Options = { paths: [], warnDays: DEFAULT_WARN_DAYS, format: 'text', probe: false, maxFiles: SCAN_LIMITS.maxFiles };
+  const o: Options = {
+    paths: [],
+    warnDays: DEFAULT_WARN_DAYS,
+    format: 'text',
+    probe: false,
+    maxFiles: SCAN_LIMITS.maxFiles,
+    listen: DEFAULT_LISTEN,
+    interval: DEFAULT_INTERVAL,
+  };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -102,6 +124,16 @@ function parseArgs(args: string[]): Options {
       case '--server-cert':
         o.serverCert = value();
         break;
+      case '--format': {
+        const v = value();
+        if (v !== 'text' && v !== 'json' && v !== 'sarif' && v !== 'openmetrics')
+          throw new UsageError(`--format: "${v}" is not one of text, json, sarif, openmetrics`);
+        o.format = v;
+        break;
+      }
+      case '--probe':
+        o.probe = true;
+        break;
       case '--root':
         o.root = value();
         break;
@@ -111,15 +143,19 @@ function parseArgs(args: string[]): Options {
         o.maxFiles = Number(v);
         break;
       }
-      case '--format': {
+      case '--listen': {
         const v = value();
-        if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format: "${v}" is not one of text, json, sarif`);
-        o.format = v;
+        if (!parseListen(v)) throw new UsageError(`--listen: "${v}" is not HOST:PORT (e.g. 127.0.0.1:9793)`);
+        o.listen = v;
         break;
       }
-      case '--probe':
-        o.probe = true;
+      case '--interval': {
+        const v = value();
+        const ms = parseDuration(v);
+        if (ms === undefined || ms < 1000) throw new UsageError(`--interval: "${v}" is not a duration of 1s or more (e.g. 30s, 5m, 1h)`);
+        o.interval = ms;
         break;
+      }
       case '--color':
         o.color = true;
         break;
@@ -164,7 +200,7 @@ export async function main(io: CliIo): Promise<number> {
     io.stdout(`${VERSION}\n`);
     return 0;
   }
-  if (command !== 'check') {
+  if (command !== 'check' && command !== 'serve') {
     io.stderr(`kubecert: unknown command "${command}"; try "kubecert --help"\n`);
     return 2;
   }
@@ -184,143 +220,81 @@ export async function main(io: CliIo): Promise<number> {
     }
     throw e;
   }
-  const now = options.now ?? io.clock();
   const explicit = options.paths.length > 0;
-  let root: string | undefined;
-  if (options.root !== undefined) {
-    root = resolve(io.cwd, options.root);
-    try {
-      if (!statSync(root).isDirectory()) throw new Error('not a folder');
-    } catch {
-      io.stderr(`kubecert: --root: ${options.root} is not a folder\n`);
-      return 2;
-    }
+  const root = options.root === undefined ? undefined : resolve(io.cwd, options.root);
+  if (root !== undefined && !isFolder(root)) {
+    io.stderr(`kubecert: --root: ${options.root} is not a folder\n`);
+    return 2;
   }
   // kubectl skips $KUBECONFIG entries that do not exist; named paths must exist.
-  const given: Given = explicit ? classify(options.paths.map((p) => resolve(io.cwd, p))) : expandPaths(defaultKubeconfigs(io.env, io.cwd), true);
-  const scan = scanFolders(given.folders ?? [], { ...SCAN_LIMITS, maxFiles: options.maxFiles });
-  const files = orderFiles(given, scan.files);
-  const errors = [...given.errors, ...scan.errors];
-  let readError = errors.length > 0;
-  if (!explicit && files.length === 0) {
+  const paths = explicit ? options.paths.map((p) => resolve(io.cwd, p)) : defaultKubeconfigs(io.env, io.cwd);
+  const scanAt = (now: number, extra: Partial<ScanOptions> = {}): Promise<Scan> =>
+    scanPaths({
+      paths,
+      explicit,
+      skipMissing: !explicit,
+      now,
+      warnDays: options.warnDays,
+      cwd: io.cwd,
+      root,
+      nodePaths: command === 'serve' || options.format === 'openmetrics',
+      maxFiles: options.maxFiles,
+      serverCertificate,
+      elapsed: () => performance.now(),
+      ...extra,
+    });
+  if (command === 'serve') {
+    if (options.probe) {
+      io.stderr('kubecert: --probe is for kubecert check only: an exporter opens no connection to a cluster\n');
+      return 2;
+    }
+    return serveMetrics(
+      io,
+      options,
+      paths.map((p) => (root && isAbsolute(p) && !p.startsWith(root + '/') ? joinRoot(root, p) : p)),
+      () => scanAt(options.now ?? io.clock(), { pause: () => new Promise((r) => setImmediate(r)) }),
+    );
+  }
+  const now = options.now ?? io.clock();
+  const scan = await scanAt(now, { probe: options.probe ? (analysis) => probeKubeconfig(analysis, io.stderr) : undefined });
+  if (!explicit && scan.filesScanned === 0 && scan.readErrors.length === 0) {
     io.stderr(
       `kubecert: no kubeconfig to check: ${io.env.KUBECONFIG ? `none of the files in $KUBECONFIG exists` : '~/.kube/config does not exist and $KUBECONFIG is not set'}\n`,
     );
     return 2;
   }
-  for (const e of errors) io.stderr(`kubecert: ${e}\n`);
-  const host = rootedHost(fileHost(), root);
-  const cache = new DecodeCache();
-  const workspace = new Workspace({ now, warnDays: options.warnDays, host, cache, serverCertificate, root });
-  const read = new Map<string, { input: FileInput; named: boolean; text: string }>();
-  for (const { path: file, named } of files) {
-    // Never more than the core analyses: a device, a fifo or a 1 GiB file ends here, before it is read.
-    const bytes = readRegularFile(file, LIMITS.maxTextLength);
-    if ('error' in bytes) {
-      io.stderr(`kubecert: ${file}: ${bytes.error}\n`);
-      readError = true;
-      continue;
-    }
-    const input = fileInput(bytes.bytes);
-    read.set(file, { input, named, text: input.text });
-  }
-  const analyses = new Map<string, Analysis>();
-  for (const [file, { input }] of read) analyses.set(file, analyseFile(input, { now, warnDays: options.warnDays, path: file, host, cache, serverCertificate }));
-  workspace.updateAll(analyses);
-  if (options.probe) {
-    for (const [file, analysis] of analyses) {
-      if (!analysis.kubeconfig) continue;
-      const probed = await probeKubeconfig(analysis, io.stderr);
-      workspace.update(file, analyseFile(read.get(file)!.input, { now, warnDays: options.warnDays, path: file, host, cache, serverCertificate, probed }));
-    }
-  }
-  const shownPath = (file: string): string => {
-    const shown = relative(io.cwd, file);
-    return shown.startsWith('..') ? file : shown;
-  };
-  const lineIndexes = new Map<string, LineIndex>();
-  const elsewhere = (path: string, span: Span) => {
-    const text = read.get(path)?.text;
-    if (text === undefined) return { path: shownPath(path), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
-    let lines = lineIndexes.get(path);
-    if (!lines) lineIndexes.set(path, (lines = new LineIndex(text)));
-    return { path: shownPath(path), range: lines.range(span) };
-  };
-  const reports: FileReport[] = [];
-  for (const [file, { named, text }] of read) {
-    const analysis = workspace.analysis(file);
-    if (!analysis) continue;
-    // A searched folder holds many files; report only those Kubecert understands.
-    if (!named && (analysis.kind === 'none' || (analysis.kind === 'flags' && analysis.sites.length === 0))) continue;
-    reports.push(fileReport(shownPath(file), text, analysis, { findings: workspace.findings(file), elsewhere }));
-  }
-  for (const limit of scan.limits) {
-    const zero = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-    reports.push({
-      path: shownPath(limit.under),
-      kind: 'none',
-      certificates: [],
-      findings: [{ code: 'input-limit', severity: 'warning', message: limit.message, where: '(folder)', range: zero }],
-    });
-  }
+  for (const e of scan.readErrors) io.stderr(`kubecert: ${e}\n`);
+  const readError = scan.readErrors.length > 0;
+  const reports: FileReport[] = scan.files.map((f) => f.report);
   if (options.format === 'json') io.stdout(terminalSafeJson({ files: reports }));
+  else if (options.format === 'openmetrics') io.stdout(formatMetrics(scan, 'openmetrics', VERSION));
   else if (options.format === 'sarif') io.stdout(formatSarif(reports, VERSION, (p) => p.split('\\').join('/')));
   else io.stdout(formatText(reports, { color: options.color ?? (io.isTTY && !io.env.NO_COLOR), now }));
   if (readError) return 2;
   return reports.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
 }
 
-interface Given {
-  files: string[];
-  folders?: string[];
-  errors: string[];
-  /** Every PATH in order, files and folders, to report in the order given. */
-  order?: string[];
-}
-
-/** Named PATHs: files are read whatever they hold, folders are searched. */
-function classify(paths: string[]): Given {
-  const out: Given & { folders: string[]; order: string[] } = { files: [], folders: [], errors: [], order: [] };
-  for (const p of paths) {
-    let stat;
-    try {
-      stat = statSync(p);
-    } catch (e) {
-      out.errors.push(`${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (e as Error).message}`);
-      continue;
-    }
-    (stat.isDirectory() ? out.folders : out.files).push(p);
-    out.order.push(p);
+/** `kubecert serve`: until onStop fires (SIGTERM, SIGINT), then a graceful close. */
+async function serveMetrics(io: CliIo, options: Options, watched: string[], scan: () => Promise<Scan>): Promise<number> {
+  const listen = parseListen(options.listen);
+  if (!listen || !io.onStop) {
+    io.stderr(`kubecert: serve needs a listen address and a way to be stopped\n`);
+    return 2;
   }
-  return out;
-}
-
-/** Files named and files found, in the order of the PATHs, each real file once. */
-function orderFiles(given: Given, found: Array<{ path: string; under: string }>): Array<{ path: string; named: boolean }> {
-  const out: Array<{ path: string; named: boolean }> = [];
-  const seen = new Set<string>();
-  const add = (path: string, named: boolean): void => {
-    let real = path;
-    try {
-      real = realpathSync(path);
-    } catch {
-      // read (and reported) as named
-    }
-    if (seen.has(real)) return;
-    seen.add(real);
-    out.push({ path, named });
-  };
-  for (const p of given.order ?? given.files) {
-    if (given.files.includes(p)) add(p, true);
-    else for (const f of found) if (f.under === p) add(f.path, false);
+  const log = (line: string) => io.stderr(`kubecert serve: ${line}\n`);
+  let exporter;
+  try {
+    exporter = await serve({ scan, listen, interval: options.interval, watch: watched, version: VERSION, log, clock: io.clock });
+  } catch (e) {
+    io.stderr(`kubecert: serve: cannot listen on ${options.listen}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    return 2;
   }
-  return out;
-}
-
-/** With --root, an absolute path written in a file is read under the root (unless it already points there). */
-function rootedHost(host: Host, root: string | undefined): Host {
-  if (!root) return host;
-  return { readFile: (path) => host.readFile(path === root || path.startsWith(root + '/') ? path : joinRoot(root, path)) };
+  const { host, port } = exporter.address;
+  log(`listening on http://${host.includes(':') ? `[${host}]` : host}:${port}/metrics`);
+  await new Promise<void>((resolve) => io.onStop?.(resolve));
+  await exporter.close();
+  log('stopped');
+  return 0;
 }
 
 /** The process wiring, called by bin/kubecert.js. */
@@ -333,6 +307,10 @@ export function run(): void {
     isTTY: Boolean(process.stdout.isTTY),
     cwd: process.cwd(),
     clock: () => Date.now(),
+    onStop: (stop) => {
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    },
   }).then(
     (code) => {
       process.exitCode = code;
@@ -342,4 +320,12 @@ export function run(): void {
       process.exitCode = 2;
     },
   );
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -233,8 +233,8 @@ describe('hostile certificate text', () => {
   }
   const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
-  test('kubecert check --format text and sarif: certificate text cannot move the cursor, clear the screen or forge a line', async () => {
-    for (const format of ['text', 'sarif']) {
+  test('kubecert check --format text, sarif and openmetrics: certificate text cannot move the cursor, clear the screen or forge a line', async () => {
+    for (const format of ['text', 'sarif', 'openmetrics']) {
       const out = await check(format);
       assert.ok(
         !CONTROL.test(out),

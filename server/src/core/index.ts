@@ -23,7 +23,7 @@ export { ALL_CODES, CODES, SUMMARIES, mostSevere, type Code, type Finding, type 
 export { checkServed, type ProbeReport, type Served } from './findings/probe';
 
 // Certificates and keys, decoded.
-export { decodeCertificate, decodePem, type Certificate } from './x509/certificates';
+export { attributes, decodeCertificate, decodePem, type Certificate } from './x509/certificates';
 export { DecodeCache, decodeSite, type Host } from './x509/decode';
 export { serverHost } from './x509/hostnames';
 
