@@ -32,6 +32,9 @@ export const CODES = {
   'yaml-syntax': 'error',
   'input-limit': 'warning',
   'probe-failed': 'warning',
+  'missing-key': 'error',
+  'missing-certificate': 'error',
+  'pem-malformed': 'error',
 } as const satisfies Record<string, Severity>;
 
 export type Code = keyof typeof CODES;

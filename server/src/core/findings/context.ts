@@ -36,6 +36,11 @@ export function ordinal(index: number, count: number): string {
   return count > 1 ? `certificate ${index + 1} of ${count} ` : '';
 }
 
+/** A certificate named in a message: `CN=x (certificate 2 of 3)` in a bundle, `CN=x` alone. */
+export function named(cert: Certificate, index: number, count: number): string {
+  return `${cert.subject.text || '(empty subject)'}${count > 1 ? ` (certificate ${index + 1} of ${count})` : ''}`;
+}
+
 export function isSelfSigned(cert: Certificate): boolean {
   return cert.subject.derHex === cert.issuer.derHex;
 }

@@ -3,14 +3,14 @@ import type { DistinguishedName } from '../x509/certificates';
 import { finding, type Finding, type Span } from './finding';
 import { identityOf } from '../model/identity';
 import type { Site } from '../model/sites';
-import { type CheckInput, isClientIdentity, ordinal } from './context';
+import { type CheckInput, isClientIdentity, named } from './context';
 
 export function checkIdentity(input: CheckInput): Finding[] {
   const out: Finding[] = [];
   for (const { site, certificates, requests } of input.materials) {
     certificates.forEach((cert, i) => {
       if (!isClientIdentity(site, cert) || (i > 0 && cert.ca)) return;
-      const which = `${ordinal(i, certificates.length)}${cert.subject.text}`;
+      const which = named(cert, i, certificates.length);
       out.push(...subjectFindings(site, site.field.span, cert.subject, `The client certificate ${which}`));
       if (
         site.role === 'client-certificate' &&

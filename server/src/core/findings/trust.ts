@@ -151,13 +151,13 @@ function checkServerNames(input: CheckInput): Finding[] {
     if (pinned) servingCerts.push({ cert: pinned, source: 'the pinned server certificate in this cluster’s CA data' });
     for (const { cert, source } of servingCerts) {
       if (coversHost(cert, host)) continue;
-      const names = cert.sans.length ? cert.sans.join(', ') : 'no subject alternative names at all';
+      const covers = cert.sans.length ? `covers only ${cert.sans.join(', ')}` : 'has no subject alternative names, so it covers no name at all';
       out.push(
         finding(
           'san-mismatch',
           server.span,
           `${server.key === 'server' ? `clusters[${cluster.name}].server` : server.key}`,
-          `kubectl will connect to "${host}"${tlsName ? ' (tls-server-name)' : ''}, but ${source} (${cert.subject.text}) covers only ${names}: the handshake fails with "x509: certificate is valid for …, not ${host}". Set tls-server-name to a covered name or reissue the certificate.`,
+          `kubectl will connect to "${host}"${tlsName ? ' (tls-server-name)' : ''}, but ${source} (${cert.subject.text}) ${covers}: the handshake fails with "x509: certificate is valid for …, not ${host}". Set tls-server-name to a covered name or reissue the certificate.`,
           {
             data: { host, sans: cert.sans },
             related: pinned && ca ? [{ span: ca.site.field.span, message: `the pinned certificate ${pinned.subject.text}` }] : undefined,
@@ -191,7 +191,7 @@ function checkIngressHosts(input: CheckInput): Finding[] {
             'san-mismatch',
             host.span,
             `${ingress.label}.spec.tls.hosts`,
-            `The Ingress serves "${host.value}" with Secret "${tls.secretName.value}", whose certificate ${leaf.subject.text} covers only ${leaf.sans.length ? leaf.sans.join(', ') : 'no names'}${host.value.startsWith('*.') ? '' : ' (a wildcard covers exactly one label)'}: browsers and clients will reject it.`,
+            `The Ingress serves "${host.value}" with Secret "${tls.secretName.value}", whose certificate ${leaf.subject.text} ${leaf.sans.length ? `covers only ${leaf.sans.join(', ')}` : 'has no subject alternative names, so it covers no name at all'}${host.value.startsWith('*.') ? '' : ' (a wildcard covers exactly one label)'}: browsers and clients will reject it.`,
             {
               related: [{ span: crt.site.field.span, message: `the certificate in Secret ${tls.secretName.value}: ${leaf.subject.text}` }],
               data: { host: host.value },

@@ -1,7 +1,8 @@
 // What a quick fix changes, by finding code (never by message text), and the embed/extract refactors.
 import type { Analysis } from '../analysis';
 import { pemBlocks } from '../x509/certificates';
-import type { Host } from '../x509/decode';
+import { goBase64Bytes, type Host } from '../x509/decode';
+import { blocksGoSkips, rebuildPem } from '../x509/pem';
 import { lineEnding, lineStart, nextLineStart, removePair, replacePair, replaceValue, scalar, type TextEdit } from './edits';
 import type { Code, Span } from '../findings/finding';
 import { findEntry, type Entry, type Field, type Kubeconfig } from '../model/kubeconfig';
@@ -147,11 +148,29 @@ export function fixesFor(text: string, analysis: Analysis, request: FixRequest):
       const site = siteAt(analysis.sites, request.span);
       if (!site) return [];
       const pem = site.field.value.trim() + '\n';
+      // A PEM Go reads is encoded as written; one whose line breaks were lost (a folded plain value) is rebuilt, or refused.
+      const rebuilt = blocksGoSkips(pem).length === 0 ? pem : rebuildPem(pem);
+      if (rebuilt === undefined) return [];
       return [
         {
-          title: 'Encode the PEM as base64',
+          title: rebuilt === pem ? 'Encode the PEM as base64' : "Rebuild the PEM's line breaks and encode it as base64",
           kind: 'quickfix',
-          edits: [{ span: site.field.span, newText: Buffer.from(pem, 'latin1').toString('base64') }],
+          edits: [{ span: site.field.span, newText: Buffer.from(rebuilt, 'latin1').toString('base64') }],
+          isPreferred: true,
+        },
+      ];
+    }
+    case 'pem-malformed': {
+      const site = siteAt(analysis.sites, request.span);
+      if (!site || site.encoding !== 'base64' || data.rebuild !== true) return [];
+      const bytes = goBase64Bytes(site.field.value.replace(/[\r\n]/g, ''));
+      const rebuilt = bytes && rebuildPem(bytes.toString('latin1'));
+      if (!rebuilt) return [];
+      return [
+        {
+          title: "Rebuild the PEM's line breaks",
+          kind: 'quickfix',
+          edits: [replaceValue(site.field, Buffer.from(rebuilt, 'latin1').toString('base64'), json)],
           isPreferred: true,
         },
       ];
