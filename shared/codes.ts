@@ -32,8 +32,6 @@ export const CODES = {
   'yaml-syntax': 'error',
   'input-limit': 'warning',
   'probe-failed': 'warning',
-  'missing-key': 'error',
-  'missing-certificate': 'error',
   'pem-malformed': 'error',
 } as const satisfies Record<string, Severity>;
 

@@ -37,7 +37,9 @@ export { completions, definition, lenses, outline, references, type OutlineSymbo
 export { fixesFor, refactorsAt, type Fix } from './ide/fixes';
 export { applyEdits, type TextEdit } from './ide/edits';
 export { decodedTextAt } from './ide/decodedText';
-export { renewalSteps } from './ide/renewal';
+export { renewalSteps, renewalStepsAt, type RenewalContext } from './ide/renewal';
+export { clusterVerdict, contextVerdict, siteVerdict, userVerdict, verdictText, type Reason, type Verdict } from './ide/verdict';
+export { blocksGoSkips, goPemBlocks, rebuildPem } from './x509/pem';
 export { parseForEdit, setCurrentContext, setNamespace, type EditResult } from './ide/kubeconfigEdit';
 
 // Dates in words.

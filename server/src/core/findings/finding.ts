@@ -38,8 +38,6 @@ export const SUMMARIES: Record<Code, string> = {
   'yaml-syntax': 'The YAML or JSON does not parse.',
   'input-limit': 'The document exceeds a size or nesting limit and was not analysed.',
   'probe-failed': 'The requested TLS probe of a cluster server did not complete.',
-  'missing-key': 'A user has a client certificate but no client key, which kubectl refuses.',
-  'missing-certificate': 'A user has a client key but no client certificate, which kubectl refuses.',
   'pem-malformed': "A PEM block that Go's encoding/pem (so kubectl and the API server) does not read: lost line breaks, a broken BEGIN/END line or body.",
 };
 

@@ -1,46 +1,10 @@
-// missing-key, missing-certificate, and key-mismatch for keys outside tls.key: a certificate and its key come in pairs.
+// key-mismatch for keys outside tls.key: a key in a Secret belongs to one of its certificates.
 import { finding, type Finding } from './finding';
 import type { CheckInput } from './context';
 import type { Material } from '../x509/decode';
 
 export function checkPairs(input: CheckInput): Finding[] {
-  return [...checkUserPairs(input), ...checkSecretKeys(input)];
-}
-
-const CERT_KEYS = ['client-certificate-data', 'client-certificate'];
-const KEY_KEYS = ['client-key-data', 'client-key'];
-
-/** client-go refuses a user with a client certificate and no key, or a key and no certificate (validateAuthInfo). */
-function checkUserPairs(input: CheckInput): Finding[] {
-  const config = input.kubeconfig;
-  if (!config) return [];
-  const out: Finding[] = [];
-  for (const user of config.users) {
-    const present = (keys: string[]) => keys.map((k) => user.fields.get(k)).find((f) => f !== undefined && f.isScalar && f.value.trim() !== '');
-    const cert = present(CERT_KEYS);
-    const key = present(KEY_KEYS);
-    if (cert && !key)
-      out.push(
-        finding(
-          'missing-key',
-          cert.span,
-          `users[${user.name}].${cert.key}`,
-          `User "${user.name}" has ${cert.key} but no client-key-data or client-key: kubectl refuses it ("client-key-data or client-key must be specified for ${user.name} to use the clientCert authentication method"). Add the key the certificate was issued for.`,
-          { data: { user: user.name } },
-        ),
-      );
-    else if (key && !cert)
-      out.push(
-        finding(
-          'missing-certificate',
-          key.span,
-          `users[${user.name}].${key.key}`,
-          `User "${user.name}" has ${key.key} but no client-certificate-data or client-certificate: kubectl refuses it ("client-cert-data or client-cert must be specified for ${user.name} to use the clientCert authentication method"). Add the certificate issued for this key.`,
-          { data: { user: user.name } },
-        ),
-      );
-  }
-  return out;
+  return checkSecretKeys(input);
 }
 
 /**

@@ -148,8 +148,6 @@ const WORDS: Record<Code, (f: Finding) => string> = {
   'yaml-syntax': () => 'does not parse',
   'input-limit': () => 'too large to analyse',
   'probe-failed': () => 'server probe failed',
-  'missing-key': () => 'certificate without its key',
-  'missing-certificate': () => 'key without its certificate',
   'pem-malformed': () => 'PEM that Go does not read',
 };
 

@@ -81,7 +81,7 @@ function decodeOne(text: string, from: number): { block: GoPemBlock; rest: numbe
 /** Every block a Go program finds in `text`, calling pem.Decode on the rest until it returns nil. */
 export function goPemBlocks(text: string): GoPemBlock[] {
   const out: GoPemBlock[] = [];
-  for (let from = 0; from < text.length; ) {
+  for (let from = 0; from < text.length;) {
     const r = decodeOne(text, from);
     if (!r) break;
     out.push(r.block);
@@ -103,7 +103,8 @@ export function blocksGoSkips(text: string): SkippedBlock[] {
   const found = new Set(goPemBlocks(text).map((b) => b.start));
   const out: SkippedBlock[] = [];
   for (const b of pemBlocks(text)) {
-    if (found.has(b.start)) continue;
+    // A block no reader can use (no END line, broken base64) is reported as such by not-a-certificate.
+    if (b.error || found.has(b.start)) continue;
     out.push({ label: b.label, start: b.start, reason: whySkipped(text, b.start, b.label) });
   }
   return out;
