@@ -72,13 +72,9 @@ function stepsFor(cert: Certificate, role: Role, context: RenewalContext): Renew
       ],
     };
   if (kind === 'serving' && context.secret) return secretSteps(cert, context.secret);
-  if (
-    issuerCn === 'kubernetes' ||
-    issuerCn === 'etcd-ca' ||
-    issuerCn === 'front-proxy-ca' ||
-    groups.includes('kubeadm:cluster-admins') ||
-    cn === 'kubernetes-admin'
-  )
+  // kubeadm renews its own certificates only: a user's certificate signed by its CA is reissued through a CSR.
+  const kubeadmClient = groups.includes('kubeadm:cluster-admins') || /^kubernetes-(super-)?admin$|^system:kube-/.test(cn);
+  if (kind === 'client' ? kubeadmClient : issuerCn === 'kubernetes' || issuerCn === 'etcd-ca' || issuerCn === 'front-proxy-ca' || kubeadmClient)
     return {
       title: `Renew the kubeadm certificate ${cert.subject.text}`,
       steps: [
