@@ -180,7 +180,11 @@ describe('the context hover, the lens and the outline agree with the diagnostics
       // The same on `user: bob` inside the context.
       const ref = lines(hoverAt(a, offsetOf(usersText, `user: ${u.name}`) + 7, NOW));
       assert.equal(ref[1], hover[1]);
-      if (u.codes.includes('key-mismatch')) assert.ok(hover.some((l) => l.startsWith('Client key: key does not match its certificate')), hover.join('\n'));
+      if (u.codes.includes('key-mismatch'))
+        assert.ok(
+          hover.some((l) => l.startsWith('Client key: key does not match its certificate')),
+          hover.join('\n'),
+        );
       // The lenses of the certificate and the key: the site's verdict, in words.
       const certWhere = `users[${u.name}].client-certificate-data`;
       const keyWhere = `users[${u.name}].client-key-data`;

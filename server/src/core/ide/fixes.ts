@@ -2,7 +2,7 @@
 import type { Analysis } from '../analysis';
 import { pemBlocks } from '../x509/certificates';
 import { goBase64Bytes, type Host } from '../x509/decode';
-import { blocksGoSkips, rebuildPem } from '../x509/pem';
+import { goReadsAll, rebuildPem } from '../x509/pem';
 import { lineEnding, lineStart, nextLineStart, removePair, replacePair, replaceValue, scalar, type TextEdit } from './edits';
 import type { Code, Span } from '../findings/finding';
 import { findEntry, type Entry, type Field, type Kubeconfig } from '../model/kubeconfig';
@@ -149,7 +149,7 @@ export function fixesFor(text: string, analysis: Analysis, request: FixRequest):
       if (!site) return [];
       const pem = site.field.value.trim() + '\n';
       // A PEM Go reads is encoded as written; one whose line breaks were lost (a folded plain value) is rebuilt, or refused.
-      const rebuilt = blocksGoSkips(pem).length === 0 ? pem : rebuildPem(pem);
+      const rebuilt = goReadsAll(pem) ? pem : rebuildPem(pem);
       if (rebuilt === undefined) return [];
       return [
         {

@@ -110,6 +110,13 @@ export function blocksGoSkips(text: string): SkippedBlock[] {
   return out;
 }
 
+/** Go reads every block a lenient reader sees in `text`, and there is at least one. */
+export function goReadsAll(text: string): boolean {
+  const found = new Set(goPemBlocks(text).map((b) => b.start));
+  const blocks = pemBlocks(text);
+  return blocks.length > 0 && blocks.every((b) => found.has(b.start));
+}
+
 function whySkipped(text: string, start: number, label: string): string {
   if (start > 0 && text[start - 1] !== '\n') return 'its BEGIN line does not start a line';
   const line = getLine(text, start);
