@@ -13,7 +13,7 @@ export const CODES = {
   'group-in-ou': 'warning',
   'superuser-group': 'warning',
   'missing-client-auth': 'error',
-  'not-a-ca': 'error',
+  'not-a-ca': 'warning',
   'weak-key': 'warning',
   'weak-signature': 'warning',
   'san-mismatch': 'error',

@@ -354,3 +354,45 @@ spec:
     assert.ok(b.findings.some((f) => f.message.includes('O=old') || f.message.includes('CN=old (certificate 1 of 2)')));
   });
 });
+
+// ---------------------------------------------------------------------------------------------- chains by signature
+
+describe('chains built by signature and key identifiers, not by name', () => {
+  for (const ids of [true, false])
+    test(`leaf, intermediate and root share one subject DN (${ids ? 'with' : 'without'} key identifiers)`, () => {
+      const dates = { notBefore: at('2025-01-01T00:00:00Z'), notAfter: at('2030-01-01T00:00:00Z'), subjectKeyId: ids };
+      const root = buildCert({ subject: 'CN=same,O=corp', key: ec(4), ca: true, ...dates });
+      const mid = buildCert({ subject: 'CN=same,O=corp', key: ec(5), issuer: root, ca: true, ...dates });
+      const leaf = buildCert({ subject: 'CN=same,O=corp', key: ec(6), issuer: mid, sans: ['DNS:web.example.com'], ...dates });
+      const text = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: chain
+data:
+  bundle.pem: |
+    ${(leaf.pem + mid.pem + root.pem).trim().split('\n').join('\n    ')}
+`;
+      const a = run(text);
+      const chain = lines(hoverAt(a, offsetOf(text, 'bundle.pem') + 2, NOW)).join('\n');
+      assert.match(chain, /^#1: O=corp,CN=same — signed by #2$/m);
+      assert.match(chain, /^#2: O=corp,CN=same — signed by #3$/m);
+      assert.match(chain, /^#3: O=corp,CN=same — self-signed root$/m);
+      assert.equal((chain.match(/\(self-signed\)/g) ?? []).length, 1, 'only the root is marked self-signed');
+    });
+
+  test('a caBundle that pins the leaf itself: a warning that says Go trusts it as itself', () => {
+    const leaf = P.leaf('CN=webhook.svc', P.ca, { extKeyUsage: ['serverAuth'], sans: ['DNS:webhook.svc'] });
+    const text = `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata:
+  name: hook
+webhooks:
+- name: hook.example.com
+  clientConfig:
+    caBundle: ${b64(leaf.pem)}
+`;
+    const f = run(text).findings.find((x) => x.code === 'not-a-ca')!;
+    assert.equal(f.severity, 'warning');
+    assert.match(f.message, /Go accepts any certificate here as a trust anchor, so this works only while the server presents exactly this certificate/);
+  });
+});

@@ -30,6 +30,8 @@ export { serverHost } from './x509/hostnames';
 export { type Kubeconfig } from './model/kubeconfig';
 export { identityOf, maskSecret } from './model/identity';
 export { inside } from './model/locate';
+export { certificateKind, KIND_WORDS, type CertificateKind } from './model/sites';
+export { isSelfSigned } from './findings/context';
 
 // Editor features: each reads one analysis.
 export { hoverAt, oneLine, shownServer, type Hover } from './ide/hover';

@@ -1,12 +1,12 @@
 // chain-untrusted, not-a-ca, key-mismatch, san-mismatch: do the pieces fit together?
-import { isSignedBy, type Certificate } from '../x509/certificates';
+import type { Certificate } from '../x509/certificates';
 import type { Material } from '../x509/decode';
 import { finding, type Finding } from './finding';
 import { coversHost, coversPattern, serverHost } from '../x509/hostnames';
 import { findEntry } from '../model/kubeconfig';
 import { CERTIFICATE_ROLES, KEY_ROLES } from '../model/sites';
 import { formatDate } from '../base/time';
-import { type CheckInput, isSelfSigned, ordinal } from './context';
+import { type CheckInput, isSelfSigned, issuedBy, ordinal } from './context';
 
 export function checkTrust(input: CheckInput): Finding[] {
   return [...checkChains(input), ...checkCaBundles(input), ...checkKeys(input), ...checkServerNames(input), ...checkIngressHosts(input)];
@@ -34,10 +34,10 @@ function buildChain(leaf: Certificate, own: Certificate[], anchors: Certificate[
   const through: Certificate[] = [];
   let current = leaf;
   for (let depth = 0; depth < 10; depth++) {
-    const anchor = anchors.find((a) => a.subject.derHex === current.issuer.derHex && isSignedBy(current, a));
+    const anchor = anchors.find((a) => issuedBy(current, a));
     if (anchor) return { ok: true, through: [...through, anchor], anchored: true };
-    if (depth > 0 && isSelfSigned(current) && isSignedBy(current, current)) return { ok: true, through, anchored: false };
-    const next = own.find((c) => c !== current && c.subject.derHex === current.issuer.derHex && isSignedBy(current, c));
+    if (depth > 0 && isSelfSigned(current)) return { ok: true, through, anchored: false };
+    const next = own.find((c) => c !== current && issuedBy(current, c));
     if (!next) return { ok: false, stuckAt: current, anchored: false };
     through.push(next);
     current = next;
@@ -85,13 +85,15 @@ function checkCaBundles(input: CheckInput): Finding[] {
     certificates.forEach((cert, i) => {
       if (cert.ca === true) return;
       // A self-signed server certificate pinned as its own CA is a legitimate way to trust one server.
-      if (isSelfSigned(cert) && isSignedBy(cert, cert)) return;
+      if (isSelfSigned(cert)) return;
+      // Go puts every certificate of the field in its root pool: a leaf there is trusted as itself (a pinned leaf), so
+      // the connection works exactly while the server presents that certificate: a warning (its default), not an error.
       out.push(
         finding(
           'not-a-ca',
           site.field.span,
           site.where,
-          `${capital(ordinal(i, certificates.length))}${cert.subject.text} is not a CA certificate (${cert.ca === false ? 'basicConstraints CA:FALSE' : 'no basicConstraints'}), so it cannot sign anything this field should trust. Put the issuing CA's certificate here instead.`,
+          `${capital(ordinal(i, certificates.length))}${cert.subject.text} is not a CA certificate (${cert.ca === false ? 'basicConstraints CA:FALSE' : 'no basicConstraints'}), so it cannot sign anything this field should trust. Go accepts any certificate here as a trust anchor, so this works only while the server presents exactly this certificate (a pinned leaf), and stops when it is renewed. Put the issuing CA's certificate here instead.`,
           { data: { index: i } },
         ),
       );

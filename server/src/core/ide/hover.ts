@@ -9,6 +9,7 @@ import { locate, type Target } from '../model/locate';
 import { formatDate, relative } from '../base/time';
 import { certificateKind, KIND_WORDS } from '../model/sites';
 import { entryVerdict, siteVerdict, type Verdict } from './verdict';
+import { isSelfSigned, issuedBy } from '../findings/context';
 import { closestNames } from './fixes';
 
 export interface HoverRow {
@@ -62,7 +63,7 @@ export function materialSections(analysis: Analysis, material: Material, now: nu
   const count = material.certificates.length;
   material.certificates.forEach((cert, i) => {
     const issuerCert =
-      material.certificates.find((c) => c !== cert && c.subject.derHex === cert.issuer.derHex && isSignedBy(cert, c)) ??
+      material.certificates.find((c) => c !== cert && issuedBy(cert, c)) ??
       caFor(analysis, material, cert) ??
       material.certificates.find((c) => c !== cert && c.subject.derHex === cert.issuer.derHex);
     const kind = certificateKind(site.role, i, cert.ca);
@@ -144,7 +145,7 @@ function validityRow(cert: Certificate, now: number): HoverRow {
 }
 
 export function certificateSection(cert: Certificate, now: number, title: string, issuer?: Certificate): HoverSection {
-  const selfSigned = cert.subject.derHex === cert.issuer.derHex;
+  const selfSigned = isSelfSigned(cert);
   const rows: HoverRow[] = [
     { label: 'Subject', text: cert.subject.text || '(empty)', code: true },
     { label: 'Issuer', text: selfSigned ? `${cert.issuer.text} (self-signed)` : cert.issuer.text, code: true },
@@ -200,8 +201,9 @@ export function meaningSection(subject: Certificate['subject'], approved?: boole
 
 function chainSection(certs: Certificate[]): HoverSection {
   const rows: HoverRow[] = certs.map((c, i) => {
-    const next = certs.find((n) => n !== c && n.subject.derHex === c.issuer.derHex);
-    const self = c.subject.derHex === c.issuer.derHex;
+    // By signature, then by name: a leaf, an intermediate and a root may share one subject DN.
+    const next = certs.find((n) => n !== c && issuedBy(c, n)) ?? certs.find((n) => n !== c && n.subject.derHex === c.issuer.derHex);
+    const self = isSelfSigned(c);
     const link = self
       ? 'self-signed root'
       : next
