@@ -198,3 +198,54 @@ users:
     );
   });
 });
+
+describe('a key and a certificate in each other’s field', () => {
+  let client: LspClient;
+  before(async () => {
+    client = LspClient.inProcess({ clock: () => NOW });
+    await client.initialize();
+  });
+  after(() => client.shutdown());
+
+  async function fixed(text: string, nth = 0): Promise<{ title: string; after: string }> {
+    const uri = newUri();
+    const diags = await client.open(uri, text);
+    const d = diags.filter((x) => x.code === 'not-a-certificate')[nth];
+    assert.ok(d, JSON.stringify(diags.map((x) => x.code)));
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+    const quick = actions.filter((a) => a.kind === 'quickfix');
+    assert.equal(quick.length, 1, JSON.stringify(quick.map((a) => a.title)));
+    return { title: quick[0].title, after: applyTextEdits(text, editsFor(quick[0].edit, uri)) };
+  }
+
+  const cert = Buffer.from(P.admin.pem).toString('base64');
+  const key = Buffer.from(P.adminKeyPem).toString('base64');
+  const ca = Buffer.from(P.ca.pem).toString('base64');
+  const user = (lines: string): string =>
+    `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    certificate-authority-data: ${ca}\n    server: https://192.0.2.10:6443\nusers:\n- name: u\n  user:\n${lines}`;
+
+  test('a private key in client-certificate-data moves to client-key-data; nothing else changes', async () => {
+    const text = user(`    client-certificate-data: ${key}\n    token: abc\n`);
+    const r = await fixed(text);
+    assert.equal(r.title, 'Move it to client-key-data');
+    assert.equal(r.after, user(`    client-key-data: ${key}\n    token: abc\n`));
+  });
+
+  test('a certificate in client-key-data moves to client-certificate-data', async () => {
+    const text = user(`    client-key-data: ${cert}\n`);
+    const r = await fixed(text);
+    assert.equal(r.title, 'Move it to client-certificate-data');
+    assert.equal(r.after, user(`    client-certificate-data: ${cert}\n`));
+  });
+
+  test('the two swapped: swap them back, byte for byte', async () => {
+    const text = user(`    client-certificate-data: ${key}\n    client-key-data: ${cert}\n`);
+    const r = await fixed(text);
+    assert.equal(r.title, 'Swap client-certificate-data and client-key-data');
+    assert.equal(r.after, user(`    client-key-data: ${key}\n    client-certificate-data: ${cert}\n`));
+    assert.deepEqual(
+      (await client.open(newUri(), r.after)).map((d) => d.code),
+      [],
+    );
+  });
+});

@@ -194,6 +194,31 @@ export function fixesFor(text: string, analysis: Analysis, request: FixRequest):
       if (!server || !server.value.startsWith('http://')) return [];
       return [{ title: 'Use https://', kind: 'quickfix', edits: [replaceValue(server, 'https://' + server.value.slice(7), json)], isPreferred: true }];
     }
+    case 'not-a-certificate': {
+      // A key pasted where the certificate goes, or a certificate where the key goes: the value moves to the right key.
+      const site = siteAt(analysis.sites, request.span);
+      const material = site && analysis.materials.find((m) => m.site === site);
+      const user = config && site && entryAt(config, site.field.span.start);
+      if (!material || user?.kind !== 'user' || site?.encoding !== 'base64') return [];
+      const other = SWAPPED[site.field.key];
+      const holdsWrong = site.field.key === 'client-key-data' ? material.certificates.length > 0 && material.keys.length === 0 : material.keys.length > 0;
+      if (!other || !holdsWrong) return [];
+      const otherField = user.fields.get(other);
+      const rename = (field: Field, key: string): TextEdit => ({ span: field.keySpan, newText: json ? JSON.stringify(key) : key });
+      if (!otherField) return [{ title: `Move it to ${other}`, kind: 'quickfix', edits: [rename(site.field, other)], isPreferred: true }];
+      // The two values swapped: each goes where it belongs.
+      const otherMaterial = analysis.materials.find((m) => m.site.field === otherField);
+      const otherWrong = other === 'client-key-data' ? otherMaterial?.certificates.length && !otherMaterial.keys.length : otherMaterial?.keys.length;
+      if (!otherWrong) return [];
+      return [
+        {
+          title: `Swap ${site.field.key} and ${other}`,
+          kind: 'quickfix',
+          edits: [rename(site.field, other), rename(otherField, site.field.key)],
+          isPreferred: true,
+        },
+      ];
+    }
     case 'cert-expired':
     case 'cert-expiring-soon': {
       const site = siteAt(analysis.sites, request.span);
@@ -215,6 +240,8 @@ export function fixesFor(text: string, analysis: Analysis, request: FixRequest):
       return [];
   }
 }
+
+const SWAPPED: Record<string, string> = { 'client-certificate-data': 'client-key-data', 'client-key-data': 'client-certificate-data' };
 
 function overlaps(a: Span, b: Span): boolean {
   return a.start <= b.end && b.start <= a.end;
