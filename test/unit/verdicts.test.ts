@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { analyse, type Analysis, type AnalysisOptions } from '../../server/src/core/analysis';
 import type { Code, Severity } from '../../server/src/core/findings/finding';
+import { applyEdits } from '../../server/src/core/ide/edits';
+import { fixesFor } from '../../server/src/core/ide/fixes';
 import { hoverAt, type Hover } from '../../server/src/core/ide/hover';
 import { lenses, outline } from '../../server/src/core/ide/outline';
 import { renewalStepsAt } from '../../server/src/core/ide/renewal';
@@ -394,5 +396,115 @@ webhooks:
     const f = run(text).findings.find((x) => x.code === 'not-a-ca')!;
     assert.equal(f.severity, 'warning');
     assert.match(f.message, /Go accepts any certificate here as a trust anchor, so this works only while the server presents exactly this certificate/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------- fixes where an edit helps
+
+describe('quick fixes for csr-subject-mismatch and san-mismatch', () => {
+  const fixed = (text: string, code: Code): { titles: string[]; after: string } => {
+    const a = run(text);
+    const f = a.findings.find((x) => x.code === code);
+    assert.ok(f, `${code}: ${a.findings.map((x) => x.code).join(', ')}`);
+    const fixes = fixesFor(text, a, { code: f.code, span: f.span, data: f.data });
+    assert.ok(fixes.length > 0, 'a fix');
+    return { titles: fixes.map((x) => x.title), after: applyEdits(text, fixes[0].edits) };
+  };
+
+  test('a CSR whose usages the signer refuses: spec.usages set to what it signs', () => {
+    const csr = buildCsr({ subject: 'CN=jane,O=dev', key: ec(2) });
+    const text = (usages: string) => `apiVersion: certificates.k8s.io/v1
+kind: CertificateSigningRequest
+metadata:
+  name: jane
+spec:
+  request: ${b64(csr.pem)}
+  signerName: kubernetes.io/kube-apiserver-client
+  usages:${usages}
+`;
+    const before = text('\n  - digital signature\n  - server auth');
+    const r = fixed(before, 'csr-subject-mismatch');
+    assert.deepEqual(r.titles, ['Set spec.usages to ["digital signature", "client auth"]']);
+    assert.equal(r.after, text(' ["digital signature", "client auth"]'));
+    assert.ok(!run(r.after).findings.some((f) => f.code === 'csr-subject-mismatch'));
+  });
+
+  test('a server the pinned certificate does not cover: tls-server-name set to a name it does', () => {
+    const pinned = buildCert({
+      subject: 'CN=api',
+      key: ec(3),
+      notBefore: at('2025-01-01T00:00:00Z'),
+      notAfter: at('2030-01-01T00:00:00Z'),
+      sans: ['DNS:api.internal', 'DNS:*.corp'],
+    });
+    const text = (extra: string) => `apiVersion: v1
+kind: Config
+clusters:
+- name: prod
+  cluster:
+    certificate-authority-data: ${b64(pinned.pem)}
+    server: https://192.0.2.10:6443
+${extra}contexts: []
+users: []
+`;
+    const r = fixed(text(''), 'san-mismatch');
+    assert.deepEqual(r.titles, ['Set tls-server-name to "api.internal"']);
+    assert.equal(r.after, text('    tls-server-name: api.internal\n'));
+    assert.ok(!run(r.after).findings.some((f) => f.code === 'san-mismatch'));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------- manifests in the editor
+
+describe('manifests: Ingress hovers and an outline with certificate health', () => {
+  const shop = P.leaf('CN=shop.example.com', P.ca, { extKeyUsage: ['serverAuth'], sans: ['DNS:shop.example.com'], notAfter: new Date(NOW + 5 * DAY) });
+  const text = `apiVersion: v1
+kind: Secret
+metadata:
+  name: web-tls
+  namespace: default
+type: kubernetes.io/tls
+data:
+  tls.crt: ${b64(shop.pem)}
+  tls.key: ${b64(P.adminKeyPem)}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  namespace: default
+spec:
+  tls:
+  - hosts:
+    - shop.example.com
+    - www.example.com
+    secretName: web-tls
+`;
+  const a = run(text);
+
+  test('a host the certificate does not cover: the hover says so, as the diagnostic does', () => {
+    assert.ok(a.findings.some((f) => f.code === 'san-mismatch' && text.slice(f.span.start, f.span.end) === 'www.example.com'));
+    const bad = lines(hoverAt(a, offsetOf(text, '- www.example.com') + 4, NOW));
+    assert.equal(bad[0], '# Ingress host www.example.com');
+    assert.equal(bad[1], 'Verdict: error: name not covered by the certificate');
+    assert.ok(bad.includes('Host: www.example.com — NOT covered by the certificate: clients will reject it'), bad.join('\n'));
+    const good = lines(hoverAt(a, offsetOf(text, '- shop.example.com') + 4, NOW));
+    assert.equal(good[1], 'Verdict: no problems found');
+    assert.ok(good.includes('Host: shop.example.com — covered by the certificate'));
+    const secret = lines(hoverAt(a, offsetOf(text, 'secretName: web-tls') + 13, NOW));
+    assert.equal(secret[0], '# Ingress TLS Secret web-tls');
+    assert.ok(secret.includes('Certificate: CN=shop.example.com'));
+  });
+
+  test('the outline lists the Secret with its certificate and key, each with its health', () => {
+    const symbols = outline(a, NOW);
+    const secret = symbols.find((s) => s.name === 'Secret[default/web-tls]')!;
+    assert.equal(secret.detail, `Secret · ${verdictText(siteVerdict(a, 'Secret[default/web-tls].data[tls.crt]'))}`);
+    assert.deepEqual(
+      secret.children.map((c) => `${c.name}: ${c.detail}`),
+      ['tls.crt: CN=shop.example.com · expires in 5d · warning: expires soon (2026-11-26)', 'tls.key: private key · RSA 2048 · ok'],
+    );
+    const ingress = symbols.find((s) => s.name === 'Ingress[default/web]')!;
+    assert.equal(ingress.detail, 'Ingress · error: name not covered by the certificate');
   });
 });

@@ -194,6 +194,48 @@ export function fixesFor(text: string, analysis: Analysis, request: FixRequest):
       if (!server || !server.value.startsWith('http://')) return [];
       return [{ title: 'Use https://', kind: 'quickfix', edits: [replaceValue(server, 'https://' + server.value.slice(7), json)], isPreferred: true }];
     }
+    case 'csr-subject-mismatch': {
+      // The usages are the part an edit can fix; the subject is signed into the request.
+      const usages = Array.isArray(data.usages) && data.usages.every((u) => typeof u === 'string') ? (data.usages as string[]) : undefined;
+      const site = siteAt(analysis.sites, request.span);
+      const object = site && analysis.objects.find((o) => o.csr && site.group === `${o.document}/${o.label}`);
+      const field = object?.csr?.usagesField;
+      if (!usages || !field) return [];
+      const list = `[${usages.map((u) => JSON.stringify(u)).join(', ')}]`;
+      // A block sequence's range runs through its last line break, which stays.
+      let end = field.pairSpan.end;
+      while (end > field.pairSpan.start && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+      return [
+        {
+          title: `Set spec.usages to ${list}`,
+          kind: 'quickfix',
+          edits: [{ span: { start: field.pairSpan.start, end }, newText: `${text.slice(field.keySpan.start, field.keySpan.end)}: ${list}` }],
+          isPreferred: true,
+        },
+      ];
+    }
+    case 'san-mismatch': {
+      // kubectl verifies tls-server-name instead of the host it connects to: a name the certificate covers helps when it serves this server.
+      const cluster = clusterAt(config, request.span);
+      const server = cluster?.fields.get('server');
+      const sans = Array.isArray(data.sans) ? data.sans.filter((n): n is string => typeof n === 'string' && n.startsWith('DNS:') && !n.includes('*')) : [];
+      if (!cluster || !server || json || sans.length === 0) return [];
+      const existing = cluster.fields.get('tls-server-name');
+      const indent = text.slice(lineStart(text, server.keySpan.start), server.keySpan.start);
+      if (!existing && !/^[ \t]*$/.test(indent)) return [];
+      return sans.slice(0, 3).map((n) => {
+        const name = n.slice(4);
+        const at = nextLineStart(text, server.span.end - 1);
+        const broken = at === text.length && !/[\r\n]$/.test(text);
+        const edit: TextEdit = existing
+          ? replaceValue(existing, name, json)
+          : {
+              span: { start: at, end: at },
+              newText: `${broken ? lineEnding(text) : ''}${indent}tls-server-name: ${scalar(name, false)}${broken ? '' : lineEnding(text)}`,
+            };
+        return { title: `Set tls-server-name to "${name}"`, kind: 'quickfix', edits: [edit] };
+      });
+    }
     case 'not-a-certificate': {
       // A key pasted where the certificate goes, or a certificate where the key goes: the value moves to the right key.
       const site = siteAt(analysis.sites, request.span);

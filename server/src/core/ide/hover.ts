@@ -4,11 +4,13 @@ import { attributes, isSignedBy, type Certificate, type CertificateRequest, type
 import type { Material } from '../x509/decode';
 import type { Span } from '../findings/finding';
 import { describeToken, identityOf, meaningOfUser } from '../model/identity';
-import { findEntry, type Entry } from '../model/kubeconfig';
+import { findEntry, type Entry, type Field } from '../model/kubeconfig';
 import { locate, type Target } from '../model/locate';
 import { formatDate, relative } from '../base/time';
 import { certificateKind, KIND_WORDS } from '../model/sites';
-import { entryVerdict, siteVerdict, type Verdict } from './verdict';
+import { entryVerdict, siteVerdict, spanVerdict, type Verdict } from './verdict';
+import { coversPattern } from '../x509/hostnames';
+import type { ManifestObject } from '../model/manifests';
 import { isSelfSigned, issuedBy } from '../findings/context';
 import { closestNames } from './fixes';
 
@@ -44,6 +46,8 @@ function sectionsFor(analysis: Analysis, target: Target, now: number): HoverSect
       return [entrySummary(analysis, target.entry, now)];
     case 'reference':
       return target.entry ? [entrySummary(analysis, target.entry, now)] : [missingEntry(analysis, target.refKind, target.name)];
+    case 'ingress':
+      return [ingressSection(analysis, target.object, target.secretName, target.host, target.span, now)];
     case 'token': {
       const t = describeToken(target.field.value);
       const who = meaningOfUser(target.entry.name);
@@ -243,6 +247,44 @@ function keySection(analysis: Analysis, material: Material, key: PrivateKeyFacts
   }
   rows.push({ text: 'The key itself is never shown.' });
   return { title: 'Private key', rows };
+}
+
+/** An Ingress host or secretName: the Secret's certificate, and whether it covers the host (the same finding as the diagnostic). */
+function ingressSection(
+  analysis: Analysis,
+  ingress: ManifestObject,
+  secretName: Field | undefined,
+  host: Field | undefined,
+  span: Span,
+  now: number,
+): HoverSection {
+  const rows: HoverRow[] = [verdictRow(spanVerdict(analysis, span))];
+  const name = secretName?.value;
+  const secret = analysis.objects.find(
+    (o) => o.kind === 'Secret' && o.name === name && (o.namespace === undefined || ingress.namespace === undefined || o.namespace === ingress.namespace),
+  );
+  const crt =
+    secret &&
+    analysis.materials.find((m) => m.site.group === `${secret.document}/${secret.label}` && m.site.role === 'serving-certificate' && m.certificates.length > 0);
+  if (!name) rows.push({ text: 'No secretName: the controller serves its default certificate for this host.' });
+  else if (!secret) rows.push({ label: 'Secret', text: `${name} (not in this file: Kubecert cannot see its certificate)`, code: false });
+  else if (!crt) rows.push({ label: 'Secret', text: `${secret.label} holds no readable tls.crt` });
+  else {
+    const leaf = crt.certificates[0];
+    rows.push({ label: 'Secret', text: secret.label, code: true });
+    rows.push({ label: 'Certificate', text: leaf.subject.text || '(empty subject)', code: true });
+    rows.push(validityRow(leaf, now));
+    rows.push({ label: 'Names', text: leaf.sans.length ? leaf.sans.join(', ') : '(none)', code: leaf.sans.length > 0 });
+    if (host) {
+      const covered = coversPattern(leaf, host.value);
+      rows.push({
+        label: 'Host',
+        text: `${host.value} — ${covered ? 'covered by the certificate' : 'NOT covered by the certificate: clients will reject it'}`,
+        tone: covered ? 'ok' : 'error',
+      });
+    }
+  }
+  return { title: host ? `Ingress host ${host.value}` : `Ingress TLS Secret ${name ?? ''}`, rows };
 }
 
 /** A reference to a name that does not exist: the closest existing names, as the quick fix offers them. */
