@@ -95,7 +95,8 @@ export function codeLenses(snap: Snapshot, icons = false): CodeLens[] {
     // A lens without a command is not shown by VS Code; this one only opens the decoded view.
     // VS Code draws $(name) in a title as an icon; one written in a certificate stays text.
     command: {
-      title: icons ? `${LENS_ICON[l.severity]}${l.title.replace(/\$\(/g, '\\$(')}` : l.title,
+      // Escaped for every client: one that draws codicons without saying so must not draw one from a certificate.
+      title: `${icons ? LENS_ICON[l.severity] : ''}${l.title.replace(/\$\(/g, '\\$(')}`,
       command: SHOW_DECODED_CERTIFICATE,
       arguments: [snap.uri, snap.lines.position(l.span.start)],
     },

@@ -108,18 +108,25 @@ export function outline(analysis: Analysis, now: number): OutlineSymbol[] {
     }
   }
   // A manifest object: its verdict, and one child per certificate, key or request field with its own.
+  // Materials by their object (a Pod's flag pairs, `group#pair`, under the Pod), indexed once: no scan per object.
+  const byObject = new Map<string, Material[]>();
+  for (const m of analysis.materials) {
+    if (m.site.group.startsWith('users/') || m.site.group.startsWith('clusters/')) continue;
+    const hash = m.site.group.indexOf('#');
+    const key = hash < 0 ? m.site.group : m.site.group.slice(0, hash);
+    const list = byObject.get(key);
+    if (list) list.push(m);
+    else byObject.set(key, [m]);
+  }
   for (const o of analysis.objects) {
-    const group = `${o.document}/${o.label}`;
-    const children: OutlineSymbol[] = analysis.materials
-      .filter((m) => m.site.group === group || m.site.group.startsWith(`${group}#`))
-      .map((m) => ({
-        name: m.site.field.key,
-        detail: [certificateFact(m, now), oneLine(verdictText(siteVerdict(analysis, m.site.where)))].filter(Boolean).join(' · '),
-        kind: 'certificate',
-        span: m.site.field.pairSpan,
-        selection: m.site.field.keySpan,
-        children: [],
-      }));
+    const children: OutlineSymbol[] = (byObject.get(`${o.document}/${o.label}`) ?? []).map((m) => ({
+      name: m.site.field.key,
+      detail: [certificateFact(m, now), oneLine(verdictText(siteVerdict(analysis, m.site.where)))].filter(Boolean).join(' · '),
+      kind: 'certificate',
+      span: m.site.field.pairSpan,
+      selection: m.site.field.keySpan,
+      children: [],
+    }));
     out.push({
       name: o.label,
       detail: `${o.kind} · ${oneLine(verdictText(spanVerdict(analysis, o.span)))}`,

@@ -3,6 +3,7 @@
 import type { Analysis } from '../analysis';
 import type { Code, Finding, Severity, Span } from '../findings/finding';
 import { findEntry, type Entry } from '../model/kubeconfig';
+import type { Site } from '../model/sites';
 
 export interface Reason {
   code: Code;
@@ -30,9 +31,22 @@ export function worse(a: Severity | 'ok', b: Severity | 'ok'): Severity | 'ok' {
 
 /** The verdict of one certificate, key or request field, by its `where` (`users[bob].client-certificate-data`). */
 export function siteVerdict(analysis: Analysis, where: string): Verdict {
-  const site = analysis.sites.find((s) => s.where === where);
+  const site = sitesByWhere(analysis.sites).get(where);
   if (!site) return OK;
   return verdictOf(within(analysis.findings, site.field.pairSpan).filter((f) => f.where === where));
+}
+
+const byWhere = new WeakMap<Site[], Map<string, Site>>();
+
+/** Sites by `where`, indexed once per analysis: lenses ask for every site of a 5,000-context file. */
+function sitesByWhere(sites: Site[]): Map<string, Site> {
+  let index = byWhere.get(sites);
+  if (!index) {
+    index = new Map();
+    for (const s of sites) if (!index.has(s.where)) index.set(s.where, s);
+    byWhere.set(sites, index);
+  }
+  return index;
 }
 
 /** The verdict of a kubeconfig user: everything found inside its entry (certificate, key, files, duplicate name). */
