@@ -301,7 +301,12 @@ describe('what the hovers and messages say', () => {
       contexts: [{ name: 'dave@prod', cluster: 'prod', user: 'dave' }],
     });
     const a = run(text);
-    assert.ok(a.findings.some((f) => f.code === 'chain-untrusted'));
+    const untrusted = a.findings.find((f) => f.code === 'chain-untrusted')!;
+    assert.match(
+      untrusted.message,
+      /issued by another CA that is also named CN=kubernetes \(authority key identifier [0-9a-f]+\): the signature does not verify/,
+    );
+    assert.match(untrusted.message, /\(CN=kubernetes, serial [0-9a-f:]+, SHA-256 [0-9a-f]{16}…\)/);
     const shown = lines(hoverAt(a, offsetOf(text, 'client-certificate-data') + 2, NOW)).join('\n');
     assert.match(shown, /^Signed by: CN=kubernetes \(serial [0-9a-f:]+, SHA-256 [0-9a-f]{16}…\) has the issuer's name, but the signature does NOT verify/m);
   });

@@ -62,7 +62,15 @@ function checkChains(input: CheckInput): Finding[] {
     const chain = buildChain(leaf, own, ca.certificates);
     let message: string | undefined;
     if (!chain.ok) {
-      message = `The client certificate ${leaf.subject.text} is issued by ${leaf.issuer.text}, not by the CA of cluster "${cluster.name}" (${ca.certificates.map((c) => c.subject.text).join('; ')}), and its data carries no chain that leads there. Unless the API server's --client-ca-file trusts ${chain.stuckAt.issuer.text}, it will reject this certificate.`;
+      // Two CAs can share a name: then say which is which, by serial, fingerprint and key identifier.
+      const namesake = ca.certificates.some((c) => c.subject.derHex === chain.stuckAt.issuer.derHex);
+      const cas = ca.certificates
+        .map((c) => (namesake ? `${c.subject.text}, serial ${c.serial}, SHA-256 ${c.sha256.slice(0, 16)}…` : c.subject.text))
+        .join('; ');
+      const issuer = namesake
+        ? `another CA that is also named ${leaf.issuer.text}${chain.stuckAt.authorityKeyId ? ` (authority key identifier ${chain.stuckAt.authorityKeyId})` : ''}: the signature does not verify with the cluster CA's key`
+        : leaf.issuer.text;
+      message = `The client certificate ${leaf.subject.text} is issued by ${issuer}, not by the CA of cluster "${cluster.name}" (${cas}), and its data carries no chain that leads there. Unless the API server's --client-ca-file trusts ${chain.stuckAt.issuer.text}${namesake ? ' (that other CA)' : ''}, it will reject this certificate.`;
     } else {
       const expired = chain.through.find((c) => c.notAfter < input.now);
       if (expired)
