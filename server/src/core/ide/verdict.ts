@@ -33,7 +33,8 @@ export function worse(a: Severity | 'ok', b: Severity | 'ok'): Severity | 'ok' {
 export function siteVerdict(analysis: Analysis, where: string): Verdict {
   const site = sitesByWhere(analysis.sites).get(where);
   if (!site) return OK;
-  return verdictOf(within(analysis.findings, site.field.pairSpan).filter((f) => f.where === where));
+  const found = within(analysis.findings, site.field.pairSpan);
+  return found.length === 0 ? OK : verdictOf(found.filter((f) => f.where === where));
 }
 
 const byWhere = new WeakMap<Site[], Map<string, Site>>();
@@ -69,14 +70,11 @@ export function contextVerdict(analysis: Analysis, contextName: string): Verdict
   const config = analysis.kubeconfig;
   const context = config && findEntry(config.contexts, contextName);
   if (!config || !context) return OK;
-  const found = [...within(analysis.findings, context.span)];
-  for (const [list, key] of [
-    [config.clusters, 'cluster'],
-    [config.users, 'user'],
-  ] as const) {
-    const entry = findEntry(list, context.fields.get(key)?.value ?? '');
-    if (entry) found.push(...within(analysis.findings, entry.span).filter((f) => forContext(f, contextName)));
-  }
+  const found: Finding[] = [];
+  for (const f of within(analysis.findings, context.span)) found.push(f);
+  const cluster = findEntry(config.clusters, context.fields.get('cluster')?.value ?? '');
+  const user = findEntry(config.users, context.fields.get('user')?.value ?? '');
+  for (const entry of [cluster, user]) if (entry) for (const f of within(analysis.findings, entry.span)) if (forContext(f, contextName)) found.push(f);
   return verdictOf(found);
 }
 
@@ -127,10 +125,14 @@ function within(findings: readonly Finding[], span: Span): Finding[] {
     if (findings[mid].span.start < span.start) lo = mid + 1;
     else hi = mid;
   }
+  // Most fields have no finding: no list is made for them.
+  if (lo >= findings.length || findings[lo].span.start > span.end) return NONE;
   const out: Finding[] = [];
   for (let i = lo; i < findings.length && findings[i].span.start <= span.end; i++) if (findings[i].span.end <= span.end) out.push(findings[i]);
   return out;
 }
+
+const NONE: Finding[] = [];
 
 const DATE = (f: Finding): string => (typeof f.data?.notAfter === 'number' ? ` ${new Date(f.data.notAfter).toISOString().slice(0, 10)}` : '');
 
