@@ -13,7 +13,7 @@ export const CODES = {
   'group-in-ou': 'warning',
   'superuser-group': 'warning',
   'missing-client-auth': 'error',
-  'not-a-ca': 'error',
+  'not-a-ca': 'warning',
   'weak-key': 'warning',
   'weak-signature': 'warning',
   'san-mismatch': 'error',
@@ -36,6 +36,7 @@ export const CODES = {
   'server-ca-mismatch': 'error',
   'client-ca-mismatch': 'error',
   'ca-key-exposed': 'warning',
+  'pem-malformed': 'error',
 } as const satisfies Record<string, Severity>;
 
 export type Code = keyof typeof CODES;

@@ -53,3 +53,6 @@ export const RenewalStepsRequest: KubecertRequest<RenewalStepsParams, RenewalSte
 
 /** The command a cert-expired quick fix carries; the VS Code client shows the steps, other clients get a message. */
 export const SHOW_RENEWAL_STEPS = 'kubecert.showRenewalSteps';
+
+/** The command of every CodeLens: the VS Code client opens the decoded view; other clients execute it on the server. */
+export const SHOW_DECODED_CERTIFICATE = 'kubecert.showDecodedCertificate';

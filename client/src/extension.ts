@@ -142,9 +142,22 @@ async function startClient(ctx: Ctx): Promise<LanguageClient> {
         { language, scheme: 'untitled' },
       ]),
       outputChannel: ctx.output,
-      initializationOptions: { settings: serverSettings(), diagnosticMode: 'push', clientShowsRenewalSteps: true },
+      // VS Code draws $(icon) in lens titles and hovers, and runs the renewal and decoded-certificate commands itself.
+      initializationOptions: {
+        settings: serverSettings(),
+        diagnosticMode: 'push',
+        clientShowsRenewalSteps: true,
+        clientShowsDecodedCertificate: true,
+        clientRendersIcons: true,
+      },
       synchronize: { configurationSection: 'kubecert' },
       middleware: {
+        // The server writes theme icons ($(error)) into hovers for this client; a MarkdownString draws them only when asked.
+        provideHover: async (document, position, token, next) => {
+          const hover = await next(document, position, token);
+          for (const c of hover?.contents ?? []) if (c instanceof vscode.MarkdownString) c.supportThemeIcons = true;
+          return hover;
+        },
         workspace: {
           configuration: (params, token, next) => {
             const result = next(params, token);

@@ -1093,7 +1093,7 @@ describe('renewal steps: a command, never an edit', () => {
     try {
       const init = await other.initialize();
       const caps = init.capabilities as { executeCommandProvider?: { commands: string[] } };
-      assert.deepEqual(caps.executeCommandProvider?.commands, ['kubecert.showRenewalSteps']);
+      assert.deepEqual(caps.executeCommandProvider?.commands, ['kubecert.showRenewalSteps', 'kubecert.showDecodedCertificate']);
     } finally {
       await other.shutdown();
     }

@@ -262,7 +262,7 @@ const CASES: Case[] = [
   {
     name: 'cert-expired: the second certificate of a CA bundle',
     input: (p) => config(certLine(p.admin), `    certificate-authority-data: ⟦${b64(p.ca.pem + p.expiredCa.pem)}⟧\n${SERVER}`),
-    raises: [{ code: 'cert-expired', says: ['certificate 2 of 2', 'CN=old-ca'], data: { index: 1 } }],
+    raises: [{ code: 'cert-expired', says: ['CN=old-ca (certificate 2 of 2)'], data: { index: 1 } }],
     not: ['chain-untrusted'],
   },
   {
@@ -415,6 +415,47 @@ const CASES: Case[] = [
   {
     name: 'key-mismatch: not for a Secret whose tls.key matches',
     input: (p) => secret('web-tls', 'web', `data:\n  tls.crt: ${b64(p.shop.pem)}\n  tls.key: ${b64(p.adminKeyPem)}`),
+    clean: true,
+  },
+
+  {
+    name: "key-mismatch: calico-etcd-secrets' etcd-key belongs to no certificate of its Secret",
+    input: (p) =>
+      secret('calico-etcd-secrets', 'kube-system', `data:\n  etcd-ca: ${b64(p.ca.pem)}\n  etcd-cert: ${b64(p.shop.pem)}\n  etcd-key: ⟦${b64(p.otherKeyPem)}⟧`),
+    raises: [{ code: 'key-mismatch', says: ['etcd-cert (CN=shop.example.com)'], where: 'Secret[kube-system/calico-etcd-secrets].data[etcd-key]' }],
+  },
+  {
+    name: 'key-mismatch: not when etcd-key matches etcd-cert (the CA beside them is not a candidate)',
+    input: (p) =>
+      secret('calico-etcd-secrets', 'kube-system', `data:\n  etcd-ca: ${b64(p.ca.pem)}\n  etcd-cert: ${b64(p.shop.pem)}\n  etcd-key: ${b64(p.adminKeyPem)}`),
+    clean: true,
+  },
+
+  // ------------------------------------------------------------------ PEM as Go reads it
+  {
+    name: 'pem-malformed: base64 of a PEM whose line breaks became spaces (a folded plain value, encoded)',
+    input: (p) => config(`    client-certificate-data: ⟦${b64(p.admin.pem.trim().replace(/\n/g, ' ') + '\n')}⟧\n${keyLine(p.adminKeyPem)}`, caLines(p)),
+    raises: [
+      {
+        code: 'pem-malformed',
+        says: ["Go's encoding/pem", 'CERTIFICATE', 'line breaks were lost', 'tls: failed to find any PEM data'],
+        data: { rebuild: true },
+      },
+    ],
+    not: ['not-a-certificate', 'key-mismatch'],
+  },
+  {
+    name: 'pem-malformed: an END line with text after it on the same line',
+    input: (p) => config(`    client-certificate-data: ⟦${b64(p.admin.pem.trim() + ' trailing\n')}⟧\n${keyLine(p.adminKeyPem)}`, caLines(p)),
+    raises: [{ code: 'pem-malformed', says: ['text follows "-----END CERTIFICATE-----"'] }],
+  },
+  {
+    name: 'pem-malformed: not for CRLF line breaks, trailing spaces on lines, or a body wrapped at 76',
+    input: (p) => {
+      const body = p.admin.der.toString('base64').replace(/.{76}/g, '$&\r\n');
+      const crlf = `-----BEGIN CERTIFICATE----- \t\r\n${body}\r\n-----END CERTIFICATE-----  \r\n`;
+      return config(`    client-certificate-data: ${b64(crlf)}\n${keyLine(p.adminKeyPem)}`, caLines(p));
+    },
     clean: true,
   },
 

@@ -26,7 +26,7 @@ export function formatText(reports: FileReport[], options: TextOptions): string 
           oneLine(c.subject),
           c.notAfter.slice(0, 16).replace('T', ' ') + ' UTC',
           residual(Date.parse(c.notAfter), options.now),
-          c.issuer === c.subject ? '(self-signed)' : oneLine(c.issuer),
+          c.selfSigned ? '(self-signed)' : oneLine(c.issuer),
           left,
         ] as const;
       });

@@ -1,7 +1,7 @@
 // An analysis as the plain JSON shape `kubecert check --format json` prints; text and SARIF are drawn from it.
 import type { Analysis } from '../core';
 import type { Finding, Related, Severity, Span } from '../core';
-import { identityOf } from '../core';
+import { certificateKind, identityOf, isSelfSigned } from '../core';
 import { isoDate } from '../core';
 import { LineIndex, type Range } from '../positions';
 
@@ -23,6 +23,8 @@ export interface CertificateReport {
   extKeyUsage: string[];
   ca: boolean;
   pathLen?: number;
+  /** Signed by its own key (not merely issuer name = subject name). */
+  selfSigned: boolean;
   user?: string;
   groups: string[];
 }
@@ -62,6 +64,8 @@ export function fileReport(path: string, text: string, analysis: Analysis, optio
     kind: analysis.kind,
     certificates: analysis.certificates.map(({ site, certificate: c, index }) => {
       const id = identityOf(c.subject);
+      // The field decides the role: a CA:TRUE certificate in a client field still names a user.
+      const isCa = certificateKind(site.role, index, c.ca) === 'ca';
       return {
         where: site.where,
         index,
@@ -80,8 +84,9 @@ export function fileReport(path: string, text: string, analysis: Analysis, optio
         extKeyUsage: c.extKeyUsage,
         ca: c.ca === true,
         ...(c.pathLen !== undefined ? { pathLen: c.pathLen } : {}),
-        user: c.ca ? undefined : id.user,
-        groups: c.ca ? [] : id.groups,
+        selfSigned: isSelfSigned(c),
+        user: isCa ? undefined : id.user,
+        groups: isCa ? [] : id.groups,
       };
     }),
     findings: (options.findings ?? analysis.findings).map((f) => ({

@@ -6,6 +6,7 @@ import { checkCsrs } from './findings/csr';
 import { groupMaterials, type CheckInput } from './findings/context';
 import { checkServed, probeReport, type ProbeReport, type Served } from './findings/probe';
 import { checkIdentity } from './findings/identity';
+import { checkPairs } from './findings/pairs';
 import { checkReferences } from './findings/references';
 import { checkStrength } from './findings/strength';
 import { checkTrust } from './findings/trust';
@@ -162,7 +163,7 @@ function finish(progress: Progress, options: AnalysisOptions): Analysis {
     serverCertificate: options.serverCertificate,
   };
   if (structure.kubeconfig) findings.push(...checkReferences(structure.kubeconfig));
-  findings.push(...checkValidity(input), ...checkTrust(input), ...checkIdentity(input), ...checkStrength(input), ...checkCsrs(input));
+  findings.push(...checkValidity(input), ...checkTrust(input), ...checkIdentity(input), ...checkStrength(input), ...checkCsrs(input), ...checkPairs(input));
   if (options.probed) findings.push(...checkServed(input, options.probed));
   return {
     ...structure,

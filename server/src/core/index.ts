@@ -31,6 +31,8 @@ export { serverHost } from './x509/hostnames';
 export { type Kubeconfig } from './model/kubeconfig';
 export { identityOf, maskSecret } from './model/identity';
 export { inside } from './model/locate';
+export { certificateKind, KIND_WORDS, type CertificateKind } from './model/sites';
+export { isSelfSigned } from './findings/context';
 
 // Editor features: each reads one analysis.
 export { hoverAt, oneLine, shownServer, type Hover } from './ide/hover';
@@ -38,7 +40,9 @@ export { completions, definition, lenses, outline, references, type OutlineSymbo
 export { fixesFor, refactorsAt, type Fix } from './ide/fixes';
 export { applyEdits, type TextEdit } from './ide/edits';
 export { decodedTextAt } from './ide/decodedText';
-export { renewalSteps } from './ide/renewal';
+export { renewalSteps, renewalStepsAt, type RenewalContext } from './ide/renewal';
+export { clusterVerdict, contextVerdict, siteVerdict, userVerdict, verdictText, type Reason, type Verdict } from './ide/verdict';
+export { blocksGoSkips, goPemBlocks, rebuildPem } from './x509/pem';
 export { parseForEdit, setCurrentContext, setNamespace, type EditError, type EditResult } from './ide/kubeconfigEdit';
 
 // Dates in words.

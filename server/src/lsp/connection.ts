@@ -2,7 +2,15 @@
 import { DidChangeConfigurationNotification, MessageType, ShowMessageNotification, TextDocumentSyncKind, type Connection } from 'vscode-languageserver';
 import type { Host } from '../core';
 import { probeCluster } from '../probe';
-import { DecodedCertificateRequest, ProbeRequest, RenewalStepsRequest, SHOW_RENEWAL_STEPS, type ParamsOf, type ResultOf } from '../../../shared/protocol';
+import {
+  DecodedCertificateRequest,
+  ProbeRequest,
+  RenewalStepsRequest,
+  SHOW_DECODED_CERTIFICATE,
+  SHOW_RENEWAL_STEPS,
+  type ParamsOf,
+  type ResultOf,
+} from '../../../shared/protocol';
 import * as features from './features';
 import { DiagnosticsPublisher } from './publisher';
 import { Session } from './session';
@@ -32,7 +40,13 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         definitionProvider: true,
         referencesProvider: true,
         completionProvider: { triggerCharacters: [' ', ':'] },
-        executeCommandProvider: { commands: session.traits.showsRenewalSteps ? [] : [SHOW_RENEWAL_STEPS] },
+        // Commands the VS Code client runs itself are not advertised: its language client would register them a second time.
+        executeCommandProvider: {
+          commands: [
+            ...(session.traits.showsRenewalSteps ? [] : [SHOW_RENEWAL_STEPS]),
+            ...(session.traits.showsDecodedCertificate ? [] : [SHOW_DECODED_CERTIFICATE]),
+          ],
+        },
         ...(session.traits.canPull ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
       },
       serverInfo: { name: 'kubecert-language-server' },
@@ -63,7 +77,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
   connection.onHover((p) => {
     const snap = session.hoverOf(p.textDocument.uri, p.position);
-    return snap ? features.hover(snap, p.position) : null;
+    return snap ? features.hover(snap, p.position, session.traits.rendersIcons) : null;
   });
   connection.onCodeAction((p) => {
     const snap = session.currentOf(p.textDocument.uri, p.range.start);
@@ -71,7 +85,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
   connection.onCodeLens((p) => {
     const snap = session.snapshotOf(p.textDocument.uri);
-    return snap && settings().codeLens ? features.codeLenses(snap) : [];
+    return snap && settings().codeLens ? features.codeLenses(snap, session.traits.rendersIcons) : [];
   });
   connection.onDocumentSymbol((p) => {
     const snap = session.snapshotOf(p.textDocument.uri);
@@ -98,6 +112,13 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return snap ? features.renewal(snap, p.where, p.index) : null;
   });
   connection.onExecuteCommand((p) => {
+    if (p.command === SHOW_DECODED_CERTIFICATE) {
+      const [uri, position] = (p.arguments ?? []) as [unknown, unknown];
+      const snap = typeof uri === 'string' ? session.snapshotOf(uri) : undefined;
+      const decoded = snap && features.isPosition(position) ? features.decodedCertificate(snap, position) : null;
+      if (decoded) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: decoded.text });
+      return decoded;
+    }
     if (p.command !== SHOW_RENEWAL_STEPS) return null;
     const [uri, target] = (p.arguments ?? []) as [string, { where: string; index: number }];
     const snap = typeof uri === 'string' ? session.snapshotOf(uri) : undefined;

@@ -19,12 +19,12 @@ import { fixesFor, refactorsAt } from '../core';
 import { mostSevere } from '../core';
 import { hoverAt, oneLine } from '../core';
 import { completions, definition, lenses, outline, references, type OutlineSymbol } from '../core';
-import { renewalSteps } from '../core';
+import { renewalStepsAt } from '../core';
 import { toCodeAction, toDiagnostic } from './convert';
 import { renderHover } from './markdown';
 import type { Snapshot } from './workspace';
 import type { Position } from '../positions';
-import type { DecodedCertificateResult, RenewalStepsResult } from '../../../shared/protocol';
+import { SHOW_DECODED_CERTIFICATE, type DecodedCertificateResult, type RenewalStepsResult } from '../../../shared/protocol';
 
 export function diagnostics(snap: Snapshot, maxProblems = Number.POSITIVE_INFINITY): Diagnostic[] {
   const { shown, hidden } = mostSevere(snap.analysis.findings, maxProblems);
@@ -52,10 +52,16 @@ function grouped(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-export function hover(snap: Snapshot, position: Position): Hover | null {
+export function hover(snap: Snapshot, position: Position, icons = false): Hover | null {
   const h = hoverAt(snap.analysis, snap.lines.offset(position), snap.now);
   if (!h) return null;
-  return { contents: { kind: 'markdown', value: renderHover(h) }, range: snap.lines.range(h.span) };
+  return { contents: { kind: 'markdown', value: renderHover(h, icons) }, range: snap.lines.range(h.span) };
+}
+
+/** A command argument that is a position (executeCommand arguments come from the client unchecked). */
+export function isPosition(value: unknown): value is Position {
+  const p = value as Position | null;
+  return typeof p === 'object' && p !== null && Number.isInteger(p.line) && Number.isInteger(p.character) && p.line >= 0 && p.character >= 0;
 }
 
 export function codeActions(snap: Snapshot, params: CodeActionParams, host: Host): CodeAction[] {
@@ -80,14 +86,18 @@ export function codeActions(snap: Snapshot, params: CodeActionParams, host: Host
   return out;
 }
 
-export function codeLenses(snap: Snapshot): CodeLens[] {
+const LENS_ICON = { error: '$(error) ', warning: '$(warning) ', information: '$(info) ', hint: '', ok: '' } as const;
+
+/** Icons only for a client that draws them (VS Code); every other client reads the verdict in the title's words. */
+export function codeLenses(snap: Snapshot, icons = false): CodeLens[] {
   return lenses(snap.analysis, snap.now).map((l) => ({
     range: snap.lines.range(l.span),
     // A lens without a command is not shown by VS Code; this one only opens the decoded view.
     // VS Code draws $(name) in a title as an icon; one written in a certificate stays text.
     command: {
-      title: `${l.expired ? '$(error) ' : ''}${l.title.replace(/\$\(/g, '\\$(')}`,
-      command: 'kubecert.showDecodedCertificate',
+      // Escaped for every client: one that draws codicons without saying so must not draw one from a certificate.
+      title: `${icons ? LENS_ICON[l.severity] : ''}${l.title.replace(/\$\(/g, '\\$(')}`,
+      command: SHOW_DECODED_CERTIFICATE,
       arguments: [snap.uri, snap.lines.position(l.span.start)],
     },
   }));
@@ -99,6 +109,7 @@ const SYMBOL_KIND: Record<OutlineSymbol['kind'], SymbolKind> = {
   context: SymbolKind.Namespace,
   list: SymbolKind.Array,
   object: SymbolKind.Object,
+  certificate: SymbolKind.Key,
 };
 
 export function documentSymbols(snap: Snapshot): DocumentSymbol[] {
@@ -136,6 +147,5 @@ export function decodedCertificate(snap: Snapshot, position: Position): DecodedC
 }
 
 export function renewal(snap: Snapshot, where: string, index: number): RenewalStepsResult | null {
-  const occurrence = snap.analysis.certificates.find((c) => c.site.where === where && c.index === index);
-  return occurrence ? renewalSteps(occurrence.certificate, occurrence.site.role) : null;
+  return renewalStepsAt(snap.analysis, where, index) ?? null;
 }

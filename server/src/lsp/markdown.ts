@@ -8,7 +8,7 @@ export function escapeMarkdown(text: string): string {
   // emphasis, code, links and images, HTML, tables, strikethrough; and block markers at the start.
   return text
     .replace(/[\r\n]+/g, ' ')
-    .replace(/[\\`*_[\]<>&|~]/g, (c) => '\\' + c)
+    .replace(/[\\`*_[\]<>&|~$]/g, (c) => '\\' + c)
     .replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
     .replace(/^[#+\-=>]/, (m) => '\\' + m)
     .replace(/^(\d+)([.)])/, '$1\\$2');
@@ -16,20 +16,24 @@ export function escapeMarkdown(text: string): string {
 
 /** Inline code cannot be escaped with backslashes; keep it plain when it could break out. */
 function code(text: string): string {
-  if (/[`\u0000-\u001f\u007f-\u009f]/.test(text)) return escapeMarkdown(text);
+  if (/[`\u0000-\u001f\u007f-\u009f]/.test(text) || text.includes('$(')) return escapeMarkdown(text);
   return '`' + text + '`';
 }
 
 const TONE = { error: '⛔ ', warning: '⚠️ ', ok: '✅ ' } as const;
+/** VS Code's theme icons, for a client that renders them (initializationOptions.clientRendersIcons). */
+const ICON = { error: '$(error) ', warning: '$(warning) ', ok: '$(pass) ' } as const;
 
-export function renderHover(hover: Hover): string {
+/** The state is always in words too (an emoji without a font is an empty box); the marker only repeats it. */
+export function renderHover(hover: Hover, icons = false): string {
+  const marks = icons ? ICON : TONE;
   const parts: string[] = [];
   for (const section of hover.sections) {
     const lines = [`**${escapeMarkdown(section.title)}**`, ''];
     for (const row of section.rows) {
       const label = row.label ? `${escapeMarkdown(row.label)}: ` : '';
       const value = row.code ? code(row.text) : escapeMarkdown(row.text);
-      lines.push(`${row.tone ? TONE[row.tone] : ''}${label}${value}  `);
+      lines.push(`${row.tone ? marks[row.tone] : ''}${label}${value}  `);
     }
     parts.push(lines.join('\n'));
   }

@@ -16,11 +16,15 @@ export interface ClientTraits {
   configurable: boolean;
   /** The VS Code client shows renewal steps itself. */
   showsRenewalSteps: boolean;
+  /** The VS Code client opens the decoded view of a lens itself. */
+  showsDecodedCertificate: boolean;
+  /** The client draws VS Code's $(icon) syntax (initializationOptions.clientRendersIcons); others get words. */
+  rendersIcons: boolean;
 }
 
 export class Session {
   workspace: Workspace;
-  traits: ClientTraits = { canPull: false, push: true, configurable: false, showsRenewalSteps: false };
+  traits: ClientTraits = { canPull: false, push: true, configurable: false, showsRenewalSteps: false, showsDecodedCertificate: false, rendersIcons: false };
   /** What initialize said; later configuration changes override it key by key (a fixed clock stays fixed). */
   private initialSettings: Record<string, unknown> = {};
   readonly documents: TextDocuments<TextDocument>;
@@ -55,6 +59,8 @@ export class Session {
       configurable:
         Boolean(params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) || Boolean(params.capabilities.workspace?.configuration),
       showsRenewalSteps: Boolean(init.clientShowsRenewalSteps),
+      showsDecodedCertificate: Boolean(init.clientShowsDecodedCertificate),
+      rendersIcons: init.clientRendersIcons === true,
     };
   }
 

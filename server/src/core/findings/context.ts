@@ -1,5 +1,5 @@
 // What every family of checks reads: the decoded materials and the options they are judged by.
-import type { Certificate } from '../x509/certificates';
+import { isSignedBy, type Certificate } from '../x509/certificates';
 import type { Material } from '../x509/decode';
 import type { Kubeconfig } from '../model/kubeconfig';
 import type { ManifestObject } from '../model/manifests';
@@ -32,8 +32,26 @@ export function ordinal(index: number, count: number): string {
   return count > 1 ? `certificate ${index + 1} of ${count} ` : '';
 }
 
+/** A certificate named in a message: `CN=x (certificate 2 of 3)` in a bundle, `CN=x` alone. */
+export function named(cert: Certificate, index: number, count: number): string {
+  return `${cert.subject.text || '(empty subject)'}${count > 1 ? ` (certificate ${index + 1} of ${count})` : ''}`;
+}
+
+/**
+ * Signed by its own key, as a chain is built (by signature and key identifiers, not by name): a leaf, an intermediate
+ * and a root can share one subject DN, and only the root signed itself.
+ */
 export function isSelfSigned(cert: Certificate): boolean {
-  return cert.subject.derHex === cert.issuer.derHex;
+  if (cert.subject.derHex !== cert.issuer.derHex) return false;
+  if (cert.authorityKeyId && cert.subjectKeyId && cert.authorityKeyId !== cert.subjectKeyId) return false;
+  return isSignedBy(cert, cert);
+}
+
+/** `issuer` signed `cert`: its name is cert's issuer, its key identifier matches when both carry one, and the signature verifies. */
+export function issuedBy(cert: Certificate, issuer: Certificate): boolean {
+  if (issuer.subject.derHex !== cert.issuer.derHex) return false;
+  if (cert.authorityKeyId && issuer.subjectKeyId && cert.authorityKeyId !== issuer.subjectKeyId) return false;
+  return isSignedBy(cert, issuer);
 }
 
 /** A certificate that speaks for a client: the user's certificate, a CSR's, or any leaf allowed to authenticate clients. */

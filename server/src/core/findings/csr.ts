@@ -37,6 +37,7 @@ export function checkCsrs(input: CheckInput): Finding[] {
     const csr = request?.requests[0];
     if (!request || !csr) continue;
     const problems: string[] = [];
+    let usagesFix: string[] | undefined;
     if (!csr.signatureValid) problems.push('its signature does not verify with its own public key, so the request was altered or is corrupt');
     if (rule) {
       const cn = attributes(csr.subject, 'CN');
@@ -52,6 +53,9 @@ export function checkCsrs(input: CheckInput): Finding[] {
       const usages = object.csr.usages;
       if (!usages.includes(rule.usages.required)) problems.push(`spec.usages must include "${rule.usages.required}"`);
       const extra = usages.filter((u) => !rule.usages.allowed.includes(u));
+      // What spec.usages should be: an edit can fix these (the subject is signed into the request; only a new request changes it).
+      if (!usages.includes(rule.usages.required) || extra.length)
+        usagesFix = [...new Set([...usages.filter((u) => rule.usages.allowed.includes(u)), rule.usages.required])];
       if (extra.length)
         problems.push(`spec.usages may hold only ${rule.usages.allowed.map((u) => `"${u}"`).join(', ')}; "${extra.join('", "')}" is not allowed`);
       if (rule.sans === 'none' && csr.sans.length)
@@ -71,6 +75,7 @@ export function checkCsrs(input: CheckInput): Finding[] {
         `This request for ${csr.subject.text || '(empty subject)'} will not be signed by ${signer || 'its signer'}: ${problems.join('; ')}.`,
         {
           related: object.csr.signerName ? [{ span: object.csr.signerName.span, message: `signerName ${signer}` }] : undefined,
+          data: usagesFix ? { usages: usagesFix } : undefined,
         },
       ),
     );

@@ -42,6 +42,7 @@ export const SUMMARIES: Record<Code, string> = {
   'server-ca-mismatch': "A kubeconfig's CA does not sign the serving certificate of the API server found among the analysed files.",
   'client-ca-mismatch': "A kubeconfig's client certificate is not signed by the API server's --client-ca-file found among the analysed files.",
   'ca-key-exposed': 'A CA private key lies among the analysed files: whoever can read them can issue certificates the cluster trusts.',
+  'pem-malformed': "A PEM block that Go's encoding/pem (so kubectl and the API server) does not read: lost line breaks, a broken BEGIN/END line or body.",
 };
 
 export const ALL_CODES = Object.keys(CODES) as Code[];

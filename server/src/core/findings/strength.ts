@@ -1,12 +1,12 @@
 // weak-key, weak-signature.
 import { finding, type Finding } from './finding';
-import { type CheckInput, isSelfSigned, ordinal } from './context';
+import { type CheckInput, isSelfSigned, named } from './context';
 
 export function checkStrength(input: CheckInput): Finding[] {
   const out: Finding[] = [];
   for (const { site, certificates, keys } of input.materials) {
     certificates.forEach((cert, i) => {
-      const which = `${ordinal(i, certificates.length)}${cert.subject.text}`;
+      const which = named(cert, i, certificates.length);
       const { type, bits } = cert.publicKey;
       if ((type === 'RSA' || type === 'RSA-PSS') && bits !== undefined && bits < 2048)
         out.push(

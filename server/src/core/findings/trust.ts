@@ -1,12 +1,12 @@
 // chain-untrusted, not-a-ca, key-mismatch, san-mismatch: do the pieces fit together?
-import { isSignedBy, type Certificate } from '../x509/certificates';
+import type { Certificate } from '../x509/certificates';
 import type { Material } from '../x509/decode';
 import { finding, type Finding } from './finding';
 import { coversHost, coversPattern, serverHost } from '../x509/hostnames';
 import { findEntry } from '../model/kubeconfig';
 import { CERTIFICATE_ROLES, KEY_ROLES } from '../model/sites';
 import { formatDate } from '../base/time';
-import { type CheckInput, isSelfSigned, ordinal } from './context';
+import { type CheckInput, isSelfSigned, issuedBy, ordinal } from './context';
 
 export function checkTrust(input: CheckInput): Finding[] {
   return [...checkChains(input), ...checkCaBundles(input), ...checkKeys(input), ...checkServerNames(input), ...checkIngressHosts(input)];
@@ -34,10 +34,10 @@ function buildChain(leaf: Certificate, own: Certificate[], anchors: Certificate[
   const through: Certificate[] = [];
   let current = leaf;
   for (let depth = 0; depth < 10; depth++) {
-    const anchor = anchors.find((a) => a.subject.derHex === current.issuer.derHex && isSignedBy(current, a));
+    const anchor = anchors.find((a) => issuedBy(current, a));
     if (anchor) return { ok: true, through: [...through, anchor], anchored: true };
-    if (depth > 0 && isSelfSigned(current) && isSignedBy(current, current)) return { ok: true, through, anchored: false };
-    const next = own.find((c) => c !== current && c.subject.derHex === current.issuer.derHex && isSignedBy(current, c));
+    if (depth > 0 && isSelfSigned(current)) return { ok: true, through, anchored: false };
+    const next = own.find((c) => c !== current && issuedBy(current, c));
     if (!next) return { ok: false, stuckAt: current, anchored: false };
     through.push(next);
     current = next;
@@ -62,7 +62,15 @@ function checkChains(input: CheckInput): Finding[] {
     const chain = buildChain(leaf, own, ca.certificates);
     let message: string | undefined;
     if (!chain.ok) {
-      message = `The client certificate ${leaf.subject.text} is issued by ${leaf.issuer.text}, not by the CA of cluster "${cluster.name}" (${ca.certificates.map((c) => c.subject.text).join('; ')}), and its data carries no chain that leads there. Unless the API server's --client-ca-file trusts ${chain.stuckAt.issuer.text}, it will reject this certificate.`;
+      // Two CAs can share a name: then say which is which, by serial, fingerprint and key identifier.
+      const namesake = ca.certificates.some((c) => c.subject.derHex === chain.stuckAt.issuer.derHex);
+      const cas = ca.certificates
+        .map((c) => (namesake ? `${c.subject.text}, serial ${c.serial}, SHA-256 ${c.sha256.slice(0, 16)}…` : c.subject.text))
+        .join('; ');
+      const issuer = namesake
+        ? `another CA that is also named ${leaf.issuer.text}${chain.stuckAt.authorityKeyId ? ` (authority key identifier ${chain.stuckAt.authorityKeyId})` : ''}: the signature does not verify with the cluster CA's key`
+        : leaf.issuer.text;
+      message = `The client certificate ${leaf.subject.text} is issued by ${issuer}, not by the CA of cluster "${cluster.name}" (${cas}), and its data carries no chain that leads there. Unless the API server's --client-ca-file trusts ${chain.stuckAt.issuer.text}${namesake ? ' (that other CA)' : ''}, it will reject this certificate.`;
     } else {
       const expired = chain.through.find((c) => c.notAfter < input.now);
       if (expired)
@@ -85,13 +93,15 @@ function checkCaBundles(input: CheckInput): Finding[] {
     certificates.forEach((cert, i) => {
       if (cert.ca === true) return;
       // A self-signed server certificate pinned as its own CA is a legitimate way to trust one server.
-      if (isSelfSigned(cert) && isSignedBy(cert, cert)) return;
+      if (isSelfSigned(cert)) return;
+      // Go puts every certificate of the field in its root pool: a leaf there is trusted as itself (a pinned leaf), so
+      // the connection works exactly while the server presents that certificate: a warning (its default), not an error.
       out.push(
         finding(
           'not-a-ca',
           site.field.span,
           site.where,
-          `${capital(ordinal(i, certificates.length))}${cert.subject.text} is not a CA certificate (${cert.ca === false ? 'basicConstraints CA:FALSE' : 'no basicConstraints'}), so it cannot sign anything this field should trust. Put the issuing CA's certificate here instead.`,
+          `${capital(ordinal(i, certificates.length))}${cert.subject.text} is not a CA certificate (${cert.ca === false ? 'basicConstraints CA:FALSE' : 'no basicConstraints'}), so it cannot sign anything this field should trust. Go accepts any certificate here as a trust anchor, so this works only while the server presents exactly this certificate (a pinned leaf), and stops when it is renewed. Put the issuing CA's certificate here instead.`,
           { data: { index: i } },
         ),
       );
@@ -151,13 +161,13 @@ function checkServerNames(input: CheckInput): Finding[] {
     if (pinned) servingCerts.push({ cert: pinned, source: 'the pinned server certificate in this cluster’s CA data' });
     for (const { cert, source } of servingCerts) {
       if (coversHost(cert, host)) continue;
-      const names = cert.sans.length ? cert.sans.join(', ') : 'no subject alternative names at all';
+      const covers = cert.sans.length ? `covers only ${cert.sans.join(', ')}` : 'has no subject alternative names, so it covers no name at all';
       out.push(
         finding(
           'san-mismatch',
           server.span,
           `${server.key === 'server' ? `clusters[${cluster.name}].server` : server.key}`,
-          `kubectl will connect to "${host}"${tlsName ? ' (tls-server-name)' : ''}, but ${source} (${cert.subject.text}) covers only ${names}: the handshake fails with "x509: certificate is valid for …, not ${host}". Set tls-server-name to a covered name or reissue the certificate.`,
+          `kubectl will connect to "${host}"${tlsName ? ' (tls-server-name)' : ''}, but ${source} (${cert.subject.text}) ${covers}: the handshake fails with "x509: certificate is valid for …, not ${host}". Set tls-server-name to a covered name or reissue the certificate.`,
           {
             data: { host, sans: cert.sans },
             related: pinned && ca ? [{ span: ca.site.field.span, message: `the pinned certificate ${pinned.subject.text}` }] : undefined,
@@ -191,7 +201,7 @@ function checkIngressHosts(input: CheckInput): Finding[] {
             'san-mismatch',
             host.span,
             `${ingress.label}.spec.tls.hosts`,
-            `The Ingress serves "${host.value}" with Secret "${tls.secretName.value}", whose certificate ${leaf.subject.text} covers only ${leaf.sans.length ? leaf.sans.join(', ') : 'no names'}${host.value.startsWith('*.') ? '' : ' (a wildcard covers exactly one label)'}: browsers and clients will reject it.`,
+            `The Ingress serves "${host.value}" with Secret "${tls.secretName.value}", whose certificate ${leaf.subject.text} ${leaf.sans.length ? `covers only ${leaf.sans.join(', ')}` : 'has no subject alternative names, so it covers no name at all'}${host.value.startsWith('*.') ? '' : ' (a wildcard covers exactly one label)'}: browsers and clients will reject it.`,
             {
               related: [{ span: crt.site.field.span, message: `the certificate in Secret ${tls.secretName.value}: ${leaf.subject.text}` }],
               data: { host: host.value },

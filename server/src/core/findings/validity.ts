@@ -1,19 +1,21 @@
 // cert-expired, cert-not-yet-valid, cert-expiring-soon: every certificate, CAs and bundles included.
 import { finding, type Finding } from './finding';
 import { DAY_MS, formatDate, relative } from '../base/time';
-import { type CheckInput, ordinal } from './context';
+import { type CheckInput, named } from './context';
+import { certificateKind, KIND_WORDS } from '../model/sites';
 
 export function checkValidity(input: CheckInput): Finding[] {
   const out: Finding[] = [];
   const { now } = input;
   for (const { site, certificates } of input.materials) {
     certificates.forEach((cert, i) => {
-      const which = `${ordinal(i, certificates.length)}${cert.subject.text || '(empty subject)'}`;
-      const what = cert.ca ? 'CA certificate' : 'certificate';
+      const which = named(cert, i, certificates.length);
+      const kind = certificateKind(site.role, i, cert.ca);
+      const what = KIND_WORDS[kind];
       const data = { index: i, notAfter: cert.notAfter, role: site.role, subject: cert.subject.text, issuer: cert.issuer.text };
       if (cert.notAfter < now) {
         const consequence =
-          cert.ca && (site.role === 'cluster-ca' || site.role === 'ca-bundle')
+          kind === 'ca' && (site.role === 'cluster-ca' || site.role === 'ca-bundle')
             ? ' Nothing it signed can be verified any more: connections that trust it fail with "x509: certificate has expired or is not yet valid".'
             : ' It is rejected wherever it is presented.';
         out.push(

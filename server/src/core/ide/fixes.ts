@@ -1,7 +1,8 @@
 // What a quick fix changes, by finding code (never by message text), and the embed/extract refactors.
 import type { Analysis } from '../analysis';
 import { pemBlocks } from '../x509/certificates';
-import type { Host } from '../x509/decode';
+import { goBase64Bytes, type Host } from '../x509/decode';
+import { goReadsAll, rebuildPem } from '../x509/pem';
 import { lineEnding, lineStart, nextLineStart, removePair, replacePair, replaceValue, scalar, type TextEdit } from './edits';
 import type { Code, Span } from '../findings/finding';
 import { findEntry, type Entry, type Field, type Kubeconfig } from '../model/kubeconfig';
@@ -147,11 +148,29 @@ export function fixesFor(text: string, analysis: Analysis, request: FixRequest):
       const site = siteAt(analysis.sites, request.span);
       if (!site) return [];
       const pem = site.field.value.trim() + '\n';
+      // A PEM Go reads is encoded as written; one whose line breaks were lost (a folded plain value) is rebuilt, or refused.
+      const rebuilt = goReadsAll(pem) ? pem : rebuildPem(pem);
+      if (rebuilt === undefined) return [];
       return [
         {
-          title: 'Encode the PEM as base64',
+          title: rebuilt === pem ? 'Encode the PEM as base64' : "Rebuild the PEM's line breaks and encode it as base64",
           kind: 'quickfix',
-          edits: [{ span: site.field.span, newText: Buffer.from(pem, 'latin1').toString('base64') }],
+          edits: [{ span: site.field.span, newText: Buffer.from(rebuilt, 'latin1').toString('base64') }],
+          isPreferred: true,
+        },
+      ];
+    }
+    case 'pem-malformed': {
+      const site = siteAt(analysis.sites, request.span);
+      if (!site || site.encoding !== 'base64' || data.rebuild !== true) return [];
+      const bytes = goBase64Bytes(site.field.value.replace(/[\r\n]/g, ''));
+      const rebuilt = bytes && rebuildPem(bytes.toString('latin1'));
+      if (!rebuilt) return [];
+      return [
+        {
+          title: "Rebuild the PEM's line breaks",
+          kind: 'quickfix',
+          edits: [replaceValue(site.field, Buffer.from(rebuilt, 'latin1').toString('base64'), json)],
           isPreferred: true,
         },
       ];
@@ -175,6 +194,73 @@ export function fixesFor(text: string, analysis: Analysis, request: FixRequest):
       if (!server || !server.value.startsWith('http://')) return [];
       return [{ title: 'Use https://', kind: 'quickfix', edits: [replaceValue(server, 'https://' + server.value.slice(7), json)], isPreferred: true }];
     }
+    case 'csr-subject-mismatch': {
+      // The usages are the part an edit can fix; the subject is signed into the request.
+      const usages = Array.isArray(data.usages) && data.usages.every((u) => typeof u === 'string') ? (data.usages as string[]) : undefined;
+      const site = siteAt(analysis.sites, request.span);
+      const object = site && analysis.objects.find((o) => o.csr && site.group === `${o.document}/${o.label}`);
+      const field = object?.csr?.usagesField;
+      if (!usages || !field) return [];
+      const list = `[${usages.map((u) => JSON.stringify(u)).join(', ')}]`;
+      // A block sequence's range runs through its last line break, which stays.
+      let end = field.pairSpan.end;
+      while (end > field.pairSpan.start && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+      return [
+        {
+          title: `Set spec.usages to ${list}`,
+          kind: 'quickfix',
+          edits: [{ span: { start: field.pairSpan.start, end }, newText: `${text.slice(field.keySpan.start, field.keySpan.end)}: ${list}` }],
+          isPreferred: true,
+        },
+      ];
+    }
+    case 'san-mismatch': {
+      // kubectl verifies tls-server-name instead of the host it connects to: a name the certificate covers helps when it serves this server.
+      const cluster = clusterAt(config, request.span);
+      const server = cluster?.fields.get('server');
+      const sans = Array.isArray(data.sans) ? data.sans.filter((n): n is string => typeof n === 'string' && n.startsWith('DNS:') && !n.includes('*')) : [];
+      if (!cluster || !server || json || sans.length === 0) return [];
+      const existing = cluster.fields.get('tls-server-name');
+      const indent = text.slice(lineStart(text, server.keySpan.start), server.keySpan.start);
+      if (!existing && !/^[ \t]*$/.test(indent)) return [];
+      return sans.slice(0, 3).map((n) => {
+        const name = n.slice(4);
+        const at = nextLineStart(text, server.span.end - 1);
+        const broken = at === text.length && !/[\r\n]$/.test(text);
+        const edit: TextEdit = existing
+          ? replaceValue(existing, name, json)
+          : {
+              span: { start: at, end: at },
+              newText: `${broken ? lineEnding(text) : ''}${indent}tls-server-name: ${scalar(name, false)}${broken ? '' : lineEnding(text)}`,
+            };
+        return { title: `Set tls-server-name to "${name}"`, kind: 'quickfix', edits: [edit] };
+      });
+    }
+    case 'not-a-certificate': {
+      // A key pasted where the certificate goes, or a certificate where the key goes: the value moves to the right key.
+      const site = siteAt(analysis.sites, request.span);
+      const material = site && analysis.materials.find((m) => m.site === site);
+      const user = config && site && entryAt(config, site.field.span.start);
+      if (!material || user?.kind !== 'user' || site?.encoding !== 'base64') return [];
+      const other = SWAPPED[site.field.key];
+      const holdsWrong = site.field.key === 'client-key-data' ? material.certificates.length > 0 && material.keys.length === 0 : material.keys.length > 0;
+      if (!other || !holdsWrong) return [];
+      const otherField = user.fields.get(other);
+      const rename = (field: Field, key: string): TextEdit => ({ span: field.keySpan, newText: json ? JSON.stringify(key) : key });
+      if (!otherField) return [{ title: `Move it to ${other}`, kind: 'quickfix', edits: [rename(site.field, other)], isPreferred: true }];
+      // The two values swapped: each goes where it belongs.
+      const otherMaterial = analysis.materials.find((m) => m.site.field === otherField);
+      const otherWrong = other === 'client-key-data' ? otherMaterial?.certificates.length && !otherMaterial.keys.length : otherMaterial?.keys.length;
+      if (!otherWrong) return [];
+      return [
+        {
+          title: `Swap ${site.field.key} and ${other}`,
+          kind: 'quickfix',
+          edits: [rename(site.field, other), rename(otherField, site.field.key)],
+          isPreferred: true,
+        },
+      ];
+    }
     case 'cert-expired':
     case 'cert-expiring-soon': {
       const site = siteAt(analysis.sites, request.span);
@@ -196,6 +282,8 @@ export function fixesFor(text: string, analysis: Analysis, request: FixRequest):
       return [];
   }
 }
+
+const SWAPPED: Record<string, string> = { 'client-certificate-data': 'client-key-data', 'client-key-data': 'client-certificate-data' };
 
 function overlaps(a: Span, b: Span): boolean {
   return a.start <= b.end && b.start <= a.end;

@@ -4,9 +4,15 @@ import { attributes, isSignedBy, type Certificate, type CertificateRequest, type
 import type { Material } from '../x509/decode';
 import type { Span } from '../findings/finding';
 import { describeToken, identityOf, meaningOfUser } from '../model/identity';
-import { findEntry, type Entry } from '../model/kubeconfig';
+import { findEntry, type Entry, type Field } from '../model/kubeconfig';
 import { locate, type Target } from '../model/locate';
 import { formatDate, relative } from '../base/time';
+import { certificateKind, KIND_WORDS } from '../model/sites';
+import { entryVerdict, siteVerdict, spanVerdict, type Verdict } from './verdict';
+import { coversPattern } from '../x509/hostnames';
+import type { ManifestObject } from '../model/manifests';
+import { isSelfSigned, issuedBy } from '../findings/context';
+import { closestNames } from './fixes';
 
 export interface HoverRow {
   label?: string;
@@ -39,7 +45,9 @@ function sectionsFor(analysis: Analysis, target: Target, now: number): HoverSect
     case 'entry':
       return [entrySummary(analysis, target.entry, now)];
     case 'reference':
-      return target.entry ? [entrySummary(analysis, target.entry, now)] : [{ title: `No ${target.refKind} named "${target.name}"`, rows: [] }];
+      return target.entry ? [entrySummary(analysis, target.entry, now)] : [missingEntry(analysis, target.refKind, target.name)];
+    case 'ingress':
+      return [ingressSection(analysis, target.object, target.secretName, target.host, target.span, now)];
     case 'token': {
       const t = describeToken(target.field.value);
       const who = meaningOfUser(target.entry.name);
@@ -58,9 +66,21 @@ export function materialSections(analysis: Analysis, material: Material, now: nu
   const sections: HoverSection[] = [];
   const count = material.certificates.length;
   material.certificates.forEach((cert, i) => {
-    const issuerCert = material.certificates.find((c) => c !== cert && c.subject.derHex === cert.issuer.derHex) ?? caFor(analysis, material, cert);
-    sections.push(certificateSection(cert, now, count > 1 ? `Certificate ${i + 1} of ${count}` : 'Certificate', issuerCert));
-    if (!cert.ca) sections.push(meaningSection(cert.subject));
+    const issuerCert =
+      material.certificates.find((c) => c !== cert && issuedBy(cert, c)) ??
+      caFor(analysis, material, cert) ??
+      material.certificates.find((c) => c !== cert && c.subject.derHex === cert.issuer.derHex);
+    const kind = certificateKind(site.role, i, cert.ca);
+    const section = certificateSection(cert, now, count > 1 ? `Certificate ${i + 1} of ${count}` : 'Certificate', issuerCert);
+    if (kind !== 'ca' && cert.ca)
+      section.rows.push({
+        label: 'Note',
+        text: `CA:TRUE, yet it sits where the ${KIND_WORDS[kind]} belongs, and is used as one (openssl req -x509 sets CA:TRUE unless told otherwise).`,
+      });
+    // A single certificate leads with what it means in the cluster; the long facts follow.
+    if (kind !== 'ca')
+      sections.push(...(count === 1 ? [meaningSection(cert.subject, csrApproved(analysis, material)), section] : [section, meaningSection(cert.subject)]));
+    else sections.push(section);
   });
   if (count > 1) sections.push(chainSection(material.certificates));
   const object = analysis.objects.find((o) => o.csr && site.group === `${o.document}/${o.label}`);
@@ -70,26 +90,55 @@ export function materialSections(analysis: Analysis, material: Material, now: nu
       section.rows.push({ label: 'Signer', text: object.csr.signerName?.value || '(none)', code: true });
       section.rows.push({ label: 'Requested usages', text: object.csr.usages.join(', ') || '(none)' });
     }
-    sections.push(section, meaningSection(csr.subject));
+    sections.push(section, meaningSection(csr.subject, false));
   }
   for (const key of material.keys) sections.push(keySection(analysis, material, key));
   if (sections.length === 0)
     sections.push({
       title: site.where,
-      rows: [{ text: material.readable ? 'Holds no certificate, request or key.' : 'Could not be decoded; see the diagnostic.' }],
+      rows: [
+        {
+          text: material.readable
+            ? 'Holds no certificate, request or key.'
+            : site.encoding === 'file' && analysis.findings.some((f) => f.code === 'missing-file' && f.where === site.where)
+              ? 'Could not be read; see the diagnostic.'
+              : 'Could not be decoded; see the diagnostic.',
+        },
+      ],
     });
+  sections[0].rows.unshift(verdictRow(siteVerdict(analysis, site.where)));
   sections[0].rows.unshift({ label: 'Where', text: site.where, code: true });
   return sections;
 }
 
+/** The verdict of the diagnostics, in words, first: the same findings and severities the problems list shows. */
+export function verdictRow(verdict: Verdict): HoverRow {
+  if (verdict.severity === 'ok') return { label: 'Verdict', text: 'no problems found', tone: 'ok' };
+  const words = [...new Set(verdict.reasons.map((r) => r.message))].join('; ');
+  const tone = verdict.severity === 'error' ? 'error' : verdict.severity === 'warning' ? 'warning' : undefined;
+  return { label: 'Verdict', text: `${verdict.severity}: ${words}`, tone };
+}
+
+/** Whether the CertificateSigningRequest a site belongs to has been approved (undefined outside a CSR). */
+function csrApproved(analysis: Analysis, material: Material): boolean | undefined {
+  const object = analysis.objects.find((o) => o.csr && material.site.group === `${o.document}/${o.label}`);
+  if (!object) return undefined;
+  return analysis.materials.some((m) => m.site.group === material.site.group && m.site.role === 'issued-certificate' && m.certificates.length > 0);
+}
+
+/** The CA in the document that signed `cert`; else one that only bears its issuer's name (the hover says the signature fails). */
 function caFor(analysis: Analysis, material: Material, cert: Certificate): Certificate | undefined {
+  let named: Certificate | undefined;
   for (const m of analysis.materials) {
     if (m === material) continue;
     if (m.site.role !== 'cluster-ca' && m.site.role !== 'ca-bundle') continue;
-    const found = m.certificates.find((c) => c.subject.derHex === cert.issuer.derHex && isSignedBy(cert, c));
-    if (found) return found;
+    for (const c of m.certificates) {
+      if (c.subject.derHex !== cert.issuer.derHex) continue;
+      if (isSignedBy(cert, c)) return c;
+      named ??= c;
+    }
   }
-  return undefined;
+  return named;
 }
 
 function validityRow(cert: Certificate, now: number): HoverRow {
@@ -100,7 +149,7 @@ function validityRow(cert: Certificate, now: number): HoverRow {
 }
 
 export function certificateSection(cert: Certificate, now: number, title: string, issuer?: Certificate): HoverSection {
-  const selfSigned = cert.subject.derHex === cert.issuer.derHex;
+  const selfSigned = isSelfSigned(cert);
   const rows: HoverRow[] = [
     { label: 'Subject', text: cert.subject.text || '(empty)', code: true },
     { label: 'Issuer', text: selfSigned ? `${cert.issuer.text} (self-signed)` : cert.issuer.text, code: true },
@@ -110,7 +159,7 @@ export function certificateSection(cert: Certificate, now: number, title: string
       label: 'Signed by',
       text: isSignedBy(cert, issuer)
         ? `${issuer.subject.text}, valid until ${formatDate(issuer.notAfter)}${issuer.notAfter < now ? ' (expired)' : ''}`
-        : `${issuer.subject.text} — but the signature does not verify`,
+        : `${issuer.subject.text} (serial ${issuer.serial}, SHA-256 ${issuer.sha256.slice(0, 16)}…) has the issuer's name, but the signature does NOT verify with its key: another CA of the same name signed it`,
       tone: isSignedBy(cert, issuer) && issuer.notAfter >= now ? 'ok' : 'error',
     });
   rows.push(validityRow(cert, now));
@@ -133,12 +182,18 @@ function colonHex(hex: string): string {
   return hex.toUpperCase().replace(/(..)(?!$)/g, '$1:');
 }
 
-export function meaningSection(subject: Certificate['subject']): HoverSection {
+/** `approved`: for a CertificateSigningRequest, whether it has been signed yet (undefined elsewhere). */
+export function meaningSection(subject: Certificate['subject'], approved?: boolean): HoverSection {
   const id = identityOf(subject);
   const rows: HoverRow[] = [];
   rows.push({ label: 'User', text: id.user ?? '(none: no CN, the API server rejects it)', code: id.user !== undefined });
   rows.push({ label: 'Groups', text: id.groups.length ? id.groups.join(', ') : '(none besides system:authenticated)', code: id.groups.length > 0 });
-  for (const m of id.meanings) rows.push({ label: m.name, text: m.text, tone: m.superuser ? 'warning' : undefined });
+  for (const m of id.meanings)
+    rows.push({
+      label: m.name,
+      text: m.superuser && approved === false ? `${m.text} Approving this request would create such a superuser.` : m.text,
+      tone: m.superuser ? 'warning' : undefined,
+    });
   if (id.ignoredUnits.length)
     rows.push({
       label: 'OU',
@@ -150,8 +205,9 @@ export function meaningSection(subject: Certificate['subject']): HoverSection {
 
 function chainSection(certs: Certificate[]): HoverSection {
   const rows: HoverRow[] = certs.map((c, i) => {
-    const next = certs.find((n) => n !== c && n.subject.derHex === c.issuer.derHex);
-    const self = c.subject.derHex === c.issuer.derHex;
+    // By signature, then by name: a leaf, an intermediate and a root may share one subject DN.
+    const next = certs.find((n) => n !== c && issuedBy(c, n)) ?? certs.find((n) => n !== c && n.subject.derHex === c.issuer.derHex);
+    const self = isSelfSigned(c);
     const link = self
       ? 'self-signed root'
       : next
@@ -193,17 +249,74 @@ function keySection(analysis: Analysis, material: Material, key: PrivateKeyFacts
   return { title: 'Private key', rows };
 }
 
+/** An Ingress host or secretName: the Secret's certificate, and whether it covers the host (the same finding as the diagnostic). */
+function ingressSection(
+  analysis: Analysis,
+  ingress: ManifestObject,
+  secretName: Field | undefined,
+  host: Field | undefined,
+  span: Span,
+  now: number,
+): HoverSection {
+  const rows: HoverRow[] = [verdictRow(spanVerdict(analysis, span))];
+  const name = secretName?.value;
+  const secret = analysis.objects.find(
+    (o) => o.kind === 'Secret' && o.name === name && (o.namespace === undefined || ingress.namespace === undefined || o.namespace === ingress.namespace),
+  );
+  const crt =
+    secret &&
+    analysis.materials.find((m) => m.site.group === `${secret.document}/${secret.label}` && m.site.role === 'serving-certificate' && m.certificates.length > 0);
+  if (!name) rows.push({ text: 'No secretName: the controller serves its default certificate for this host.' });
+  else if (!secret) rows.push({ label: 'Secret', text: `${name} (not in this file: Kubecert cannot see its certificate)`, code: false });
+  else if (!crt) rows.push({ label: 'Secret', text: `${secret.label} holds no readable tls.crt` });
+  else {
+    const leaf = crt.certificates[0];
+    rows.push({ label: 'Secret', text: secret.label, code: true });
+    rows.push({ label: 'Certificate', text: leaf.subject.text || '(empty subject)', code: true });
+    rows.push(validityRow(leaf, now));
+    rows.push({ label: 'Names', text: leaf.sans.length ? leaf.sans.join(', ') : '(none)', code: leaf.sans.length > 0 });
+    if (host) {
+      const covered = coversPattern(leaf, host.value);
+      rows.push({
+        label: 'Host',
+        text: `${host.value} — ${covered ? 'covered by the certificate' : 'NOT covered by the certificate: clients will reject it'}`,
+        tone: covered ? 'ok' : 'error',
+      });
+    }
+  }
+  return { title: host ? `Ingress host ${host.value}` : `Ingress TLS Secret ${name ?? ''}`, rows };
+}
+
+/** A reference to a name that does not exist: the closest existing names, as the quick fix offers them. */
+function missingEntry(analysis: Analysis, kind: 'cluster' | 'user' | 'context', name: string): HoverSection {
+  const config = analysis.kubeconfig;
+  const list = !config ? [] : kind === 'cluster' ? config.clusters : kind === 'user' ? config.users : config.contexts;
+  const names = closestNames(
+    name,
+    list.map((e) => e.name),
+  ).slice(0, 5);
+  return {
+    title: `No ${kind} named "${name}"`,
+    rows: [
+      { label: 'Verdict', text: `error: kubectl fails with this ${kind === 'context' ? 'current-context' : 'context'}`, tone: 'error' },
+      names.length ? { label: `Existing ${kind}s`, text: names.join(', '), code: true } : { text: `There is no ${kind} in this file.` },
+    ],
+  };
+}
+
 function entrySummary(analysis: Analysis, entry: Entry, now: number): HoverSection {
   const config = analysis.kubeconfig;
-  const rows: HoverRow[] = [];
+  const rows: HoverRow[] = [verdictRow(entryVerdict(analysis, entry))];
   const certRow = (label: string, group: string, roles: string[]): void => {
     const m = analysis.materials.find((x) => x.site.group === group && roles.includes(x.site.role) && x.certificates.length > 0);
     if (!m) return;
     const c = m.certificates[0];
+    const verdict = siteVerdict(analysis, m.site.where);
+    const tone = verdict.severity === 'error' ? 'error' : verdict.severity === 'warning' ? 'warning' : verdict.severity === 'ok' ? 'ok' : undefined;
     rows.push({
       label,
-      text: `${c.subject.text} — ${c.notAfter < now ? `expired ${relative(c.notAfter, now)}` : `expires ${relative(c.notAfter, now)}`}`,
-      tone: c.notAfter < now ? 'error' : 'ok',
+      text: `${c.subject.text} — ${c.notAfter < now ? `expired ${relative(c.notAfter, now)}` : `expires ${relative(c.notAfter, now)}`}${verdict.severity === 'ok' ? '' : ` — ${verdict.reasons.map((r) => r.message).join('; ')}`}`,
+      tone,
     });
   };
   const describeCluster = (cluster: Entry): void => {
@@ -214,6 +327,14 @@ function entrySummary(analysis: Analysis, entry: Entry, now: number): HoverSecti
   };
   const describeUser = (user: Entry): void => {
     certRow('Client certificate', `users/${user.index}`, ['client-certificate']);
+    const key = analysis.materials.find((x) => x.site.group === `users/${user.index}` && x.site.role === 'client-key');
+    const keyVerdict = key && siteVerdict(analysis, key.site.where);
+    if (key && keyVerdict && keyVerdict.severity !== 'ok')
+      rows.push({
+        label: 'Client key',
+        text: keyVerdict.reasons.map((r) => r.message).join('; '),
+        tone: keyVerdict.severity === 'error' ? 'error' : 'warning',
+      });
     const auth = ['token', 'tokenFile', 'exec', 'auth-provider', 'username'].filter((k) => user.fields.has(k));
     if (auth.length) rows.push({ label: 'Authenticates with', text: `${auth.join(', ')} (never run or shown by Kubecert)` });
   };

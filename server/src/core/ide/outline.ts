@@ -7,19 +7,26 @@ import { groupMaterials } from '../findings/context';
 import type { Entry } from '../model/kubeconfig';
 import { inside, locate } from '../model/locate';
 import { residual } from '../base/time';
+import type { Material } from '../x509/decode';
+import { entryVerdict, siteVerdict, spanVerdict, verdictText, type Verdict } from './verdict';
 
 export interface Lens {
   span: Span;
+  /** Plain text: the verdict in words, no icon syntax (the LSP layer adds icons for a client that draws them). */
   title: string;
   expired: boolean;
+  /** The site's verdict: the same findings, severities and settings as its diagnostics. */
+  severity: Verdict['severity'];
   where: string;
 }
 
-/** `CN=admin · O=system:masters · expires 2028-03-09 (in 1y 3mo)` above each certificate value. */
+/** `CN=admin · O=system:masters · expires 2028-03-09 (in 1y 3mo) · warning: superuser (system:masters)` above each value. */
 export function lenses(analysis: Analysis, now: number): Lens[] {
   const out: Lens[] = [];
   for (const m of analysis.materials) {
+    const verdict = siteVerdict(analysis, m.site.where);
     const c = m.certificates[0];
+    let title: string | undefined;
     if (c) {
       const who = oneLine(
         [...attributes(c.subject, 'CN').map((v) => `CN=${v}`), ...attributes(c.subject, 'O').map((v) => `O=${v}`)].join(' · ') || c.subject.text,
@@ -29,12 +36,17 @@ export function lenses(analysis: Analysis, now: number): Lens[] {
           ? `EXPIRED ${new Date(c.notAfter).toISOString().slice(0, 10)}`
           : `expires ${new Date(c.notAfter).toISOString().slice(0, 10)} (in ${residual(c.notAfter, now)})`;
       const more = m.certificates.length > 1 ? ` · +${m.certificates.length - 1} more in bundle` : '';
-      out.push({ span: m.site.field.keySpan, title: `${who} · ${when}${more}`, expired: m.certificates.some((x) => x.notAfter < now), where: m.site.where });
-    } else if (m.keys[0]) {
-      out.push({ span: m.site.field.keySpan, title: `private key · ${m.keys[0].label}`, expired: false, where: m.site.where });
-    } else if (m.requests[0]) {
-      out.push({ span: m.site.field.keySpan, title: `certificate request · ${oneLine(m.requests[0].subject.text)}`, expired: false, where: m.site.where });
-    }
+      title = `${who} · ${when}${more}`;
+    } else if (m.keys[0]) title = `private key · ${m.keys[0].label}`;
+    else if (m.requests[0]) title = `certificate request · ${oneLine(m.requests[0].subject.text)}`;
+    if (title === undefined) continue;
+    out.push({
+      span: m.site.field.keySpan,
+      title: verdict.severity === 'ok' ? title : `${title} · ${oneLine(verdictText(verdict))}`,
+      expired: m.certificates.some((x) => x.notAfter < now),
+      severity: verdict.severity,
+      where: m.site.where,
+    });
   }
   return out;
 }
@@ -42,7 +54,7 @@ export function lenses(analysis: Analysis, now: number): Lens[] {
 export interface OutlineSymbol {
   name: string;
   detail: string;
-  kind: 'cluster' | 'user' | 'context' | 'list' | 'object';
+  kind: 'cluster' | 'user' | 'context' | 'list' | 'object' | 'certificate';
   span: Span;
   selection: Span;
   children: OutlineSymbol[];
@@ -54,11 +66,16 @@ export function outline(analysis: Analysis, now: number): OutlineSymbol[] {
   if (config) {
     // Indexed once: looking every entry's materials up by filtering all of them was quadratic.
     const byGroup = groupMaterials(analysis.materials);
-    const health = (group: string): string => {
+    const expiry = (group: string): string => {
       const certs = (byGroup.get(group) ?? []).flatMap((m) => m.certificates);
       if (certs.length === 0) return '';
       const soonest = Math.min(...certs.map((c) => c.notAfter));
       return soonest < now ? 'expired' : `expires in ${residual(soonest, now)}`;
+    };
+    // The verdict of the entry's findings; the expiry stays as a fact when nothing is wrong.
+    const health = (e: Entry, group: string): string => {
+      const verdict = entryVerdict(analysis, e);
+      return verdict.severity === 'ok' ? [expiry(group), 'ok'].filter(Boolean).join(' · ') : oneLine(verdictText(verdict));
     };
     const lists = [
       ['clusters', config.clusters],
@@ -78,10 +95,10 @@ export function outline(analysis: Analysis, now: number): OutlineSymbol[] {
           name: e.name || `#${e.index}`,
           detail:
             e.kind === 'context'
-              ? `${e.fields.get('cluster')?.value ?? '?'} · ${e.fields.get('user')?.value ?? '?'}${config.currentContext?.value === e.name ? ' · current' : ''}`
+              ? `${e.fields.get('cluster')?.value ?? '?'} · ${e.fields.get('user')?.value ?? '?'}${config.currentContext?.value === e.name ? ' · current' : ''} · ${oneLine(verdictText(entryVerdict(analysis, e)))}`
               : e.kind === 'cluster'
-                ? [shownServer(e.fields.get('server')?.value ?? ''), health(`clusters/${e.index}`)].filter(Boolean).join(' · ')
-                : health(`users/${e.index}`),
+                ? [shownServer(e.fields.get('server')?.value ?? ''), health(e, `clusters/${e.index}`)].filter(Boolean).join(' · ')
+                : health(e, `users/${e.index}`),
           kind: e.kind,
           span: e.span,
           selection: e.nameField?.span ?? e.span,
@@ -90,8 +107,44 @@ export function outline(analysis: Analysis, now: number): OutlineSymbol[] {
       });
     }
   }
-  for (const o of analysis.objects) out.push({ name: o.label, detail: o.kind, kind: 'object', span: o.span, selection: o.span, children: [] });
+  // A manifest object: its verdict, and one child per certificate, key or request field with its own.
+  // Materials by their object (a Pod's flag pairs, `group#pair`, under the Pod), indexed once: no scan per object.
+  const byObject = new Map<string, Material[]>();
+  for (const m of analysis.materials) {
+    if (m.site.group.startsWith('users/') || m.site.group.startsWith('clusters/')) continue;
+    const hash = m.site.group.indexOf('#');
+    const key = hash < 0 ? m.site.group : m.site.group.slice(0, hash);
+    const list = byObject.get(key);
+    if (list) list.push(m);
+    else byObject.set(key, [m]);
+  }
+  for (const o of analysis.objects) {
+    const children: OutlineSymbol[] = (byObject.get(`${o.document}/${o.label}`) ?? []).map((m) => ({
+      name: m.site.field.key,
+      detail: [certificateFact(m, now), oneLine(verdictText(siteVerdict(analysis, m.site.where)))].filter(Boolean).join(' · '),
+      kind: 'certificate',
+      span: m.site.field.pairSpan,
+      selection: m.site.field.keySpan,
+      children: [],
+    }));
+    out.push({
+      name: o.label,
+      detail: `${o.kind} · ${oneLine(verdictText(spanVerdict(analysis, o.span)))}`,
+      kind: 'object',
+      span: o.span,
+      selection: o.span,
+      children,
+    });
+  }
   return out;
+}
+
+function certificateFact(m: Material, now: number): string {
+  const c = m.certificates[0];
+  if (c) return `${oneLine(c.subject.text)} · ${c.notAfter < now ? 'expired' : `expires in ${residual(c.notAfter, now)}`}`;
+  if (m.keys[0]) return `private key · ${m.keys[0].label}`;
+  if (m.requests[0]) return `certificate request · ${oneLine(m.requests[0].subject.text)}`;
+  return '';
 }
 
 /** The entry a reference names (context → cluster/user, current-context → context). */

@@ -4,12 +4,15 @@ import type { Material } from '../x509/decode';
 import type { Span } from '../findings/finding';
 import { findEntry, type Entry, type Field, type Kubeconfig } from './kubeconfig';
 import type { Site } from './sites';
+import type { ManifestObject } from './manifests';
 
 export type Target =
   | { kind: 'material'; material: Material; span: Span }
   | { kind: 'entry'; entry: Entry; span: Span }
   | { kind: 'reference'; entry?: Entry; refKind: 'cluster' | 'user' | 'context'; name: string; field: Field; span: Span }
-  | { kind: 'token'; field: Field; span: Span; entry: Entry };
+  | { kind: 'token'; field: Field; span: Span; entry: Entry }
+  /** An Ingress tls entry's host or secretName. */
+  | { kind: 'ingress'; object: ManifestObject; secretName?: Field; host?: Field; span: Span };
 
 export function inside(span: Span, offset: number): boolean {
   return offset >= span.start && offset <= span.end;
@@ -19,6 +22,13 @@ export function locate(analysis: Analysis, offset: number): Target | undefined {
   for (const material of analysis.materials) {
     const f = material.site.field;
     if (inside(f.span, offset) || inside(f.keySpan, offset)) return { kind: 'material', material, span: inside(f.span, offset) ? f.span : f.keySpan };
+  }
+  for (const object of analysis.objects) {
+    for (const tls of object.ingressTls ?? []) {
+      if (tls.secretName && inside(tls.secretName.span, offset)) return { kind: 'ingress', object, secretName: tls.secretName, span: tls.secretName.span };
+      const host = tls.hosts.find((h) => inside(h.span, offset));
+      if (host) return { kind: 'ingress', object, secretName: tls.secretName, host, span: host.span };
+    }
   }
   const config = analysis.kubeconfig;
   if (!config) return undefined;

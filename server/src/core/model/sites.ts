@@ -80,3 +80,24 @@ export function kubeconfigSites(config: Kubeconfig, documentPath: string | undef
   }
   return sites;
 }
+
+/** What a certificate is for: the field it sits in (and its place in a bundle) decides, not its CA flag. */
+export type CertificateKind = 'ca' | 'client' | 'serving' | 'issued' | 'certificate';
+
+export function certificateKind(role: Role, index: number, ca: boolean | undefined): CertificateKind {
+  if (role === 'cluster-ca' || role === 'ca-bundle') return 'ca';
+  // Behind the first certificate of a client or serving field comes its chain.
+  if (index > 0 || role === 'pem') return ca ? 'ca' : 'certificate';
+  if (role === 'client-certificate') return 'client';
+  if (role === 'serving-certificate') return 'serving';
+  if (role === 'issued-certificate') return 'issued';
+  return ca ? 'ca' : 'certificate';
+}
+
+export const KIND_WORDS: Record<CertificateKind, string> = {
+  ca: 'CA certificate',
+  client: 'client certificate',
+  serving: 'serving certificate',
+  issued: 'issued certificate',
+  certificate: 'certificate',
+};

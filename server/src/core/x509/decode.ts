@@ -3,6 +3,7 @@ import { decodeCertificate, decodePem, looksLikePem, type Certificate, type Cert
 import { exact } from '../base/exact';
 import { CODES, finding, type Finding } from '../findings/finding';
 import { CERTIFICATE_ROLES, KEY_ROLES, type Site } from '../model/sites';
+import { blocksGoSkips, rebuildPem } from './pem';
 
 /** The one way the core reaches outside itself: reading a file a document names. */
 export interface Host {
@@ -185,7 +186,7 @@ function decodeBase64(raw: string, optional: boolean): Decoding {
       code: 'pem-not-base64',
       message: 'This field needs the base64 encoding of the PEM text, but holds the PEM itself; kubectl will fail to decode it.',
     });
-    return { ...decodeText(raw), problems };
+    return { ...decodeText(raw, true), problems };
   }
   // Go's base64 decoder (which kubectl uses for []byte fields) skips \r and \n, nothing else.
   const goView = raw.includes('\n') || raw.includes('\r') ? raw.replace(/[\r\n]/g, '') : raw;
@@ -230,8 +231,26 @@ function describeChar(c: string | undefined): string {
   return code < 0x20 || code > 0x7e ? `the character U+${code.toString(16).toUpperCase().padStart(4, '0')}` : `"${c}"`;
 }
 
-function decodeText(text: string): Decoding {
-  return { items: decodePem(text), readable: true, problems: [] };
+/** PEM text, read as Go reads it: a block Go's encoding/pem skips is reported, and not read (unless `lenient`). */
+function decodeText(text: string, lenient = false): Decoding {
+  const items = decodePem(text);
+  const skipped = lenient ? [] : blocksGoSkips(text);
+  if (skipped.length === 0) return { items, readable: true, problems: [] };
+  const starts = new Set(skipped.map((b) => b.start));
+  const kept = items.filter((i) => !starts.has(i.block.start));
+  const what = skipped.map((b) => `the ${b.label} block (${b.reason})`).join('; ');
+  const rebuilt = rebuildPem(text) !== undefined;
+  return {
+    items: kept,
+    readable: true,
+    problems: [
+      {
+        code: 'pem-malformed',
+        message: `Go's encoding/pem, which kubectl and the API server use, skips ${what}${kept.some((i) => i.value) ? '; only the other blocks are read.' : ': nothing here is read, and kubectl fails with "tls: failed to find any PEM data".'}${rebuilt ? ' The PEM can be rebuilt with its line breaks.' : ''}`,
+        data: { rebuild: rebuilt },
+      },
+    ],
+  };
 }
 
 /** Bytes from base64 or a file: PEM, or a single DER certificate. */
@@ -287,7 +306,8 @@ function expectations(material: Material, decoding: Decoding): Finding[] {
   const out: Finding[] = [];
   const say = (message: string): void => void out.push(finding('not-a-certificate', site.field.span, site.where, message));
   for (const item of decoding.items) if (item.error) say(`${capitalise(item.error)}.`);
-  if (!decoding.readable) return out;
+  // A block Go skips is already reported by pem-malformed.
+  if (!decoding.readable || decoding.problems.some((p) => p.code === 'pem-malformed')) return out;
   const labels = decoding.items.filter((i) => i.value).map((i) => i.block.label);
   if (CERTIFICATE_ROLES.has(site.role)) {
     if (material.keys.length > 0)
