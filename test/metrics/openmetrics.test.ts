@@ -194,3 +194,56 @@ test('kubecert check deploy/ finds the shipped manifests and rules clean', async
     [],
   );
 });
+
+test('--root: a node mounted under a folder; PATHs and the files they name are read under it and reported as the node names them', async () => {
+  const p = pki();
+  const host = path.join(tmp, 'host');
+  const node = (rel: string, content: string) => put(path.join('host', rel), content);
+  node('etc/kubernetes/pki/ca.crt', p.ca.pem);
+  const serving = buildCert({
+    subject: 'CN=kube-apiserver',
+    key: p.rsa(3),
+    issuer: p.ca,
+    notBefore: at('2025-01-01T00:00:00Z'),
+    notAfter: at('2027-01-01T00:00:00Z'),
+    extKeyUsage: ['serverAuth'],
+    sans: ['DNS:kubernetes'],
+  });
+  node('etc/kubernetes/pki/apiserver.crt', serving.pem);
+  node('var/lib/kubelet/pki/kubelet-client-current.pem', p.admin.pem + p.adminKeyPem);
+  node(
+    'etc/kubernetes/kubelet.conf',
+    kubeconfig({
+      clusters: [{ name: 'node', caFile: '/etc/kubernetes/pki/ca.crt' }],
+      users: [{ name: 'kubelet', certFile: '/var/lib/kubelet/pki/kubelet-client-current.pem', keyFile: '/var/lib/kubelet/pki/kubelet-client-current.pem' }],
+      contexts: [{ name: 'kubelet', cluster: 'node', user: 'kubelet' }],
+    }),
+  );
+  node(
+    'etc/kubernetes/manifests/kube-apiserver.yaml',
+    'apiVersion: v1\nkind: Pod\nmetadata: {name: kube-apiserver, namespace: kube-system}\nspec:\n  containers:\n  - name: kube-apiserver\n    command:\n    - kube-apiserver\n    - --tls-cert-file=/etc/kubernetes/pki/apiserver.crt\n    - --client-ca-file=/etc/kubernetes/pki/missing-ca.crt\n',
+  );
+  const out = await check(['/etc/kubernetes', '/var/lib/kubelet/pki', '--root', host, '--now', NOW_ISO, '--format', 'openmetrics']);
+  assert.equal(out.code, 1, out.stderr);
+  assert.ok(!out.stdout.includes(host), 'no path of the mount point in the series');
+  const list = samples(out.stdout);
+  const byWhere = (filepath: string) =>
+    find(list, 'x509_cert_not_after', { filepath })
+      .map((s) => `${s.labels.where} ${s.labels.subject_CN}`)
+      .sort();
+  // kubelet's PEM holds certificate and key: named as both, it is found at both places.
+  assert.deepEqual(byWhere('/etc/kubernetes/kubelet.conf'), [
+    'clusters[node].certificate-authority kubernetes',
+    'users[kubelet].client-certificate admin',
+    'users[kubelet].client-key admin',
+  ]);
+  assert.deepEqual(
+    find(list, 'x509_cert_not_after', { filepath: '/etc/kubernetes/kubelet.conf', subject_CN: 'admin' }).map((s) => s.labels.kind),
+    ['client', 'client'],
+  );
+  assert.deepEqual(byWhere('/etc/kubernetes/manifests/kube-apiserver.yaml'), ['Pod[kube-system/kube-apiserver].--tls-cert-file kube-apiserver']);
+  const missing = find(list, 'kubecert_finding', { code: 'missing-file' });
+  assert.equal(missing.length, 1, missing.map((s) => s.series).join('\n'));
+  assert.equal(missing[0].labels.filepath, '/etc/kubernetes/manifests/kube-apiserver.yaml');
+  assert.equal(find(list, 'kubecert_read_errors_total', {})[0].value, 0);
+});

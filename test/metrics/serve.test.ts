@@ -252,3 +252,27 @@ test('the built CLI as an unprivileged user: a file made unreadable counts EACCE
     assert.equal(await server.stop(), 0, server.stderr());
   }
 });
+
+test('kubecert serve: bad options are usage errors (exit status 2), before anything listens', async () => {
+  const { main } = await import('../../server/src/cli');
+  for (const [argv, message] of [
+    [['serve', '--listen', '9793'], /--listen: "9793" is not HOST:PORT/],
+    [['serve', '--interval', '5'], /--interval: "5" is not a duration/],
+    [['serve', '--interval', '10ms'], /--interval: "10ms" is not a duration of 1s or more/],
+    [['serve', '--probe'], /--probe is for kubecert check only/],
+  ] as const) {
+    let stderr = '';
+    const code = await main({
+      argv: [...argv],
+      env: {},
+      isTTY: false,
+      cwd: tmp,
+      clock: () => Date.parse(NOW_ISO),
+      stdout: () => undefined,
+      stderr: (s) => void (stderr += s),
+      onStop: () => assert.fail('serve started'),
+    });
+    assert.equal(code, 2, argv.join(' '));
+    assert.match(stderr, message);
+  }
+});

@@ -160,8 +160,9 @@ function kindOf(role: string, c: Certificate, index: number): string {
   if (role === 'cluster-ca' || role === 'ca-bundle') return 'ca';
   // The certificates after the first of a client or serving bundle are its chain.
   if (index > 0 && c.ca) return 'ca';
-  if (role === 'client-certificate') return 'client';
-  if (role === 'serving-certificate') return 'serving';
+  // A key field can hold its certificate too (kubelet's kubelet-client-current.pem).
+  if (role === 'client-certificate' || role === 'client-key') return 'client';
+  if (role === 'serving-certificate' || role === 'serving-key') return 'serving';
   if (role === 'issued-certificate') return 'issued';
   return c.ca ? 'ca' : 'pem';
 }
