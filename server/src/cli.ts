@@ -1,12 +1,13 @@
 // `kubecert`: the command-line front end over the core. Thin: read files, analyse, print.
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { analyse, DEFAULT_WARN_DAYS } from './core';
+import { analyse, certificatesHealth, DEFAULT_WARN_DAYS } from './core';
 import { decodeCertificate, decodePem, type Certificate } from './core';
 import { DecodeCache } from './core';
 import { defaultKubeconfigs, expandPaths } from './cli/files';
 import { formatSarif, terminalSafeJson } from './cli/formatSarif';
 import { formatText } from './cli/formatText';
+import { formatHtml, type HtmlFile } from './cli/formatHtml';
 import { fileReport, type FileReport } from './cli/report';
 import { fileHost } from './host';
 import { probeKubeconfig } from './probe';
@@ -29,7 +30,8 @@ Options:
   --server-cert <FILE>   hold every kubeconfig server address (or tls-server-name)
                          against this serving certificate (PEM or DER), e.g. an
                          apiserver.crt copied from a control plane
-  --format <F>           text (default), json or sarif
+  --format <F>           text (default), json, sarif, or html (one self-contained
+                         page: timeline, certificate table, findings by file)
   --probe                also connect to each cluster's server with TLS (no
                          credentials sent) and check the certificate it serves
   --color / --no-color   force colour on or off (default: on for a terminal)
@@ -56,7 +58,7 @@ interface Options {
   now?: number;
   warnDays: number;
   serverCert?: string;
-  format: 'text' | 'json' | 'sarif';
+  format: 'text' | 'json' | 'sarif' | 'html';
   probe: boolean;
   color?: boolean;
 }
@@ -92,7 +94,7 @@ function parseArgs(args: string[]): Options {
         break;
       case '--format': {
         const v = value();
-        if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format: "${v}" is not one of text, json, sarif`);
+        if (v !== 'text' && v !== 'json' && v !== 'sarif' && v !== 'html') throw new UsageError(`--format: "${v}" is not one of text, json, sarif, html`);
         o.format = v;
         break;
       }
@@ -178,6 +180,7 @@ export async function main(io: CliIo): Promise<number> {
   const host = fileHost();
   const cache = new DecodeCache();
   const reports: FileReport[] = [];
+  const pages: HtmlFile[] = [];
   for (const file of files) {
     let text: string;
     try {
@@ -196,9 +199,12 @@ export async function main(io: CliIo): Promise<number> {
       analysis = analyse(text, { now, warnDays: options.warnDays, path: file, host, cache, serverCertificate, probed });
     }
     const shown = relative(io.cwd, file);
-    reports.push(fileReport(shown.startsWith('..') ? file : shown, text, analysis));
+    const report = fileReport(shown.startsWith('..') ? file : shown, text, analysis);
+    reports.push(report);
+    if (options.format === 'html') pages.push({ report, verdicts: certificatesHealth(analysis, now).map((h) => h.severity) });
   }
   if (options.format === 'json') io.stdout(terminalSafeJson({ files: reports }));
+  else if (options.format === 'html') io.stdout(formatHtml(pages, { now, warnDays: options.warnDays, version: VERSION }));
   else if (options.format === 'sarif') io.stdout(formatSarif(reports, VERSION, (p) => p.split('\\').join('/')));
   else io.stdout(formatText(reports, { color: options.color ?? (io.isTTY && !io.env.NO_COLOR), now }));
   if (readError) return 2;

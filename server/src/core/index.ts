@@ -39,6 +39,20 @@ export { applyEdits, type TextEdit } from './ide/edits';
 export { decodedTextAt } from './ide/decodedText';
 export { renewalSteps } from './ide/renewal';
 export { parseForEdit, setCurrentContext, setNamespace, type EditResult } from './ide/kubeconfigEdit';
+export {
+  authWords,
+  certificatesHealth,
+  contextHealth,
+  contextsHealth,
+  worst,
+  type Auth,
+  type CertificateHealth,
+  type ContextHealth,
+  type HealthReason,
+  type KubeconfigFile,
+  type Verdict,
+} from './ide/health';
+export { TIMELINE_CSS, escapeHtml, layoutTimeline, timelineSvg, type TimelineCertificate, type TimelineLayout } from './ide/timeline';
 
 // Dates in words.
 export { isoDate, residual } from './base/time';

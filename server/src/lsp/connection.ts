@@ -2,8 +2,18 @@
 import { DidChangeConfigurationNotification, MessageType, ShowMessageNotification, TextDocumentSyncKind, type Connection } from 'vscode-languageserver';
 import type { Host } from '../core';
 import { probeCluster } from '../probe';
-import { DecodedCertificateRequest, ProbeRequest, RenewalStepsRequest, SHOW_RENEWAL_STEPS, type ParamsOf, type ResultOf } from '../../../shared/protocol';
+import {
+  CertificatesRequest,
+  ContextHealthRequest,
+  DecodedCertificateRequest,
+  ProbeRequest,
+  RenewalStepsRequest,
+  SHOW_RENEWAL_STEPS,
+  type ParamsOf,
+  type ResultOf,
+} from '../../../shared/protocol';
 import * as features from './features';
+import * as health from './health';
 import { DiagnosticsPublisher } from './publisher';
 import { Session } from './session';
 import { warmUpSession } from './warmUp';
@@ -112,6 +122,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (!snap) return { server: '', ok: false, error: 'the document is not open', summary: [] };
     return probeCluster(snap.analysis, p.cluster, { now: snap.now, warnDays: settings().warnDays });
   });
+
+  connection.onRequest(ContextHealthRequest.method, (p: ParamsOf<typeof ContextHealthRequest>) => health.contextHealth(session, p?.files));
+  connection.onRequest(CertificatesRequest.method, (p: ParamsOf<typeof CertificatesRequest>) => health.certificates(session, p?.files));
 
   documents.listen(connection);
   connection.listen();
