@@ -100,11 +100,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return snap ? features.complete(snap, p.position) : [];
   });
   connection.onRequest(DecodedCertificateRequest.method, (p: ParamsOf<typeof DecodedCertificateRequest>): ResultOf<typeof DecodedCertificateRequest> => {
-    const snap = session.snapshotOf(p.uri);
+    const snap = session.snapshotOf(p.uri) ?? health.fileSnapshot(session, p.uri);
     return snap ? features.decodedCertificate(snap, p.position) : null;
   });
   connection.onRequest(RenewalStepsRequest.method, (p: ParamsOf<typeof RenewalStepsRequest>): ResultOf<typeof RenewalStepsRequest> => {
-    const snap = session.snapshotOf(p.uri);
+    const snap = session.snapshotOf(p.uri) ?? health.fileSnapshot(session, p.uri);
     return snap ? features.renewal(snap, p.where, p.index) : null;
   });
   connection.onExecuteCommand((p) => {

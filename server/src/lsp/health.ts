@@ -5,6 +5,7 @@ import { analyse, authWords, certificatesHealth, contextsHealth, type Analysis, 
 import { LineIndex } from '../positions';
 import type { CertificateItem, CertificatesResult, ContextHealthResult } from '../../../shared/protocol';
 import type { Session } from './session';
+import type { Snapshot } from './workspace';
 
 /** The host reads at most this much; a larger kubeconfig is reported, not judged on its first megabyte. */
 const READ_LIMIT = 1024 * 1024;
@@ -52,6 +53,21 @@ function readList(session: Session, list: unknown): { read: Read[]; errors: stri
     read.push({ path, uri, text, analysis });
   }
   return { read, errors };
+}
+
+/** A file the editor has not opened (a kubeconfig of the list, listed in the certificate view), analysed as it is on disk. */
+export function fileSnapshot(session: Session, uri: string): Snapshot | undefined {
+  let path: string;
+  try {
+    const u = URI.parse(uri);
+    if (u.scheme !== 'file') return undefined;
+    path = u.fsPath;
+  } catch {
+    return undefined;
+  }
+  const [read] = readList(session, [path]).read;
+  if (!read) return undefined;
+  return { uri, version: -1, text: read.text, path, analysis: read.analysis, lines: new LineIndex(read.text), now: session.workspace.now(), complete: true };
 }
 
 export function contextHealth(session: Session, files: unknown): ContextHealthResult {

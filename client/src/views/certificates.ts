@@ -1,0 +1,157 @@
+// The "Certificates" tree view: every certificate the server knows, by file, soonest expiry first, with its verdict.
+import * as vscode from 'vscode';
+import { CertificatesRequest, type CertificateItem, type CertificatesResult, type ParamsOf, type ResultOf } from '../../../shared/protocol';
+import type { Ctx } from '../context';
+
+export type Filter = 'all' | 'expiring' | 'expired';
+export type Grouping = 'file' | 'none';
+
+interface FileNode {
+  kind: 'file';
+  key: string;
+  label: string;
+  description: string;
+  items: CertificateItem[];
+}
+type Node = FileNode | { kind: 'certificate'; item: CertificateItem } | { kind: 'message'; text: string };
+
+const DAY = 86_400_000;
+const ROLE_WORDS: Record<string, string> = {
+  'cluster-ca': 'cluster CA',
+  'ca-bundle': 'CA bundle',
+  'client-certificate': 'client',
+  'serving-certificate': 'serving',
+  'issued-certificate': 'issued (CSR)',
+  pem: 'PEM',
+};
+
+/** The subject's CN when it has one, else the whole subject. */
+export function shortSubject(subject: string): string {
+  const cn = /(?:^|,)CN=((?:[^,\\]|\\.)*)/.exec(subject);
+  return cn ? cn[1] : subject || '(empty subject)';
+}
+
+export function roleWords(role: string, ca: boolean): string {
+  return ROLE_WORDS[role] ?? (ca ? 'CA' : role);
+}
+
+/** Which certificates a filter keeps, judged at the server's moment and warning window. */
+export function filtered(result: Pick<CertificatesResult, 'certificates' | 'now' | 'warnDays'>, filter: Filter): CertificateItem[] {
+  const { now, warnDays } = result;
+  const keep = (c: CertificateItem): boolean => {
+    const end = Date.parse(c.notAfter);
+    if (filter === 'expired') return end < now;
+    if (filter === 'expiring') return end >= now && end < now + warnDays * DAY;
+    return true;
+  };
+  return result.certificates.filter(keep).sort((a, b) => Date.parse(a.notAfter) - Date.parse(b.notAfter) || (a.where < b.where ? -1 : 1));
+}
+
+function icon(severity: CertificateItem['severity']): vscode.ThemeIcon {
+  if (severity === 'error') return new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+  if (severity === 'warning') return new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+  if (severity === 'information' || severity === 'hint') return new vscode.ThemeIcon('info', new vscode.ThemeColor('problemsInfoIcon.foreground'));
+  return new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+}
+
+export class CertificatesView implements vscode.TreeDataProvider<Node> {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  filter: Filter = 'all';
+  grouping: Grouping = 'file';
+  result: CertificatesResult = { certificates: [], now: 0, warnDays: 30 };
+  private unavailable?: string;
+  private asked = 0;
+
+  constructor(private readonly ctx: Ctx) {}
+
+  /** Asks the server again; resolves when the view has the answer. */
+  async refresh(): Promise<void> {
+    const ask = ++this.asked;
+    const client = await this.ctx.ensureClient();
+    if (!client?.isRunning()) {
+      this.unavailable = 'The Kubecert language server is not running.';
+    } else {
+      try {
+        const result = await client.sendRequest<ResultOf<typeof CertificatesRequest>>(CertificatesRequest.method, <ParamsOf<typeof CertificatesRequest>>{
+          files: this.ctx.kubeconfigFiles(),
+        });
+        if (ask !== this.asked) return;
+        this.result = result;
+        this.unavailable = undefined;
+      } catch (e) {
+        this.unavailable = `The certificates could not be listed: ${e instanceof Error ? e.message : String(e)}`;
+      }
+    }
+    if (ask === this.asked) this.changed.fire(undefined);
+  }
+
+  /** What the view shows, in its order (the e2e suite reads it). */
+  shown(): CertificateItem[] {
+    return filtered(this.result, this.filter);
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (node?.kind === 'file') return node.items.map((item) => ({ kind: 'certificate', item }));
+    if (node) return [];
+    if (this.unavailable) return [{ kind: 'message', text: this.unavailable }];
+    const items = this.shown();
+    if (items.length === 0)
+      return [
+        { kind: 'message', text: this.filter === 'all' ? 'No certificates in the kubeconfig files or open documents.' : `No ${this.filter} certificates.` },
+      ];
+    if (this.grouping === 'none') return items.map((item) => ({ kind: 'certificate', item }));
+    const files = new Map<string, FileNode>();
+    for (const item of items) {
+      const key = item.path ?? item.uri;
+      let group = files.get(key);
+      if (!group) {
+        const name = key.slice(key.lastIndexOf('/') + 1);
+        group = { kind: 'file', key, label: name, description: key.slice(0, key.length - name.length), items: [] };
+        files.set(key, group);
+      }
+      group.items.push(item);
+    }
+    return [...files.values()];
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'message') return new vscode.TreeItem(node.text);
+    if (node.kind === 'file') {
+      const t = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+      t.description = `${node.description} · ${node.items.length}`;
+      t.resourceUri = vscode.Uri.file(node.key);
+      t.iconPath = vscode.ThemeIcon.File;
+      t.contextValue = 'kubecert.certificateFile';
+      return t;
+    }
+    const c = node.item;
+    const t = new vscode.TreeItem(`${c.ca ? 'CA ' : ''}${shortSubject(c.subject)}`, vscode.TreeItemCollapsibleState.None);
+    t.description = `${roleWords(c.role, c.ca)} · ${c.residual === 'expired' ? `expired ${c.notAfter.slice(0, 10)}` : `${c.residual} left`}`;
+    // Plain text, not Markdown: a subject cannot render links or markup.
+    t.tooltip = [
+      c.subject,
+      `Issuer: ${c.issuer === c.subject ? '(self-signed)' : c.issuer}`,
+      `Valid: ${c.notBefore.slice(0, 10)} – ${c.notAfter.slice(0, 10)}`,
+      `Where: ${c.where}${c.index > 0 ? ` #${c.index + 1}` : ''}`,
+      `SHA-256: ${c.sha256}`,
+      ...(c.reasons.length ? ['', ...c.reasons] : []),
+    ].join('\n');
+    t.iconPath = icon(c.severity);
+    t.contextValue = 'kubecert.certificate';
+    t.id = `${c.uri}#${c.where}#${c.index}`;
+    t.accessibilityInformation = { label: `${shortSubject(c.subject)}, ${roleWords(c.role, c.ca)}, ${t.description}, ${c.severity}` };
+    t.command = { command: 'kubecert.certificates.reveal', title: 'Reveal', arguments: [c] };
+    return t;
+  }
+}
+
+/** Opens the certificate's file with its value selected. */
+export async function reveal(item: Pick<CertificateItem, 'uri' | 'range'>): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(item.uri));
+  const { start, end } = item.range;
+  const range = new vscode.Range(start.line, start.character, end.line, end.character);
+  const editor = await vscode.window.showTextDocument(doc, { selection: range, preview: true });
+  editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  return editor;
+}
