@@ -26,6 +26,9 @@ table { border-collapse: collapse; width: 100%; font-size: 12px; }
 th, td { border: 1px solid #ccc; padding: 3px 6px; text-align: left; vertical-align: top; }
 th { background: #f2f2f2; }
 td.mono, .mono { font-family: monospace; word-break: break-all; }
+td.where { min-width: 16em; }
+td.date, td.code { white-space: nowrap; }
+td.fingerprint { font-size: 10px; min-width: 22em; }
 .sev-error { color: #b71c1c; font-weight: 600; }
 .sev-warning { color: #8d5b00; font-weight: 600; }
 .sev-information, .sev-hint { color: #0d47a1; }
@@ -58,12 +61,18 @@ export function formatHtml(files: HtmlFile[], options: HtmlOptions): string {
   const counts = { error: 0, warning: 0 };
   for (const { report } of files) for (const f of report.findings) if (f.severity === 'error' || f.severity === 'warning') counts[f.severity]++;
 
-  const rows = files.flatMap(({ report, verdicts }) =>
-    report.certificates.map((c, i) => {
-      const v = verdicts[i] ?? 'ok';
-      return `<tr><td class="mono">${e(report.path)}</td><td class="mono">${e(c.where)}${c.index > 0 ? ` #${c.index + 1}` : ''}</td><td>${e(c.subject)}</td><td>${c.issuer === c.subject ? '(self-signed)' : e(c.issuer)}</td><td>${e(c.notBefore.slice(0, 10))}</td><td>${e(c.notAfter.slice(0, 10))}</td><td>${e(residual(Date.parse(c.notAfter), options.now))}</td><td class="sev-${v}">${VERDICT_WORDS[v]}</td><td class="mono">${e(c.sha256)}</td></tr>`;
-    }),
-  );
+  const tables = files
+    .filter(({ report }) => report.certificates.length > 0)
+    .map(({ report, verdicts }) => {
+      const rows = report.certificates.map((c, i) => {
+        const v = verdicts[i] ?? 'ok';
+        return `<tr><td class="mono where">${e(c.where)}${c.index > 0 ? ` #${c.index + 1}` : ''}</td><td>${e(c.subject)}</td><td>${c.issuer === c.subject ? '(self-signed)' : e(c.issuer)}</td><td class="date">${e(c.notBefore.slice(0, 10))}</td><td class="date">${e(c.notAfter.slice(0, 10))}</td><td class="date">${e(residual(Date.parse(c.notAfter), options.now))}</td><td class="sev-${v}">${VERDICT_WORDS[v]}</td><td class="mono fingerprint">${e(c.sha256)}</td></tr>`;
+      });
+      return `<h3>${e(report.path)}</h3>
+<table><thead><tr><th>where</th><th>subject</th><th>issuer</th><th>not before</th><th>not after</th><th>left</th><th>verdict</th><th>SHA-256</th></tr></thead><tbody>
+${rows.join('\n')}
+</tbody></table>`;
+    });
   const findings = files
     .filter(({ report }) => report.findings.length > 0)
     .map(
@@ -72,7 +81,7 @@ export function formatHtml(files: HtmlFile[], options: HtmlOptions): string {
         report.findings
           .map(
             (f) =>
-              `<tr class="finding"><td class="sev-${f.severity}">${f.severity}</td><td class="mono">${e(f.code)}</td><td>${f.range.start.line + 1}:${f.range.start.character + 1}</td><td class="mono">${e(f.where)}</td><td>${e(f.message)}</td></tr>`,
+              `<tr class="finding"><td class="sev-${f.severity}">${f.severity}</td><td class="mono code">${e(f.code)}</td><td>${f.range.start.line + 1}:${f.range.start.character + 1}</td><td class="mono">${e(f.where)}</td><td>${e(f.message)}</td></tr>`,
           )
           .join('\n') +
         '\n</tbody></table>',
@@ -95,9 +104,7 @@ export function formatHtml(files: HtmlFile[], options: HtmlOptions): string {
 ${timelineSvg(layout)}
 </div>
 <h2>Certificates</h2>
-<table><thead><tr><th>file</th><th>where</th><th>subject</th><th>issuer</th><th>not before</th><th>not after</th><th>left</th><th>verdict</th><th>SHA-256</th></tr></thead><tbody>
-${rows.join('\n')}
-</tbody></table>
+${tables.length ? tables.join('\n') : '<p>No certificates.</p>'}
 <h2>Findings</h2>
 ${findings.length ? findings.join('\n') : '<p>No findings.</p>'}
 </body>
