@@ -151,7 +151,9 @@ export async function reveal(item: Pick<CertificateItem, 'uri' | 'range'>): Prom
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(item.uri));
   const { start, end } = item.range;
   const range = new vscode.Range(start.line, start.character, end.line, end.character);
-  const editor = await vscode.window.showTextDocument(doc, { selection: range, preview: true });
-  editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  const editor = await vscode.window.showTextDocument(doc, { preview: true });
+  // The cursor at the value's start: a 1,500-character base64 line is shown from its key, not scrolled to its end.
+  editor.selection = new vscode.Selection(range.end, range.start);
+  editor.revealRange(new vscode.Range(range.start, range.start), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   return editor;
 }
