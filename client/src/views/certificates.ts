@@ -2,50 +2,18 @@
 import * as vscode from 'vscode';
 import { CertificatesRequest, type CertificateItem, type CertificatesResult, type ParamsOf, type ResultOf } from '../../../shared/protocol';
 import type { Ctx } from '../context';
+import { filtered, roleWords, shortSubject, type Filter } from './inventory';
 
-export type Filter = 'all' | 'expiring' | 'expired';
-export type Grouping = 'file' | 'none';
+export type Grouping = 'file' | 'kind' | 'none';
 
-interface FileNode {
-  kind: 'file';
+interface GroupNode {
+  kind: 'group';
   key: string;
   label: string;
   description: string;
   items: CertificateItem[];
 }
-type Node = FileNode | { kind: 'certificate'; item: CertificateItem } | { kind: 'message'; text: string };
-
-const DAY = 86_400_000;
-const ROLE_WORDS: Record<string, string> = {
-  'cluster-ca': 'cluster CA',
-  'ca-bundle': 'CA bundle',
-  'client-certificate': 'client',
-  'serving-certificate': 'serving',
-  'issued-certificate': 'issued (CSR)',
-  pem: 'PEM',
-};
-
-/** The subject's CN when it has one, else the whole subject. */
-export function shortSubject(subject: string): string {
-  const cn = /(?:^|,)CN=((?:[^,\\]|\\.)*)/.exec(subject);
-  return cn ? cn[1] : subject || '(empty subject)';
-}
-
-export function roleWords(role: string, ca: boolean): string {
-  return ROLE_WORDS[role] ?? (ca ? 'CA' : role);
-}
-
-/** Which certificates a filter keeps, judged at the server's moment and warning window. */
-export function filtered(result: Pick<CertificatesResult, 'certificates' | 'now' | 'warnDays'>, filter: Filter): CertificateItem[] {
-  const { now, warnDays } = result;
-  const keep = (c: CertificateItem): boolean => {
-    const end = Date.parse(c.notAfter);
-    if (filter === 'expired') return end < now;
-    if (filter === 'expiring') return end >= now && end < now + warnDays * DAY;
-    return true;
-  };
-  return result.certificates.filter(keep).sort((a, b) => Date.parse(a.notAfter) - Date.parse(b.notAfter) || (a.where < b.where ? -1 : 1));
-}
+type Node = GroupNode | { kind: 'certificate'; item: CertificateItem } | { kind: 'message'; text: string };
 
 function icon(severity: CertificateItem['severity']): vscode.ThemeIcon {
   if (severity === 'error') return new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
@@ -92,7 +60,7 @@ export class CertificatesView implements vscode.TreeDataProvider<Node> {
   }
 
   getChildren(node?: Node): Node[] {
-    if (node?.kind === 'file') return node.items.map((item) => ({ kind: 'certificate', item }));
+    if (node?.kind === 'group') return node.items.map((item) => ({ kind: 'certificate', item }));
     if (node) return [];
     if (this.unavailable) return [{ kind: 'message', text: this.unavailable }];
     const items = this.shown();
@@ -101,28 +69,30 @@ export class CertificatesView implements vscode.TreeDataProvider<Node> {
         { kind: 'message', text: this.filter === 'all' ? 'No certificates in the kubeconfig files or open documents.' : `No ${this.filter} certificates.` },
       ];
     if (this.grouping === 'none') return items.map((item) => ({ kind: 'certificate', item }));
-    const files = new Map<string, FileNode>();
+    const groups = new Map<string, GroupNode>();
     for (const item of items) {
-      const key = item.path ?? item.uri;
-      let group = files.get(key);
+      const key = this.grouping === 'kind' ? roleWords(item.role, item.ca) : (item.path ?? item.uri);
+      let group = groups.get(key);
       if (!group) {
-        const name = key.slice(key.lastIndexOf('/') + 1);
-        group = { kind: 'file', key, label: name, description: key.slice(0, key.length - name.length), items: [] };
-        files.set(key, group);
+        const name = this.grouping === 'kind' ? key : key.slice(key.lastIndexOf('/') + 1);
+        group = { kind: 'group', key, label: name, description: this.grouping === 'kind' ? '' : key.slice(0, key.length - name.length), items: [] };
+        groups.set(key, group);
       }
       group.items.push(item);
     }
-    return [...files.values()];
+    return [...groups.values()];
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'message') return new vscode.TreeItem(node.text);
-    if (node.kind === 'file') {
+    if (node.kind === 'group') {
       const t = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
-      t.description = `${node.description} · ${node.items.length}`;
-      t.resourceUri = vscode.Uri.file(node.key);
-      t.iconPath = vscode.ThemeIcon.File;
-      t.contextValue = 'kubecert.certificateFile';
+      t.description = `${node.description}${node.description ? ' · ' : ''}${node.items.length}`;
+      if (this.grouping === 'file') {
+        t.resourceUri = vscode.Uri.file(node.key);
+        t.iconPath = vscode.ThemeIcon.File;
+      } else t.iconPath = new vscode.ThemeIcon('symbol-key');
+      t.contextValue = 'kubecert.certificateGroup';
       return t;
     }
     const c = node.item;

@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import type { CertificateItem } from '../../../shared/protocol';
 import type { Ctx } from '../context';
-import { CertificatesView, reveal, type Filter } from './certificates';
+import { CertificatesView, reveal } from './certificates';
+import type { Filter } from './inventory';
 import { TimelinePanel } from './timeline';
 
 export interface Views {
@@ -59,7 +60,8 @@ export function registerViews(ctx: Ctx): Views {
       return view.shown();
     }),
     vscode.commands.registerCommand('kubecert.certificates.toggleGrouping', async () => {
-      view.grouping = view.grouping === 'file' ? 'none' : 'file';
+      // By file, by kind (cluster CA, client, serving, …), or one list.
+      view.grouping = view.grouping === 'file' ? 'kind' : view.grouping === 'kind' ? 'none' : 'file';
       await refreshNow();
     }),
     vscode.commands.registerCommand('kubecert.certificates.showDecoded', (arg: unknown) => {
