@@ -10,6 +10,19 @@ import type { Snapshot } from './workspace';
 /** The host reads at most this much; a larger kubeconfig is reported, not judged on its first megabyte. */
 const READ_LIMIT = 1024 * 1024;
 
+/** How long an analysis of an unchanged file is reused (validity judged up to this much earlier). */
+const REUSE_MS = 60_000;
+
+interface Analysed {
+  text: string;
+  settings: object;
+  now: number;
+  analysis: Analysis;
+}
+
+/** Each server's last analysis of each file of the list, by path. */
+const analysed = new WeakMap<Session, Map<string, Analysed>>();
+
 interface Read {
   path: string;
   uri: string;
@@ -42,6 +55,14 @@ function readList(session: Session, list: unknown): { read: Read[]; errors: stri
       continue;
     }
     const text = Buffer.from(r.bytes).toString('utf8');
+    // The status bar asks after every change of diagnostics: a file unchanged, judged a moment ago, is not analysed again.
+    const known = analysed.get(session) ?? new Map<string, Analysed>();
+    analysed.set(session, known);
+    const last = known.get(path);
+    if (last && last.text === text && last.settings === settings && Math.abs(last.now - now) < REUSE_MS) {
+      read.push({ path, uri, text, analysis: last.analysis });
+      continue;
+    }
     const analysis = analyse(text, {
       now,
       warnDays: settings.warnDays,
@@ -50,6 +71,7 @@ function readList(session: Session, list: unknown): { read: Read[]; errors: stri
       cache: session.workspace.cache,
       severities: settings.severities,
     });
+    known.set(path, { text, settings, now, analysis });
     read.push({ path, uri, text, analysis });
   }
   return { read, errors };
