@@ -100,3 +100,26 @@ test('the decoded view of a certificate in a kubeconfig the editor has not opene
     await client.shutdown();
   }
 });
+
+test('a kubeconfig changed on disk is judged again at once', async () => {
+  const f = pki();
+  const path = join(dir, 'changing');
+  const spec = (keyPem: string) =>
+    kubeconfig({
+      clusters: [{ name: 'prod', caPem: f.ca.pem }],
+      users: [{ name: 'alice', certPem: f.admin.pem, keyPem }],
+      contexts: [{ name: 'prod', cluster: 'prod', user: 'alice' }],
+    });
+  writeFileSync(path, spec(f.adminKeyPem));
+  const client = LspClient.inProcess({ clock: () => NOW });
+  try {
+    await client.initialize();
+    const before = await client.request<ContextHealthResult>('kubecert/contextHealth', { files: [path] });
+    assert.equal(before.contexts[0].severity, 'ok');
+    writeFileSync(path, spec(f.otherKeyPem));
+    const after = await client.request<ContextHealthResult>('kubecert/contextHealth', { files: [path] });
+    assert.equal(after.contexts[0].severity, 'error');
+  } finally {
+    await client.shutdown();
+  }
+});
