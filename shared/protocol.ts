@@ -100,6 +100,8 @@ export interface CertificateItem {
   subject: string;
   issuer: string;
   role: string;
+  /** The kubeconfig clusters it belongs to (a cluster's CA; a user's certificate through the contexts using it). */
+  clusters: string[];
   ca: boolean;
   /** ISO-8601. */
   notBefore: string;

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CertificateItem } from '../../shared/protocol';
-import { filtered, roleWords, shortSubject } from '../../client/src/views/inventory';
+import { filtered, groupCertificates, roleWords, shortSubject } from '../../client/src/views/inventory';
 import { timelineHtml } from '../../client/src/views/timelineHtml';
 import { NOW } from '../support/fixtures';
 
@@ -16,6 +16,7 @@ const item = (subject: string, notAfterDays: number, extra: Partial<CertificateI
   subject: `CN=${subject}`,
   issuer: 'CN=kubernetes',
   role: 'client-certificate',
+  clusters: ['prod'],
   ca: false,
   notBefore: new Date(NOW - 365 * DAY).toISOString(),
   notAfter: new Date(NOW + notAfterDays * DAY).toISOString(),
@@ -38,6 +39,31 @@ test('soonest expiry first; the filters keep expired, expiring within warnDays, 
   assert.equal(shortSubject('O=system:masters,CN=admin'), 'admin');
   assert.equal(shortSubject('O=acme'), 'O=acme');
   assert.equal(roleWords('cluster-ca', true), 'cluster CA');
+});
+
+test('groups by file, by cluster (a user under every cluster a context pairs it with), by kind, or none', () => {
+  const items = [
+    item('ca', 500, { role: 'cluster-ca', ca: true, clusters: ['prod'], where: 'clusters[prod].certificate-authority-data' }),
+    item('shared', 20, { clusters: ['prod', 'staging'] }),
+    item('web', 10, { path: '/w/secret.yaml', uri: 'file:///w/secret.yaml', role: 'serving-certificate', clusters: [] }),
+  ];
+  const sorted = filtered({ now: NOW, warnDays: 30, certificates: items }, 'all');
+  const shape = (g: ReturnType<typeof groupCertificates>) => g.map((x) => [x.label, x.description, x.items.map((i) => shortSubject(i.subject))]);
+  assert.deepEqual(shape(groupCertificates(sorted, 'file')), [
+    ['secret.yaml', '/w/', ['web']],
+    ['config', '/k/', ['shared', 'ca']],
+  ]);
+  assert.deepEqual(shape(groupCertificates(sorted, 'cluster')), [
+    ['(no cluster)', '', ['web']],
+    ['prod', 'cluster', ['shared', 'ca']],
+    ['staging', 'cluster', ['shared']],
+  ]);
+  assert.deepEqual(shape(groupCertificates(sorted, 'kind')), [
+    ['serving', '', ['web']],
+    ['client', '', ['shared']],
+    ['cluster CA', '', ['ca']],
+  ]);
+  assert.deepEqual(groupCertificates(sorted, 'none'), []);
 });
 
 test('the timeline page: a strict CSP, one script with its nonce, every certificate as a bar and a table row, subjects escaped', () => {

@@ -208,6 +208,34 @@ test('each certificate carries the findings at its place; a bundle’s by index'
     ],
   );
   assert.match(health[2].reasons[0].message, /key does not match/);
+  assert.deepEqual(
+    health.map((h) => h.clusters),
+    [['prod'], ['prod'], ['prod']],
+  );
+  // A user's certificate belongs to every cluster a context pairs it with; a user no context uses, to none.
+  const two = kubeconfig({
+    clusters: [
+      { name: 'a', caPem: f.ca.pem },
+      { name: 'b', caPem: f.ca.pem },
+    ],
+    users: [
+      { name: 'alice', certPem: f.admin.pem, keyPem: f.adminKeyPem },
+      { name: 'unused', certPem: f.admin.pem, keyPem: f.adminKeyPem },
+    ],
+    contexts: [
+      { name: 'x', cluster: 'a', user: 'alice' },
+      { name: 'y', cluster: 'b', user: 'alice' },
+    ],
+  });
+  assert.deepEqual(
+    certificatesHealth(analyse(two, { now: NOW }), NOW).map((h) => [h.occurrence.site.where, h.clusters]),
+    [
+      ['clusters[a].certificate-authority-data', ['a']],
+      ['clusters[b].certificate-authority-data', ['b']],
+      ['users[alice].client-certificate-data', ['a', 'b']],
+      ['users[unused].client-certificate-data', []],
+    ],
+  );
   // A certificate built for the test, not from the shared PKI: nothing at its place, ok.
   const lone = buildCert({ subject: 'CN=lone', key: f.rsa(6), notBefore: at('2026-01-01T00:00:00Z'), notAfter: at('2030-01-01T00:00:00Z'), ca: true });
   const one = certificatesHealth(analyse(kubeconfig({ clusters: [{ name: 'x', caPem: lone.pem }] }), { now: NOW }), NOW);

@@ -2,18 +2,12 @@
 import * as vscode from 'vscode';
 import { CertificatesRequest, type CertificateItem, type CertificatesResult, type ParamsOf, type ResultOf } from '../../../shared/protocol';
 import type { Ctx } from '../context';
-import { filtered, roleWords, shortSubject, type Filter } from './inventory';
+import { filtered, groupCertificates, roleWords, shortSubject, type Filter, type Group, type Grouping } from './inventory';
 
-export type Grouping = 'file' | 'kind' | 'none';
-
-interface GroupNode {
+interface GroupNode extends Group {
   kind: 'group';
-  key: string;
-  label: string;
-  description: string;
-  items: CertificateItem[];
 }
-type Node = GroupNode | { kind: 'certificate'; item: CertificateItem } | { kind: 'message'; text: string };
+type Node = GroupNode | { kind: 'certificate'; item: CertificateItem; group?: string } | { kind: 'message'; text: string };
 
 function icon(severity: CertificateItem['severity']): vscode.ThemeIcon {
   if (severity === 'error') return new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
@@ -60,7 +54,7 @@ export class CertificatesView implements vscode.TreeDataProvider<Node> {
   }
 
   getChildren(node?: Node): Node[] {
-    if (node?.kind === 'group') return node.items.map((item) => ({ kind: 'certificate', item }));
+    if (node?.kind === 'group') return node.items.map((item) => ({ kind: 'certificate', item, group: node.key }));
     if (node) return [];
     if (this.unavailable) return [{ kind: 'message', text: this.unavailable }];
     const items = this.shown();
@@ -69,18 +63,7 @@ export class CertificatesView implements vscode.TreeDataProvider<Node> {
         { kind: 'message', text: this.filter === 'all' ? 'No certificates in the kubeconfig files or open documents.' : `No ${this.filter} certificates.` },
       ];
     if (this.grouping === 'none') return items.map((item) => ({ kind: 'certificate', item }));
-    const groups = new Map<string, GroupNode>();
-    for (const item of items) {
-      const key = this.grouping === 'kind' ? roleWords(item.role, item.ca) : (item.path ?? item.uri);
-      let group = groups.get(key);
-      if (!group) {
-        const name = this.grouping === 'kind' ? key : key.slice(key.lastIndexOf('/') + 1);
-        group = { kind: 'group', key, label: name, description: this.grouping === 'kind' ? '' : key.slice(0, key.length - name.length), items: [] };
-        groups.set(key, group);
-      }
-      group.items.push(item);
-    }
-    return [...groups.values()];
+    return groupCertificates(items, this.grouping).map((g) => ({ kind: 'group', ...g }));
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -109,7 +92,8 @@ export class CertificatesView implements vscode.TreeDataProvider<Node> {
     ].join('\n');
     t.iconPath = icon(c.severity);
     t.contextValue = 'kubecert.certificate';
-    t.id = `${c.uri}#${c.where}#${c.index}`;
+    // One certificate may show under two clusters: the group is part of its id.
+    t.id = `${node.group ?? ''}\0${c.uri}#${c.where}#${c.index}`;
     t.accessibilityInformation = { label: `${shortSubject(c.subject)}, ${roleWords(c.role, c.ca)}, ${t.description}, ${c.severity}` };
     t.command = { command: 'kubecert.certificates.reveal', title: 'Reveal', arguments: [c] };
     return t;

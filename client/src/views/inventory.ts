@@ -2,6 +2,14 @@
 import type { CertificateItem, CertificatesResult } from '../../../shared/protocol';
 
 export type Filter = 'all' | 'expiring' | 'expired';
+export type Grouping = 'file' | 'cluster' | 'kind' | 'none';
+
+export interface Group {
+  key: string;
+  label: string;
+  description: string;
+  items: CertificateItem[];
+}
 
 const DAY = 86_400_000;
 const ROLE_WORDS: Record<string, string> = {
@@ -33,4 +41,27 @@ export function filtered(result: Pick<CertificatesResult, 'certificates' | 'now'
     return true;
   };
   return result.certificates.filter(keep).sort((a, b) => Date.parse(a.notAfter) - Date.parse(b.notAfter) || (a.where < b.where ? -1 : 1));
+}
+
+/** The view's groups, in the order of their soonest certificate (items come sorted); 'none' is no group. */
+export function groupCertificates(items: CertificateItem[], grouping: Grouping): Group[] {
+  const groups = new Map<string, Group>();
+  const add = (key: string, label: string, description: string, item: CertificateItem): void => {
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { key, label, description, items: [] }));
+    group.items.push(item);
+  };
+  if (grouping === 'none') return [];
+  for (const item of items) {
+    if (grouping === 'kind') add(roleWords(item.role, item.ca), roleWords(item.role, item.ca), '', item);
+    // A user's certificate shows under every cluster a context pairs it with.
+    else if (grouping === 'cluster')
+      for (const cluster of item.clusters.length ? item.clusters : ['']) add(`cluster\0${cluster}`, cluster || '(no cluster)', cluster ? 'cluster' : '', item);
+    else {
+      const key = item.path ?? item.uri;
+      const name = key.slice(key.lastIndexOf('/') + 1);
+      add(key, name, key.slice(0, key.length - name.length), item);
+    }
+  }
+  return [...groups.values()];
 }

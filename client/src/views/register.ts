@@ -60,8 +60,10 @@ export function registerViews(ctx: Ctx): Views {
       return view.shown();
     }),
     vscode.commands.registerCommand('kubecert.certificates.toggleGrouping', async () => {
-      // By file, by kind (cluster CA, client, serving, …), or one list.
-      view.grouping = view.grouping === 'file' ? 'kind' : view.grouping === 'kind' ? 'none' : 'file';
+      // By file, by cluster, by kind (cluster CA, client, serving, …), or one list.
+      const order = ['file', 'cluster', 'kind', 'none'] as const;
+      view.grouping = order[(order.indexOf(view.grouping) + 1) % order.length];
+      tree.message = view.grouping === 'file' ? undefined : `Grouped by ${view.grouping === 'none' ? 'nothing' : view.grouping}`;
       await refreshNow();
     }),
     vscode.commands.registerCommand('kubecert.certificates.showDecoded', (arg: unknown) => {

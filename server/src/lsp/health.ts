@@ -113,7 +113,7 @@ export function certificates(session: Session, files: unknown): CertificatesResu
 
 function items(uri: string, path: string | undefined, text: string, analysis: Analysis, now: number, source: CertificateItem['source']): CertificateItem[] {
   const lines = new LineIndex(text);
-  return certificatesHealth(analysis, now, path).map(({ occurrence: { site, certificate: c, index }, role, severity, reasons, residual }) => ({
+  return certificatesHealth(analysis, now, path).map(({ occurrence: { site, certificate: c, index }, clusters, role, severity, reasons, residual }) => ({
     uri,
     path,
     where: site.where,
@@ -122,6 +122,7 @@ function items(uri: string, path: string | undefined, text: string, analysis: An
     subject: c.subject.text,
     issuer: c.issuer.text,
     role,
+    clusters,
     ca: c.ca === true,
     notBefore: new Date(c.notBefore).toISOString(),
     notAfter: new Date(c.notAfter).toISOString(),

@@ -259,6 +259,8 @@ export function authWords(auth: Auth): string | undefined {
 
 export interface CertificateHealth {
   occurrence: CertificateOccurrence;
+  /** The kubeconfig clusters it belongs to: a cluster's CA, or a user's certificate through the contexts that use it. */
+  clusters: string[];
   role: Role;
   severity: Verdict;
   reasons: HealthReason[];
@@ -275,6 +277,15 @@ export function certificatesHealth(analysis: Analysis, now: number, path?: strin
     else bySpan.set(f.span.start, [f]);
   }
   const keyMismatches = analysis.findings.filter((f) => f.code === 'key-mismatch');
+  const config = analysis.kubeconfig;
+  const clustersOf = (group: string): string[] => {
+    const [list, at] = group.split('/');
+    if (!config || (list !== 'clusters' && list !== 'users')) return [];
+    if (list === 'clusters') return [config.clusters[Number(at)]?.name ?? ''].filter(Boolean);
+    const user = config.users[Number(at)]?.name;
+    const names = config.contexts.filter((c) => c.fields.get('user')?.value === user).map((c) => c.fields.get('cluster')?.value ?? '');
+    return [...new Set(names.filter(Boolean))];
+  };
   return analysis.certificates.map((occurrence) => {
     const { site, index } = occurrence;
     const span = site.field.span;
@@ -282,6 +293,13 @@ export function certificatesHealth(analysis: Analysis, now: number, path?: strin
     // A key that does not match is reported at the key; the certificate beside it is as unusable.
     if (index === 0) here.push(...keyMismatches.filter((f) => f.related?.some((r) => r.span.start === span.start && r.span.end === span.end)));
     const reasons = dedupe(here.map((f) => reason(f, path, site.where)));
-    return { occurrence, role: site.role, severity: worst(reasons.map((r) => r.severity)), reasons, residual: residual(occurrence.certificate.notAfter, now) };
+    return {
+      occurrence,
+      clusters: clustersOf(site.group),
+      role: site.role,
+      severity: worst(reasons.map((r) => r.severity)),
+      reasons,
+      residual: residual(occurrence.certificate.notAfter, now),
+    };
   });
 }
