@@ -56,3 +56,72 @@ export const SHOW_RENEWAL_STEPS = 'kubecert.showRenewalSteps';
 
 /** The command of every CodeLens: the VS Code client opens the decoded view; other clients execute it on the server. */
 export const SHOW_DECODED_CERTIFICATE = 'kubecert.showDecodedCertificate';
+
+/** A verdict: the most severe finding's severity, or ok. */
+export type Verdict = 'error' | 'warning' | 'information' | 'hint' | 'ok';
+
+export interface HealthReasonItem {
+  code: string;
+  severity: Exclude<Verdict, 'ok'>;
+  where: string;
+  /** The credential and why, in words: "client certificate of alice: key does not match". */
+  message: string;
+  path?: string;
+}
+
+export interface KubeconfigListParams {
+  /** The kubeconfig files kubectl would use, in merge order (the client knows its environment and settings). */
+  files: string[];
+}
+export interface ContextVerdict {
+  context: string;
+  cluster?: string;
+  user?: string;
+  severity: Verdict;
+  reasons: HealthReasonItem[];
+  auth: 'certificate' | 'token' | 'exec' | 'auth-provider' | 'basic' | 'none';
+  /** What authenticates the user when it is not a certificate: "token", "exec plugin — not run", "no credentials". */
+  authWords?: string;
+}
+export interface ContextHealthResult {
+  contexts: ContextVerdict[];
+  /** Files of the list that could not be read (a missing file is skipped, as kubectl skips it). */
+  errors: string[];
+}
+/** Client → server: the verdict of every context of the kubeconfig list, from all its findings (the status bar, the context picker). */
+export const ContextHealthRequest: KubecertRequest<KubeconfigListParams, ContextHealthResult> = { method: 'kubecert/contextHealth' };
+
+export interface CertificateItem {
+  /** The document's URI and its file path, when it has one. */
+  uri: string;
+  path?: string;
+  /** Where in the document: `users[admin].client-certificate-data`; index within a bundle. */
+  where: string;
+  index: number;
+  /** The value's range, 0-based LSP positions. */
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  subject: string;
+  issuer: string;
+  role: string;
+  /** The kubeconfig clusters it belongs to (a cluster's CA; a user's certificate through the contexts using it). */
+  clusters: string[];
+  ca: boolean;
+  /** ISO-8601. */
+  notBefore: string;
+  notAfter: string;
+  /** Compact time left: "1y 3mo", "12d", "expired". */
+  residual: string;
+  sha256: string;
+  severity: Verdict;
+  reasons: string[];
+  /** From the active kubeconfig list, or a document the server has analysed. */
+  source: 'kubeconfig' | 'document';
+}
+export interface CertificatesResult {
+  certificates: CertificateItem[];
+  /** The moment they were judged at (ms), and the warning window, for the timeline. */
+  now: number;
+  warnDays: number;
+}
+/** Client → server: every certificate Kubecert knows (the kubeconfig list and the analysed documents), for the tree view and the timeline. */
+export const CertificatesRequest: KubecertRequest<KubeconfigListParams, CertificatesResult> = { method: 'kubecert/certificates' };

@@ -3,8 +3,9 @@ import * as vscode from 'vscode';
 import { DecodedCertificateRequest, ProbeRequest, RenewalStepsRequest, type ParamsOf, type ResultOf } from '../../shared/protocol';
 import { shownServer } from '../../server/src/core';
 import type { Ctx } from './context';
-import { kubeconfigFiles, loadMerged } from './kubeconfig/load';
-import { contextsHealth, healthIcon } from './kubeconfig/health';
+import { loadMerged } from './kubeconfig/load';
+import { askVerdicts } from './kubeconfig/verdicts';
+import { verdictIcon, verdictWords } from './statusBar';
 import { useContext, useNamespace } from './kubeconfig/write';
 
 type Command = (...args: unknown[]) => unknown;
@@ -22,7 +23,7 @@ function requireTrust(action: string): boolean {
 }
 
 function files(ctx: Ctx): string[] {
-  return kubeconfigFiles(ctx.settings.kubeconfig, process.env);
+  return ctx.kubeconfigFiles();
 }
 
 /** Where the cursor is, or the arguments a lens passed. */
@@ -62,18 +63,23 @@ async function showText(title: string, text: string): Promise<vscode.TextEditor>
 
 async function pickContext(ctx: Ctx, list: string[]): Promise<string | undefined> {
   const merged = loadMerged(list);
-  const health = contextsHealth(list, ctx.now(), ctx.settings.warnDays);
   if (merged.errors.length) void vscode.window.showWarningMessage(merged.errors.join('\n'));
   if (merged.contexts.length === 0) {
     void vscode.window.showInformationMessage(`No contexts in ${list.join(', ')}.`);
     return undefined;
   }
-  const items = merged.contexts.map((c) => ({
-    label: `${c.name === merged.current ? '$(check) ' : ''}${c.name}`,
-    description: `${healthIcon(health.get(c.name)?.health ?? 'unknown')} ${c.cluster} · ${c.user}${c.namespace ? ` · ${c.namespace}` : ''}${expiryWords(health.get(c.name)?.expires, ctx.now())}`,
-    detail: shownServer(c.server ?? ''),
-    name: c.name,
-  }));
+  // The server's verdicts, the same the status bar shows: a person sees which context will fail before switching.
+  const verdicts = await askVerdicts(ctx, list);
+  const items = merged.contexts.map((c) => {
+    const v = verdicts.byContext.get(c.name);
+    const health = v?.severity ?? 'unknown';
+    return {
+      label: `${c.name === merged.current ? '$(check) ' : ''}${c.name}`,
+      description: `${verdictIcon(health)} ${c.cluster} · ${c.user}${c.namespace ? ` · ${c.namespace}` : ''}`,
+      detail: `${verdictWords({ health, reasons: v?.reasons.map((r) => r.message), auth: v?.authWords, unknownWhy: verdicts.unavailable })} · ${shownServer(c.server ?? '')}`,
+      name: c.name,
+    };
+  });
   const pick = await vscode.window.showQuickPick(items, {
     title: 'Switch kube context',
     placeHolder: `current: ${merged.current ?? '(none)'}`,
@@ -81,12 +87,6 @@ async function pickContext(ctx: Ctx, list: string[]): Promise<string | undefined
     matchOnDetail: true,
   });
   return pick?.name;
-}
-
-function expiryWords(expires: number | undefined, now: number): string {
-  if (expires === undefined) return '';
-  const day = new Date(expires).toISOString().slice(0, 10);
-  return expires < now ? ` · expired ${day}` : ` · valid to ${day}`;
 }
 
 async function pickNamespace(context: string, current: string, known: string[]): Promise<string | undefined> {

@@ -21,7 +21,10 @@ export interface Ctx {
   /** The clock: the `kubecert.now` setting (tests) or the real one. */
   now(): number;
   refreshStatus(): void;
-  /** How long activation took, measured in the extension host: evaluating the bundle, and activate() itself. */
+  /** The language client, started if it is not yet (the status bar and the views ask the server). */
+  ensureClient(): Promise<LanguageClient | undefined>;
+  /** The kubeconfig files kubectl would use: the setting, else KUBECONFIG, else ~/.kube/config. */
+  kubeconfigFiles(): string[];
   /** Evaluating the bundle, VS Code's own time between that and activate(), and activate() itself (ms). */
   activation?: { loadMs: number; hostMs: number; activateMs: number };
 }

@@ -5,10 +5,11 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { createCommands, DECODED_SCHEME, DecodedContentProvider } from './commands';
 import { readSettings, type Ctx } from './context';
-import { contextHealth } from './kubeconfig/health';
 import { kubeconfigFiles, loadMerged } from './kubeconfig/load';
+import { askVerdicts } from './kubeconfig/verdicts';
 import { NODE_FLAGS } from '../../shared/nodeFlags';
 import { renderStatus, type StatusState } from './statusBar';
+import { registerViews } from './views/register';
 
 const SERVED_LANGUAGES = ['kubeconfig', 'yaml', 'json', 'jsonc'];
 
@@ -27,14 +28,30 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Ctx>
     settings: readSettings(),
     now: () => ctx.settings.now ?? Date.now(),
     refreshStatus: () => refresh(),
+    ensureClient: async () => {
+      await start();
+      return ctx.client;
+    },
+    kubeconfigFiles: () => kubeconfigFiles(ctx.settings.kubeconfig, process.env),
   };
 
+  const show = (state: StatusState): void => {
+    const view = renderStatus(state);
+    item.text = view.text;
+    item.tooltip = view.tooltip;
+    item.backgroundColor = view.background ? new vscode.ThemeColor(view.background) : undefined;
+    item.show();
+  };
+  // The last verdict shown: kept while the server is asked again, so the item does not flicker on every change.
+  let shown: StatusState | undefined;
+  let asked = 0;
   const refresh = (): void => {
+    views.refresh();
     if (!ctx.settings.statusBar) {
       item.hide();
       return;
     }
-    const files = kubeconfigFiles(ctx.settings.kubeconfig, process.env);
+    const files = ctx.kubeconfigFiles();
     watch(files);
     let state: StatusState;
     const merged = loadMerged(files);
@@ -42,7 +59,6 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Ctx>
     if (merged.errors.length && merged.contexts.length === 0) state = { health: 'unknown', error: merged.errors.join('\n') };
     else if (!current) state = { health: 'unknown', context: merged.current, source: merged.currentFile };
     else {
-      const h = contextHealth(files, current.name, ctx.now(), ctx.settings.warnDays);
       state = {
         context: current.name,
         namespace: current.namespace,
@@ -50,15 +66,25 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Ctx>
         server: current.server,
         user: current.user,
         source: current.file,
-        ...h,
+        health: 'unknown',
       };
+      if (shown?.context === current.name) state = { ...state, health: shown.health, reasons: shown.reasons, auth: shown.auth, unknownWhy: shown.unknownWhy };
     }
-    const view = renderStatus(state, ctx.now());
-    item.text = view.text;
-    item.tooltip = view.tooltip;
-    item.backgroundColor = view.background ? new vscode.ThemeColor(view.background) : undefined;
-    item.show();
+    shown = state;
+    show(state);
     void vscode.commands.executeCommand('setContext', 'kubecert.context', state.context ?? '');
+    if (!current) return;
+    // The verdict is the server's, over every finding of the context's cluster, user and context stanzas.
+    const ask = ++asked;
+    void askVerdicts(ctx, files).then((v) => {
+      if (ask !== asked) return;
+      const verdict = v.byContext.get(current.name);
+      shown = verdict
+        ? { ...state, health: verdict.severity, reasons: verdict.reasons.map((r) => r.message), auth: verdict.authWords, unknownWhy: undefined }
+        : { ...state, health: 'unknown', unknownWhy: v.unavailable ?? 'unknown' };
+      show(shown);
+      void vscode.commands.executeCommand('setContext', 'kubecert.health', shown.health);
+    });
   };
 
   // Follows `kubectl config use-context` run elsewhere: stat polling survives kubectl's rename-free rewrites and our atomic renames.
@@ -71,6 +97,16 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Ctx>
   };
   extension.subscriptions.push({ dispose: () => watched.forEach((f) => unwatchFile(f, onFileChange)) }, item, output);
 
+  const views = registerViews(ctx);
+  // A kubeconfig of the list edited in the editor changes its verdict before it is saved.
+  let pending: NodeJS.Timeout | undefined;
+  extension.subscriptions.push(
+    vscode.languages.onDidChangeDiagnostics(() => {
+      if (pending) clearTimeout(pending);
+      pending = setTimeout(refresh, 300);
+    }),
+    { dispose: () => pending && clearTimeout(pending) },
+  );
   for (const [name, run] of Object.entries(createCommands(ctx))) extension.subscriptions.push(vscode.commands.registerCommand(name, run));
   extension.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(DECODED_SCHEME, new DecodedContentProvider()));
 
@@ -84,16 +120,17 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Ctx>
 
   // One client, however many documents open at once while it starts.
   let starting: Promise<void> | undefined;
-  const startIfNeeded = (doc: vscode.TextDocument): Promise<void> | undefined => {
-    if (starting || !SERVED_LANGUAGES.includes(doc.languageId) || (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled')) return starting;
-    starting = startClient(ctx).then(
+  const start = (): Promise<void> =>
+    (starting ??= startClient(ctx).then(
       (client) => {
         ctx.client = client;
         extension.subscriptions.push({ dispose: () => void client.stop() });
       },
       (e: unknown) => output.appendLine(`The language server did not start: ${e instanceof Error ? e.message : String(e)}`),
-    );
-    return starting;
+    ));
+  const startIfNeeded = (doc: vscode.TextDocument): Promise<void> | undefined => {
+    if (starting || !SERVED_LANGUAGES.includes(doc.languageId) || (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled')) return starting;
+    return start();
   };
   extension.subscriptions.push(vscode.workspace.onDidOpenTextDocument((d) => void startIfNeeded(d)));
   // The server starts in the background: activation returns without waiting for it.

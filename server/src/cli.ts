@@ -7,6 +7,7 @@ import { defaultKubeconfigs } from './cli/files';
 import { formatMetrics } from './cli/formatOpenMetrics';
 import { formatSarif, terminalSafeJson } from './cli/formatSarif';
 import { formatText } from './cli/formatText';
+import { formatHtml } from './cli/formatHtml';
 import { type FileReport } from './cli/report';
 import { scanPaths, type Scan, type ScanOptions } from './cli/scan';
 import { DEFAULT_INTERVAL, DEFAULT_LISTEN, parseDuration, parseListen, serve } from './cli/serve';
@@ -41,7 +42,8 @@ Options:
   --server-cert <FILE>   hold every kubeconfig server address (or tls-server-name)
                          against this serving certificate (PEM or DER), e.g. an
                          apiserver.crt copied from a control plane
-  --format <F>           text (default), json, sarif or openmetrics
+  --format <F>           text (default), json, sarif, openmetrics, or html (one
+                         self-contained page: timeline, certificate table, findings)
   --probe                also connect to each cluster's server with TLS (no
                          credentials sent) and check the certificate it serves
   --color / --no-color   force colour on or off (default: on for a terminal)
@@ -77,7 +79,7 @@ interface Options {
   now?: number;
   warnDays: number;
   serverCert?: string;
-  format: 'text' | 'json' | 'sarif' | 'openmetrics';
+  format: 'text' | 'json' | 'sarif' | 'openmetrics' | 'html';
   probe: boolean;
   color?: boolean;
   root?: string;
@@ -126,9 +128,9 @@ function parseArgs(args: string[]): Options {
         break;
       case '--format': {
         const v = value();
-        if (v !== 'text' && v !== 'json' && v !== 'sarif' && v !== 'openmetrics')
-          throw new UsageError(`--format: "${v}" is not one of text, json, sarif, openmetrics`);
-        o.format = v;
+        if (!['text', 'json', 'sarif', 'openmetrics', 'html'].includes(v))
+          throw new UsageError(`--format: "${v}" is not one of text, json, sarif, openmetrics, html`);
+        o.format = v as Options['format'];
         break;
       }
       case '--probe':
@@ -268,6 +270,13 @@ export async function main(io: CliIo): Promise<number> {
   const reports: FileReport[] = scan.files.map((f) => f.report);
   if (options.format === 'json') io.stdout(terminalSafeJson({ files: reports }));
   else if (options.format === 'openmetrics') io.stdout(formatMetrics(scan, 'openmetrics', VERSION));
+  else if (options.format === 'html')
+    io.stdout(
+      formatHtml(
+        scan.files.map(({ report, verdicts }) => ({ report, verdicts })),
+        { now, warnDays: options.warnDays, version: VERSION },
+      ),
+    );
   else if (options.format === 'sarif') io.stdout(formatSarif(reports, VERSION, (p) => p.split('\\').join('/')));
   else io.stdout(formatText(reports, { color: options.color ?? (io.isTTY && !io.env.NO_COLOR), now }));
   if (readError) return 2;

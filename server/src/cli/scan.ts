@@ -5,6 +5,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import {
   analyseFile,
   attributes,
+  certificatesHealth,
   DecodeCache,
   fileInput,
   joinRoot,
@@ -16,6 +17,7 @@ import {
   type Host,
   type Served,
   type Span,
+  type VerdictSeverity,
 } from '../core';
 import { fileHost } from '../host';
 import { LineIndex } from '../positions';
@@ -64,6 +66,8 @@ export interface CertificateFacts {
 export interface ScannedFile {
   report: FileReport;
   certificates: CertificateFacts[];
+  /** Each certificate's verdict, in the report's order, from all its findings (the HTML report's colours). */
+  verdicts: VerdictSeverity[];
 }
 
 export interface Scan {
@@ -133,12 +137,14 @@ export async function scanPaths(options: ScanOptions): Promise<Scan> {
     if (!analysis) continue;
     // A searched folder holds many files; report only those Kubecert understands.
     if (!named && (analysis.kind === 'none' || (analysis.kind === 'flags' && analysis.sites.length === 0))) continue;
-    const report = fileReport(shownPath(file), input.text, analysis, { findings: workspace.findings(file), elsewhere });
-    scanned.push({ report, certificates: certificateFacts(analysis) });
+    const findings = workspace.findings(file);
+    const report = fileReport(shownPath(file), input.text, analysis, { findings, elsewhere });
+    const verdicts = certificatesHealth({ ...analysis, findings }, now).map((h) => h.severity);
+    scanned.push({ report, certificates: certificateFacts(analysis), verdicts });
   }
   for (const limit of walked.limits) {
     const finding = { code: 'input-limit' as const, severity: 'warning' as const, message: limit.message, where: '(folder)', range: ZERO };
-    scanned.push({ report: { path: shownPath(limit.under), kind: 'none', certificates: [], findings: [finding] }, certificates: [] });
+    scanned.push({ report: { path: shownPath(limit.under), kind: 'none', certificates: [], findings: [finding] }, certificates: [], verdicts: [] });
   }
   return { files: scanned, readErrors, filesScanned: read.size, now, durationSeconds: ((options.elapsed?.() ?? 0) - started) / 1000 };
 }

@@ -44,6 +44,20 @@ export { renewalSteps, renewalStepsAt, type RenewalContext } from './ide/renewal
 export { clusterVerdict, contextVerdict, siteVerdict, userVerdict, verdictText, type Reason, type Verdict } from './ide/verdict';
 export { blocksGoSkips, goPemBlocks, rebuildPem } from './x509/pem';
 export { parseForEdit, setCurrentContext, setNamespace, type EditError, type EditResult } from './ide/kubeconfigEdit';
+export {
+  authWords,
+  certificatesHealth,
+  contextHealth,
+  contextsHealth,
+  worst,
+  type Auth,
+  type CertificateHealth,
+  type ContextHealth,
+  type HealthReason,
+  type KubeconfigFile,
+  type VerdictSeverity,
+} from './ide/health';
+export { TIMELINE_CSS, escapeHtml, layoutTimeline, timelineSvg, type TimelineCertificate, type TimelineLayout } from './ide/timeline';
 
 // Dates in words.
 export { isoDate, residual } from './base/time';

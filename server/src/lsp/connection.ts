@@ -3,6 +3,8 @@ import { DidChangeConfigurationNotification, MessageType, ShowMessageNotificatio
 import type { Host } from '../core';
 import { probeCluster } from '../probe';
 import {
+  CertificatesRequest,
+  ContextHealthRequest,
   DecodedCertificateRequest,
   ProbeRequest,
   RenewalStepsRequest,
@@ -12,6 +14,7 @@ import {
   type ResultOf,
 } from '../../../shared/protocol';
 import * as features from './features';
+import * as health from './health';
 import { DiagnosticsPublisher } from './publisher';
 import { Session } from './session';
 import { warmUpSession } from './warmUp';
@@ -104,11 +107,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return snap ? features.complete(snap, p.position) : [];
   });
   connection.onRequest(DecodedCertificateRequest.method, (p: ParamsOf<typeof DecodedCertificateRequest>): ResultOf<typeof DecodedCertificateRequest> => {
-    const snap = session.snapshotOf(p.uri);
+    const snap = session.snapshotOf(p.uri) ?? health.fileSnapshot(session, p.uri);
     return snap ? features.decodedCertificate(snap, p.position) : null;
   });
   connection.onRequest(RenewalStepsRequest.method, (p: ParamsOf<typeof RenewalStepsRequest>): ResultOf<typeof RenewalStepsRequest> => {
-    const snap = session.snapshotOf(p.uri);
+    const snap = session.snapshotOf(p.uri) ?? health.fileSnapshot(session, p.uri);
     return snap ? features.renewal(snap, p.where, p.index) : null;
   });
   connection.onExecuteCommand((p) => {
@@ -133,6 +136,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (!snap) return { server: '', ok: false, error: 'the document is not open', summary: [] };
     return probeCluster(snap.analysis, p.cluster, { now: snap.now, warnDays: settings().warnDays });
   });
+
+  connection.onRequest(ContextHealthRequest.method, (p: ParamsOf<typeof ContextHealthRequest>) => health.contextHealth(session, p?.files));
+  connection.onRequest(CertificatesRequest.method, (p: ParamsOf<typeof CertificatesRequest>) => health.certificates(session, p?.files));
 
   documents.listen(connection);
   connection.listen();

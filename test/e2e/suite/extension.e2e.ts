@@ -250,4 +250,36 @@ users:
     assert.ok(existsSync(`${a}.lock`));
     assert.equal(await kubectl(`${a}:${b}`, 'current-context'), 'other');
   });
+  test('the Certificates view: soonest expiry first, the decoded view and renewal steps of a file not open, the fingerprint copied', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubecert-e2e-view-'));
+    const f = join(dir, 'config');
+    writeFileSync(f, readFileSync(join(workspace(), 'admin.kubeconfig'), 'utf8'));
+    await vscode.workspace.getConfiguration('kubecert').update('kubeconfig', [f], vscode.ConfigurationTarget.Global);
+    type Item = { path?: string; uri: string; where: string; index: number; subject: string; severity: string; sha256: string; range: unknown };
+    const items = (await vscode.commands.executeCommand<Item[]>('kubecert.certificates.refresh')).filter((c) => c.path === f);
+    assert.deepEqual(
+      items.map((c) => [c.where, c.severity]),
+      [
+        ['clusters[kubernetes].certificate-authority-data', 'error'],
+        ['users[admin].client-certificate-data', 'warning'],
+      ],
+    );
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.fsPath === f), 'the kubeconfig is not open in the editor');
+    const decoded = await vscode.commands.executeCommand<{ text: string } | undefined>('kubecert.certificates.showDecoded', { item: items[0] });
+    assert.match(decoded?.text ?? '', /Subject: .*CN *= *kubernetes/);
+    const steps = await vscode.commands.executeCommand<{ title: string; steps: string[] } | undefined>('kubecert.certificates.showRenewalSteps', {
+      item: items[0],
+    });
+    assert.ok(steps && steps.steps.length > 0, JSON.stringify(steps));
+    const copied = await vscode.commands.executeCommand<string>('kubecert.certificates.copyFingerprint', { item: items[1] });
+    assert.equal(copied, items[1].sha256);
+    assert.equal(await vscode.env.clipboard.readText(), items[1].sha256);
+    const filtered = (await vscode.commands.executeCommand<Item[]>('kubecert.certificates.filter', 'expired')).filter((c) => c.path === f);
+    assert.deepEqual(
+      filtered.map((c) => c.where),
+      ['clusters[kubernetes].certificate-authority-data'],
+    );
+    await vscode.commands.executeCommand('kubecert.certificates.filter', 'all');
+    for (const shown of [decoded, steps, items]) assert.doesNotMatch(JSON.stringify(shown), /PRIVATE KEY/);
+  });
 });

@@ -111,6 +111,9 @@ export async function sweep(peer: Peer, doc: SecretDocument, certificates: Array
 
   keep('codeLens', await peer.request('textDocument/codeLens', { textDocument: { uri } }));
   keep('documentSymbol', await peer.request('textDocument/documentSymbol', { textDocument: { uri } }));
+  // The status bar's and the Certificates view's requests, with this document as the kubeconfig list.
+  keep('contextHealth', await peer.request('kubecert/contextHealth', { files: [doc.path] }));
+  keep('certificates', await peer.request('kubecert/certificates', { files: [doc.path] }));
   for (const c of certificates) {
     keep(`renewalSteps ${c.where}#${c.index}`, await peer.request('kubecert/renewalSteps', { uri, where: c.where, index: c.index }));
     keep(

@@ -61,6 +61,7 @@ function checkChains(input: CheckInput): Finding[] {
     if (leaf.notAfter < input.now) continue; // cert-expired already says it all
     const chain = buildChain(leaf, own, ca.certificates);
     let message: string | undefined;
+    let reason = 'unsigned';
     if (!chain.ok) {
       // Two CAs can share a name: then say which is which, by serial, fingerprint and key identifier.
       const namesake = ca.certificates.some((c) => c.subject.derHex === chain.stuckAt.issuer.derHex);
@@ -73,15 +74,17 @@ function checkChains(input: CheckInput): Finding[] {
       message = `The client certificate ${leaf.subject.text} is issued by ${issuer}, not by the CA of cluster "${cluster.name}" (${cas}), and its data carries no chain that leads there. Unless the API server's --client-ca-file trusts ${chain.stuckAt.issuer.text}${namesake ? ' (that other CA)' : ''}, it will reject this certificate.`;
     } else {
       const expired = chain.through.find((c) => c.notAfter < input.now);
-      if (expired)
+      if (expired) {
+        reason = 'expired-ca';
         message = `The client certificate ${leaf.subject.text} is valid until ${formatDate(leaf.notAfter)}, but its chain runs through ${expired.subject.text}, which expired on ${formatDate(expired.notAfter)}. The API server refuses a chain through an expired CA, so this certificate no longer authenticates.`;
+      }
     }
     if (!message) continue;
     const id = `${client.site.where}\0${message}`;
     if (seen.has(id)) continue;
     seen.add(id);
     const related = [{ span: ca.site.field.span, message: `the CA of cluster "${cluster.name}": ${ca.certificates.map((c) => c.subject.text).join('; ')}` }];
-    out.push(finding('chain-untrusted', client.site.field.span, client.site.where, message, { related, data: { context: context.name } }));
+    out.push(finding('chain-untrusted', client.site.field.span, client.site.where, message, { related, data: { context: context.name, reason } }));
   }
   return out;
 }
