@@ -5,7 +5,7 @@
 //   - the workspace in-process (the same analyses, then the links), and one incremental update of a linked Secret;
 //   - the by-hand loop `for f in …/cert.pem; do openssl x509 -noout -enddate -in "$f"; done` over the PEM files.
 //
-//   npm run build && npx tsc -p . && node bench/workspace.mjs [--files 5000] [--runs 3] [--keep DIR (the tree stays there)]
+//   npm run build && npx tsc -p . && node bench/workspace.mjs [--files 5000] [--runs 3] [--keep DIR (the tree stays there)] [--generate-only]
 //
 // Ratios, medians of the runs; nothing here is a test. Certificates come from the openssl command line (a CA and 32
 // leaves, reused), so the tree is the same shape on every machine.
@@ -196,6 +196,10 @@ try {
   const pki = makeCerts(join(work, 'pki'));
   const tree = join(work, 'tree');
   const shape = generate(tree, pki);
+  if (args.includes('--generate-only')) {
+    console.log(tree);
+    process.exit(0);
+  }
   const now = Date.parse(NOW);
   const files = inputs(tree);
   timeSingles(files, now); // warm the JIT for the in-process figures
