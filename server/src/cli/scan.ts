@@ -1,5 +1,5 @@
 // The folder walk of `kubecert check`: which files of a tree are read, found by content (never by name), bounded.
-import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { sniff, SNIFF_BYTES, type FileForm } from '../core';
 
@@ -19,6 +19,8 @@ export interface Found {
   form: FileForm;
   /** The folder given on the command line this file was found under. */
   under: string;
+  /** Its real path (symlinks resolved): each real file is read once. */
+  real: string;
 }
 
 export interface Scan {
@@ -67,33 +69,36 @@ export function scanFolders(folders: string[], limits = SCAN_LIMITS): Scan {
     }
     if (seenDirs.has(real) || depth > limits.maxDepth) return;
     seenDirs.add(real);
-    let names: string[];
+    let entries: Dirent[];
     try {
-      names = readdirSync(dir).sort((a, b) => a.localeCompare(b));
+      entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
     } catch (e) {
       scan.errors.push(`${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       return;
     }
-    for (const name of names) {
+    for (const entry of entries) {
       if (countHit !== undefined) return;
+      const name = entry.name;
       const full = join(dir, name);
-      let stat;
-      try {
-        stat = statSync(full); // follows symlinks; a dangling link is skipped
-      } catch {
-        continue;
+      let isDirectory = entry.isDirectory();
+      let isFile = entry.isFile();
+      // Only a symlink needs a stat (which follows it) and its own real path; a dangling link is skipped.
+      let realFile = join(real, name);
+      if (entry.isSymbolicLink()) {
+        try {
+          const stat = statSync(full);
+          isDirectory = stat.isDirectory();
+          isFile = stat.isFile();
+          if (isFile) realFile = realpathSync(full);
+        } catch {
+          continue;
+        }
       }
-      if (stat.isDirectory()) {
+      if (isDirectory) {
         if (!SKIP_DIRS.has(name)) walk(full, under, depth + 1);
         continue;
       }
-      if (!stat.isFile()) continue;
-      let realFile: string;
-      try {
-        realFile = realpathSync(full);
-      } catch {
-        continue;
-      }
+      if (!isFile) continue;
       if (seenFiles.has(realFile)) continue;
       seenFiles.add(realFile);
       const h = head(full);
@@ -109,7 +114,7 @@ export function scanFolders(folders: string[], limits = SCAN_LIMITS): Scan {
         countHit = under;
         return;
       }
-      scan.files.push({ path: full, form, under });
+      scan.files.push({ path: full, form, under, real: realFile });
     }
   };
   for (const folder of folders) walk(folder, folder, 0);
