@@ -296,24 +296,23 @@ function classify(paths: string[]): Given {
 }
 
 /** Files named and files found, in the order of the PATHs, each real file once. */
-function orderFiles(given: Given, found: Array<{ path: string; under: string; real: string }>): Array<{ path: string; named: boolean }> {
+function orderFiles(given: Given, found: Array<{ path: string; under: string }>): Array<{ path: string; named: boolean }> {
   const out: Array<{ path: string; named: boolean }> = [];
   const seen = new Set<string>();
-  const add = (path: string, named: boolean, known?: string): void => {
-    let real = known ?? path;
-    if (known === undefined)
-      try {
-        real = realpathSync(path);
-      } catch {
-        // read (and reported) as named
-      }
+  const add = (path: string, named: boolean): void => {
+    let real = path;
+    try {
+      real = realpathSync(path);
+    } catch {
+      // read (and reported) as named
+    }
     if (seen.has(real)) return;
     seen.add(real);
     out.push({ path, named });
   };
   for (const p of given.order ?? given.files) {
     if (given.files.includes(p)) add(p, true);
-    else for (const f of found) if (f.under === p) add(f.path, false, f.real);
+    else for (const f of found) if (f.under === p) add(f.path, false);
   }
   return out;
 }

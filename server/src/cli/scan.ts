@@ -1,5 +1,5 @@
 // The folder walk of `kubecert check`: which files of a tree are read, found by content (never by name), bounded.
-import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { sniff, SNIFF_BYTES, type FileForm } from '../core';
 
@@ -19,8 +19,6 @@ export interface Found {
   form: FileForm;
   /** The folder given on the command line this file was found under. */
   under: string;
-  /** Its real path (symlinks resolved): each real file is read once. */
-  real: string;
 }
 
 export interface Scan {
@@ -69,36 +67,33 @@ export function scanFolders(folders: string[], limits = SCAN_LIMITS): Scan {
     }
     if (seenDirs.has(real) || depth > limits.maxDepth) return;
     seenDirs.add(real);
-    let entries: Dirent[];
+    let names: string[];
     try {
-      entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+      names = readdirSync(dir).sort((a, b) => a.localeCompare(b));
     } catch (e) {
       scan.errors.push(`${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       return;
     }
-    for (const entry of entries) {
+    for (const name of names) {
       if (countHit !== undefined) return;
-      const name = entry.name;
       const full = join(dir, name);
-      let isDirectory = entry.isDirectory();
-      let isFile = entry.isFile();
-      // Only a symlink needs a stat (which follows it) and its own real path; a dangling link is skipped.
-      let realFile = join(real, name);
-      if (entry.isSymbolicLink()) {
-        try {
-          const stat = statSync(full);
-          isDirectory = stat.isDirectory();
-          isFile = stat.isFile();
-          if (isFile) realFile = realpathSync(full);
-        } catch {
-          continue;
-        }
+      let stat;
+      try {
+        stat = statSync(full); // follows symlinks; a dangling link is skipped
+      } catch {
+        continue;
       }
-      if (isDirectory) {
+      if (stat.isDirectory()) {
         if (!SKIP_DIRS.has(name)) walk(full, under, depth + 1);
         continue;
       }
-      if (!isFile) continue;
+      if (!stat.isFile()) continue;
+      let realFile: string;
+      try {
+        realFile = realpathSync(full);
+      } catch {
+        continue;
+      }
       if (seenFiles.has(realFile)) continue;
       seenFiles.add(realFile);
       const h = head(full);
@@ -114,7 +109,7 @@ export function scanFolders(folders: string[], limits = SCAN_LIMITS): Scan {
         countHit = under;
         return;
       }
-      scan.files.push({ path: full, form, under, real: realFile });
+      scan.files.push({ path: full, form, under });
     }
   };
   for (const folder of folders) walk(folder, folder, 0);
