@@ -11,7 +11,7 @@ import { formatDate } from '../base/time';
 import { sameNamespace, apiserversOf, type Apiserver, type Offer } from './facts';
 
 export interface Link {
-  /** What joins the two places: `secret`, `service`, `workload`, `apiserver`, `file`, `ca`, `key`. */
+  /** What joins the two places: `secret`, `service`, `apiserver`, `certificate`, `file`, `ca`, `key` (by name), `key-pair` (by public key). */
   kind: string;
   from: { path: string; span: Span };
   to: { path: string; span: Span };
@@ -31,11 +31,32 @@ interface Context {
   now: number;
   /** Where an absolute path written in a file is found among the workspace's paths (`--root`). */
   locate: (written: string | undefined) => string | undefined;
+  /** Does `issuer` sign `cert`? Remembered across the workspace: one CA appears in hundreds of files. */
+  signedBy: (cert: Certificate, issuer: Certificate) => boolean;
   out: Evaluation;
 }
 
-export function evaluate(path: string, analysis: Analysis, lookup: Lookup, now: number, locate: Context['locate']): Evaluation {
-  const cx: Context = { path, analysis, lookup, now, locate, out: { findings: [], links: [] } };
+/** A signature check remembered per pair of certificate objects (a shared DecodeCache gives one object per value). */
+export function signatureMemo(): Context['signedBy'] {
+  const seen = new WeakMap<Certificate, WeakMap<Certificate, boolean>>();
+  return (cert, issuer) => {
+    let byIssuer = seen.get(cert);
+    if (!byIssuer) seen.set(cert, (byIssuer = new WeakMap()));
+    let ok = byIssuer.get(issuer);
+    if (ok === undefined) byIssuer.set(issuer, (ok = cert.issuer.derHex === issuer.subject.derHex && isSignedBy(cert, issuer)));
+    return ok;
+  };
+}
+
+export function evaluate(
+  path: string,
+  analysis: Analysis,
+  lookup: Lookup,
+  now: number,
+  locate: Context['locate'],
+  signedBy: Context['signedBy'] = signatureMemo(),
+): Evaluation {
+  const cx: Context = { path, analysis, lookup, now, locate, signedBy, out: { findings: [], links: [] } };
   checkApiservers(cx);
   checkKubeconfig(cx);
   checkIngresses(cx);
@@ -52,8 +73,8 @@ function otherFile<T extends Offer>(cx: Context, offers: T[]): T[] {
 }
 
 /** Does some certificate of `bundle` sign `leaf` (or is the leaf itself in it, pinned)? */
-function signs(bundle: Certificate[], leaf: Certificate): boolean {
-  return bundle.some((c) => c.sha256 === leaf.sha256 || (c.subject.derHex === leaf.issuer.derHex && isSignedBy(leaf, c)));
+function signs(cx: Context, bundle: Certificate[], leaf: Certificate): boolean {
+  return bundle.some((c) => c.sha256 === leaf.sha256 || cx.signedBy(leaf, c));
 }
 
 /** Where a material's file lives, as a related location: the file in the workspace when it is there, else its path. */
@@ -140,7 +161,7 @@ function checkKubeconfig(cx: Context): void {
         ),
       );
     const ca = materialIn(cx.analysis, `clusters/${cluster.index}`, ['certificate-authority-data', 'certificate-authority']);
-    if (ca && ca.certificates.length > 0 && !signs(ca.certificates, leaf))
+    if (ca && ca.certificates.length > 0 && !signs(cx, ca.certificates, leaf))
       cx.out.findings.push(
         finding(
           'server-ca-mismatch',
@@ -158,7 +179,7 @@ function checkKubeconfig(cx: Context): void {
       if (!user) continue;
       const client = materialIn(cx.analysis, `users/${user.index}`, ['client-certificate-data', 'client-certificate']);
       const cert = client?.certificates[0];
-      if (!client || !cert || cert.notAfter < cx.now || signs(clientCa.certificates, cert)) continue;
+      if (!client || !cert || cert.notAfter < cx.now || signs(cx, clientCa.certificates, cert)) continue;
       if (cx.out.findings.some((f) => f.code === 'client-ca-mismatch' && f.span.start === client.site.field.span.start)) continue;
       cx.out.findings.push(
         finding(
@@ -175,8 +196,10 @@ function checkKubeconfig(cx: Context): void {
 
 // ---------------------------------------------------------------- Ingress hosts ↔ a Secret in another file
 
+/** Secrets (and cert-manager Certificates producing them) named `name` in `namespace`, or in any when it is unset. */
 function secretsNamed(cx: Context, name: string, namespace: string | undefined): Offer[] {
-  return cx.lookup(`secret:${name}`).filter((o) => (o.kind === 'secret' || o.kind === 'certificate') && sameNamespace(o.object.namespace, namespace));
+  const offers = namespace === undefined ? cx.lookup(`secret:${name}`) : [...cx.lookup(`secret:${namespace}/${name}`), ...cx.lookup(`secret:*/${name}`)];
+  return offers.filter((o) => o.kind === 'secret' || o.kind === 'certificate');
 }
 
 function checkIngresses(cx: Context): void {
@@ -275,8 +298,9 @@ function servingBehind(cx: Context, service: Offer & { kind: 'service' }): Servi
   const out: Serving[] = [];
   const selector = Object.entries(service.selector);
   if (selector.length === 0) return out;
-  for (const w of cx.lookup('workloads')) {
-    if (w.kind !== 'workload' || !sameNamespace(w.object.namespace, service.object.namespace)) continue;
+  const ns = service.object.namespace;
+  for (const w of ns === undefined ? cx.lookup('workloads') : [...cx.lookup(`workloads:${ns}`), ...cx.lookup('workloads:*')]) {
+    if (w.kind !== 'workload') continue;
     if (!selector.every(([k, v]) => w.labels[k] === v)) continue;
     for (const secretField of w.secrets) {
       for (const o of secretsNamed(cx, secretField.value, w.object.namespace ?? service.object.namespace)) {
@@ -293,9 +317,9 @@ function checkClientConfigs(cx: Context): void {
   for (const object of cx.analysis.objects) {
     for (const ref of object.links?.services ?? []) {
       const namespace = ref.namespace ?? 'default';
-      const service = cx
-        .lookup(`service:${ref.name.value}`)
-        .find((o): o is Offer & { kind: 'service' } => o.kind === 'service' && sameNamespace(o.object.namespace, namespace));
+      const service = [...cx.lookup(`service:${namespace}/${ref.name.value}`), ...cx.lookup(`service:*/${ref.name.value}`)].find(
+        (o): o is Offer & { kind: 'service' } => o.kind === 'service',
+      );
       if (!service) continue;
       cx.out.links.push({ kind: 'service', from: { path: cx.path, span: ref.name.span }, to: { path: service.path, span: service.object.span } });
       const caBundle = cx.analysis.materials.find((m) => m.site.where === ref.caBundleWhere);
@@ -311,7 +335,7 @@ function checkClientConfigs(cx: Context): void {
             },
             { path: service.path, span: service.object.span, message: `${service.object.label}` },
           ];
-          if (caBundle && caBundle.certificates.length > 0 && !signs(caBundle.certificates, leaf))
+          if (caBundle && caBundle.certificates.length > 0 && !signs(cx, caBundle.certificates, leaf))
             cx.out.findings.push(
               finding(
                 'ca-bundle-mismatch',
@@ -405,8 +429,17 @@ function checkLooseFiles(cx: Context): void {
   for (const material of analysis.materials) {
     for (const cert of material.certificates) {
       if (!haveCas || isSelfSigned(cert) || cert.notAfter < cx.now) continue;
-      const issuers = cx.lookup(`ca:${cert.issuer.derHex}`).filter((o): o is Offer & { kind: 'ca' } => o.kind === 'ca' && isSignedBy(cert, o.certificate));
-      if (issuers.length === 0) {
+      // The first CA that signs it and is valid ends the search; an expired one is kept in case no other does.
+      const seen = new Set<Certificate>();
+      let issuer: (Offer & { kind: 'ca' }) | undefined;
+      for (const o of cx.lookup(`ca:${cert.issuer.derHex}`)) {
+        if (o.kind !== 'ca' || seen.has(o.certificate)) continue;
+        seen.add(o.certificate);
+        if (!cx.signedBy(cert, o.certificate)) continue;
+        if (!issuer || issuer.certificate.notAfter < cx.now) issuer = o;
+        if (o.certificate.notAfter >= cx.now) break;
+      }
+      if (!issuer) {
         cx.out.findings.push(
           finding(
             'chain-untrusted',
@@ -417,7 +450,6 @@ function checkLooseFiles(cx: Context): void {
         );
         continue;
       }
-      const issuer = issuers.find((o) => o.certificate.notAfter >= cx.now) ?? issuers[0];
       cx.out.links.push({ kind: 'ca', from: { path, span: material.site.field.span }, to: { path: issuer.path, span: issuer.material.site.field.span } });
       if (issuer.certificate.notAfter < cx.now)
         cx.out.findings.push(
@@ -453,6 +485,10 @@ function checkLooseFiles(cx: Context): void {
           ),
         );
       if (!fp) continue;
+      // Its certificate, by public key: the pair a hover or go-to-definition follows.
+      const pair = holders.find((o) => o.path !== path);
+      if (pair)
+        cx.out.links.push({ kind: 'key-pair', from: { path, span: material.site.field.span }, to: { path: pair.path, span: pair.material.site.field.span } });
       const own = analysis.materials.find((m) => m.certificates.length > 0);
       const named = own
         ? { path, cert: own.certificates[0], span: own.site.field.span }
