@@ -22,6 +22,7 @@ Usage:
 
 With no PATH, checks the kubeconfig kubectl would use: every file in $KUBECONFIG,
 else ~/.kube/config. A folder is searched for YAML, JSON and kubeconfig files.
+Only regular files up to 32 MiB are read (UTF-8, or UTF-16 with a byte-order mark).
 
 Options:
   --now <ISO-8601>       judge validity at this moment instead of the clock
