@@ -30,7 +30,8 @@ else ~/.kube/config. All PATHs form one workspace: a folder is searched (symlink
 followed, .git and node_modules skipped) for kubeconfigs, manifests, PEM/DER files,
 systemd units and option files, recognised by content; findings between files
 (an Ingress and its Secret, a kubeconfig and the apiserver's certificate, a
-webhook's caBundle and its Service's certificate) are reported on both sides.
+webhook's caBundle and its Service's certificate) are reported on both sides. Only regular files up to 32 MiB are read (UTF-8, or
+UTF-16 with a byte-order mark).
 
 kubecert serve scans PATHs again every interval and whenever a file changes, and
 serves the last complete scan as Prometheus metrics (OpenMetrics, or the text

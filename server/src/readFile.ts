@@ -19,15 +19,9 @@ export function readRegularFile(path: string, limit: number, { truncate = false 
     const kind = notRegular(stat);
     if (kind) return { error: kind };
     if (stat.size > limit && !truncate) return { error: tooLarge(stat.size, limit), size: stat.size };
-    const size = Math.min(stat.size || limit + 1, limit + 1);
-    const buf = Buffer.alloc(size);
-    let read = 0;
-    while (read < size) {
-      const n = readSync(fd, buf, read, size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    const bytes = new Uint8Array(buf.buffer, buf.byteOffset, read);
+    // A size of 0 may be a /proc file with content: read it in chunks, never past limit + 1 bytes.
+    const bytes = stat.size > 0 ? readUpTo(fd, Math.min(stat.size, limit + 1)) : readChunks(fd, limit + 1);
+    const read = bytes.length;
     if (truncate) return { bytes, size: Math.max(stat.size, read) };
     if (read > limit) return { error: `it grew past ${unitSize(limit)} while read; Kubecert reads files up to ${unitSize(limit)}` };
     return { bytes, size: read };
@@ -37,6 +31,30 @@ export function readRegularFile(path: string, limit: number, { truncate = false 
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+function readUpTo(fd: number, size: number): Uint8Array {
+  const buf = Buffer.alloc(size);
+  let read = 0;
+  while (read < size) {
+    const n = readSync(fd, buf, read, size - read, read);
+    if (n === 0) break;
+    read += n;
+  }
+  return new Uint8Array(buf.buffer, buf.byteOffset, read);
+}
+
+function readChunks(fd: number, max: number): Uint8Array {
+  const chunks: Buffer[] = [];
+  let read = 0;
+  while (read < max) {
+    const chunk = Buffer.alloc(Math.min(64 * 1024, max - read));
+    const n = readSync(fd, chunk, 0, chunk.length, read);
+    if (n === 0) break;
+    chunks.push(chunk.subarray(0, n));
+    read += n;
+  }
+  return new Uint8Array(Buffer.concat(chunks));
 }
 
 const ERRORS: Record<string, string> = {

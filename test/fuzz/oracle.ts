@@ -1,7 +1,7 @@
 // What counts as a failure, checked here against the core (synchronously, in the worker) and in lspServer.ts against
 // the built server over stdio: no throw; nothing over 2 s; every span inside the text; no private-key material shown.
 import { performance } from 'node:perf_hooks';
-import { analyse, type Analysis } from '../../server/src/core';
+import { analyse, textOfBytes, type Analysis } from '../../server/src/core';
 import type { Host } from '../../server/src/core';
 import { decodedTextAt } from '../../server/src/core';
 import { applyEdits } from '../../server/src/core';
@@ -29,7 +29,7 @@ export function limitMs(characters: number): number {
 /** A request not answered by then counts as unanswered (a slower answer is already a failure). */
 export const UNANSWERED_MS = 5000;
 
-export type FailureKind = 'throw' | 'slow' | 'span' | 'secret' | 'internal-error' | 'unanswered' | 'server-error' | 'hang' | 'crash' | 'memory';
+export type FailureKind = 'throw' | 'slow' | 'span' | 'secret' | 'internal-error' | 'unanswered' | 'server-error' | 'hang' | 'crash' | 'memory' | 'mismatch';
 
 export interface Failure {
   kind: FailureKind;
@@ -127,6 +127,16 @@ export function checkCore(
   const leak = leakedSecret(shown, ctx.secrets, text);
   if (leak) fail({ kind: 'secret', phase: 'core.analyse', message: `findings show material of ${leak.key}: "${leak.needle}"` });
 
+  if (text.length <= AS_KUBECTL_READS_MAX) {
+    ctx.phase('core.encodings');
+    try {
+      const mismatch = readAsKubectlReads(text, analysis, ctx.host);
+      if (mismatch) fail({ kind: 'mismatch', phase: 'core.encodings', message: mismatch });
+    } catch (e) {
+      fail({ kind: 'throw', phase: 'core.encodings', ...errorOf(e) });
+    }
+  }
+
   ctx.phase('core.features');
   const spent = { ms: 0 };
   try {
@@ -138,6 +148,36 @@ export function checkCore(
   if (featureMs > limit)
     fail({ kind: 'slow', phase: 'core.features', message: `hover, fixes, outline and lenses took ${featureMs.toFixed(0)} ms`, ms: featureMs });
   return { failures, analysis };
+}
+
+/** Inputs up to this size are also read in the other encodings and line endings kubectl reads (one more analysis). */
+const AS_KUBECTL_READS_MAX = 128 * 1024;
+const UNPAIRED = /[\uD800-\uDFFF]/u;
+
+/**
+ * The same text as kubectl would read it from other bytes must give the same findings: UTF-16 LE and BE with a
+ * byte-order mark decode to this very text, and with every line ended by a lone CR instead of LF (or CRLF) the
+ * findings are those of the LF text, at the same offsets (a CR for a LF keeps every offset). Undefined when they agree.
+ */
+function readAsKubectlReads(text: string, analysis: Analysis, host: Host): string | undefined {
+  // An unpaired surrogate has no UTF-16 bytes of its own (the decoder gives U+FFFD): only a text without one round-trips.
+  if (!UNPAIRED.test(text)) {
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    if (textOfBytes(le) !== text) return 'UTF-16 LE with a byte-order mark does not decode to the text';
+    if (textOfBytes(Buffer.from(le).swap16()) !== text) return 'UTF-16 BE with a byte-order mark does not decode to the text';
+  }
+  if (!text.includes('\n')) return undefined;
+  const lf = text.replace(/\r\n?/g, '\n');
+  const shape = (a: Analysis) => a.findings.map((f) => `${f.code} ${f.span.start}-${f.span.end}`).join('\n');
+  const want = shape(lf === text ? analysis : analyse(lf, { now: FUZZ_NOW, path: DOC_PATH, host }));
+  const got = shape(analyse(lf.replace(/\n/g, '\r'), { now: FUZZ_NOW, path: DOC_PATH, host }));
+  if (got === want) return undefined;
+  const [a, b] = [want.split('\n'), got.split('\n')];
+  const i = Math.max(
+    0,
+    a.findIndex((x, k) => x !== b[k]),
+  );
+  return `with lone CR line endings the findings differ from LF at #${i}: ${a[i] ?? '(none)'} vs ${b[i] ?? '(none)'}`;
 }
 
 /**

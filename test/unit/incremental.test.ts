@@ -144,6 +144,17 @@ test('reuse: a quoted value, a JSON kubeconfig, a multi-line plain value and a m
   assert.equal(check(manifest, replacing(manifest, 'name: web', 'name: wab')), undefined);
 });
 
+test('reuse: a document with aliases is parsed again (an anchored value is every alias of it too)', () => {
+  const aliased = 'apiVersion: v1\nkind: Config\nclusters:\n- name: a\n  cluster: &c\n    server: https://one.example\n- name: b\n  cluster: *c\n';
+  const edit = replacing(aliased, 'one.example', 'two.example');
+  assert.equal(check(aliased, edit), undefined);
+  const fresh = structureOf(aliased.replace('one.example', 'two.example'), {});
+  assert.deepEqual(
+    fresh.kubeconfig?.clusters.map((c) => c.fields.get('server')?.value),
+    ['https://two.example', 'https://two.example'],
+  );
+});
+
 test('reuse: the new value is what the analysis decodes, and the findings follow it', () => {
   const expired = buildCert({
     subject: 'CN=pasted',

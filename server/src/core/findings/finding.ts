@@ -69,15 +69,19 @@ export interface Finding {
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
 
+/** What was limited comes first, whatever its severity: it says why the rest is incomplete. */
+const rank = (f: Finding): number => (f.code === 'input-limit' ? -1 : SEVERITY_RANK[f.severity]);
+
 /**
- * At most `max` findings, in document order: the most severe first when there are more (errors, then warnings, …, each
- * in document order), and how many were left out: a problem list of tens of thousands helps nobody and takes seconds to publish.
+ * At most `max` findings, in document order: the most severe first when there are more (what was limited, then
+ * errors, warnings, …, each in document order), and how many were left out: a problem list of tens of thousands helps
+ * nobody and takes seconds to publish.
  */
 export function mostSevere(findings: Finding[], max: number): { shown: Finding[]; hidden: number } {
   if (findings.length <= max) return { shown: findings, hidden: 0 };
   const kept = findings
     .map((f, i) => ({ f, i }))
-    .sort((a, b) => SEVERITY_RANK[a.f.severity] - SEVERITY_RANK[b.f.severity] || a.i - b.i)
+    .sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i)
     .slice(0, max)
     .sort((a, b) => a.i - b.i);
   return { shown: kept.map((k) => k.f), hidden: findings.length - max };

@@ -97,6 +97,8 @@ function valueEdit(before: Structure, beforeText: string, edit: TextEdit): { fie
   const config = before.kubeconfig;
   if (before.kind !== 'kubeconfig' || !config || before.objects.length > 0 || before.findings.length > 0) return undefined;
   if (!PLAIN_SAFE.test(edit.newText)) return undefined;
+  // An alias stands for its anchor's value in another entry too: with any, the whole document is read again.
+  if (beforeText.includes('*')) return undefined;
   const field = fieldAround(config, edit.span);
   if (!field || !field.isScalar || field.style !== 'plain' || FILE_KEYS.has(field.key) || field.value === '') return undefined;
   // The old value must be its own source text (one line, nothing folded or normalised): then the edit of the text is
