@@ -569,3 +569,52 @@ test('no output format shows any part of a private key or a token', async () => 
     assert.ok(!out.includes(token), `${format} output shows the token`);
   }
 });
+
+test("a client certificate made by OpenSSL 3's `req -x509` (CA:TRUE by default) is read as a client certificate", async () => {
+  const dir = fs.mkdtempSync(path.join(tmp, 'x509-'));
+  openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    path.join(dir, 'carol.key'),
+    '-out',
+    path.join(dir, 'carol.crt'),
+    '-subj',
+    '/CN=carol/O=system:masters',
+    '-addext',
+    'extendedKeyUsage=clientAuth',
+    '-days',
+    '1',
+  ]);
+  const crt = fs.readFileSync(path.join(dir, 'carol.crt'), 'utf8');
+  assert.match(openssl(['x509', '-noout', '-text'], crt), /CA:TRUE/, 'this openssl sets CA:TRUE, as the issue describes');
+  const file = put(
+    'carol/config',
+    kubeconfig({
+      clusters: [{ name: 'prod', caPem: pki().ca.pem }],
+      users: [{ name: 'carol', certPem: crt, keyPem: fs.readFileSync(path.join(dir, 'carol.key'), 'utf8') }],
+      contexts: [{ name: 'carol@prod', cluster: 'prod', user: 'carol' }],
+    }),
+  );
+  // Far enough ahead that a certificate valid for one day from whenever this runs has expired.
+  const run = await cli(['check', file, '--now', '2099-01-01T00:00:00Z', '--format', 'json']);
+  const report = JSON.parse(run.stdout) as {
+    files: Array<{
+      certificates: Array<{ where: string; user?: string; groups: string[]; selfSigned: boolean }>;
+      findings: Array<{ code: string; message: string; where: string }>;
+    }>;
+  };
+  const [f] = report.files;
+  const cert = f.certificates.find((c) => c.where === 'users[carol].client-certificate-data')!;
+  assert.equal(cert.user, 'carol');
+  assert.deepEqual(cert.groups, ['system:masters']);
+  assert.equal(cert.selfSigned, true);
+  const expired = f.findings.find((x) => x.code === 'cert-expired' && x.where === 'users[carol].client-certificate-data')!;
+  assert.match(expired.message, /^The client certificate O=system:masters,CN=carol expired/);
+  assert.ok(f.findings.some((x) => x.code === 'superuser-group'));
+});

@@ -119,7 +119,11 @@ export function outline(analysis: Analysis, now: number): OutlineSymbol[] {
     else byObject.set(key, [m]);
   }
   for (const o of analysis.objects) {
-    const children: OutlineSymbol[] = (byObject.get(`${o.document}/${o.label}`) ?? []).map((m) => ({
+    // Claimed by the first object of its label: aliased objects (a List of one Secret a thousand times) share them.
+    const key = `${o.document}/${o.label}`;
+    const mine = byObject.get(key) ?? [];
+    byObject.delete(key);
+    const children: OutlineSymbol[] = mine.map((m) => ({
       name: m.site.field.key,
       detail: [certificateFact(m, now), oneLine(verdictText(siteVerdict(analysis, m.site.where)))].filter(Boolean).join(' · '),
       kind: 'certificate',

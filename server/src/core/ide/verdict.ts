@@ -2,8 +2,7 @@
 // findings the diagnostics publish, with the same severities (the user's `severities` setting already applied).
 import type { Analysis } from '../analysis';
 import type { Code, Finding, Severity, Span } from '../findings/finding';
-import { findEntry, type Entry } from '../model/kubeconfig';
-import type { Site } from '../model/sites';
+import { entryWhere, findEntry, type Entry } from '../model/kubeconfig';
 
 export interface Reason {
   code: Code;
@@ -31,26 +30,50 @@ export function worse(a: Severity | 'ok', b: Severity | 'ok'): Severity | 'ok' {
 
 /** The verdict of one certificate, key or request field, by its `where` (`users[bob].client-certificate-data`). */
 export function siteVerdict(analysis: Analysis, where: string): Verdict {
-  const site = sitesByWhere(analysis.sites).get(where);
-  if (!site) return OK;
-  const found = within(analysis.findings, site.field.pairSpan);
-  return found.length === 0 ? OK : verdictOf(found.filter((f) => f.where === where));
+  return memo(analysis, `s\0${where}`, () => verdictOf(byWhere(analysis).get(where) ?? NONE));
 }
 
-const byWhere = new WeakMap<Site[], Map<string, Site>>();
+const memos = new WeakMap<Finding[], Map<string, Verdict>>();
 
-/** Sites by `where`, indexed once per analysis: lenses ask for every site of a 5,000-context file. */
-function sitesByWhere(sites: Site[]): Map<string, Site> {
-  let index = byWhere.get(sites);
+/**
+ * Verdicts computed once per analysis: entries that are all one YAML alias share one span (and thousands of findings),
+ * and every lens or outline row asking again would make that quadratic.
+ */
+function memo(analysis: Analysis, key: string, compute: () => Verdict): Verdict {
+  let known = memos.get(analysis.findings);
+  if (!known) memos.set(analysis.findings, (known = new Map()));
+  let verdict = known.get(key);
+  if (!verdict) known.set(key, (verdict = compute()));
+  return verdict;
+}
+
+const wheres = new WeakMap<Finding[], Map<string, Finding[]>>();
+
+/** The findings by `where`, indexed once per analysis: a field's and an entry's findings are looked up, never scanned. */
+function byWhere(analysis: Analysis): Map<string, Finding[]> {
+  let index = wheres.get(analysis.findings);
   if (!index) {
     index = new Map();
-    for (const s of sites) if (!index.has(s.where)) index.set(s.where, s);
-    byWhere.set(sites, index);
+    for (const f of analysis.findings) {
+      const list = index.get(f.where);
+      if (list) list.push(f);
+      else index.set(f.where, [f]);
+    }
+    wheres.set(analysis.findings, index);
   }
   return index;
 }
 
-/** The verdict of a kubeconfig user: everything found inside its entry (certificate, key, files, duplicate name). */
+/** The findings of a cluster, user or context entry: at its name (`users[bob]`) and at each of its fields (`users[bob].client-key-data`). */
+function entryFindings(analysis: Analysis, entry: Entry): Finding[] {
+  const index = byWhere(analysis);
+  const base = entryWhere(entry);
+  const out: Finding[] = [...(index.get(base) ?? NONE)];
+  for (const [key] of entry.fields) for (const f of index.get(`${base}.${key}`) ?? NONE) out.push(f);
+  return out;
+}
+
+/** The verdict of a kubeconfig user: everything found in its entry (certificate, key, files, duplicate name). */
 export function userVerdict(analysis: Analysis, userName: string): Verdict {
   const user = analysis.kubeconfig && findEntry(analysis.kubeconfig.users, userName);
   return user ? entryVerdict(analysis, user) : OK;
@@ -70,23 +93,24 @@ export function contextVerdict(analysis: Analysis, contextName: string): Verdict
   const config = analysis.kubeconfig;
   const context = config && findEntry(config.contexts, contextName);
   if (!config || !context) return OK;
-  const found: Finding[] = [];
-  for (const f of within(analysis.findings, context.span)) found.push(f);
-  const cluster = findEntry(config.clusters, context.fields.get('cluster')?.value ?? '');
-  const user = findEntry(config.users, context.fields.get('user')?.value ?? '');
-  for (const entry of [cluster, user]) if (entry) for (const f of within(analysis.findings, entry.span)) if (forContext(f, contextName)) found.push(f);
-  return verdictOf(found);
+  return memo(analysis, `c\0${contextName}`, () => {
+    const found = entryFindings(analysis, context);
+    const cluster = findEntry(config.clusters, context.fields.get('cluster')?.value ?? '');
+    const user = findEntry(config.users, context.fields.get('user')?.value ?? '');
+    for (const entry of [cluster, user]) if (entry) for (const f of entryFindings(analysis, entry)) if (forContext(f, contextName)) found.push(f);
+    return verdictOf(found);
+  });
 }
 
-/** The verdict of any cluster, user or context entry. */
+/** The verdict of any cluster, user or context entry (two entries of one name share their findings, as they share their `where`). */
 export function entryVerdict(analysis: Analysis, entry: Entry): Verdict {
   if (entry.kind === 'context') return contextVerdict(analysis, entry.name);
-  return verdictOf(within(analysis.findings, entry.span));
+  return memo(analysis, `e\0${entryWhere(entry)}`, () => verdictOf(entryFindings(analysis, entry)));
 }
 
 /** The verdict of everything inside a span (a manifest object). */
 export function spanVerdict(analysis: Analysis, span: Span): Verdict {
-  return verdictOf(within(analysis.findings, span));
+  return memo(analysis, `${span.start}\0${span.end}`, () => verdictOf(within(analysis.findings, span)));
 }
 
 export function verdictOf(findings: readonly Finding[]): Verdict {
