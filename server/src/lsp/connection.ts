@@ -2,8 +2,9 @@
 import { DidChangeConfigurationNotification, MessageType, ShowMessageNotification, TextDocumentSyncKind, type Connection } from 'vscode-languageserver';
 import type { Host } from '../core';
 import { probeCluster } from '../probe';
-import { DecodedCertificateRequest, ProbeRequest, RenewalStepsRequest, SHOW_RENEWAL_STEPS, type ParamsOf, type ResultOf } from '../../../shared/protocol';
+import { DecodedCertificateRequest, ProbeRequest, RenewalStepsRequest, SHOW_RENEWAL_STEPS, type ResultOf } from '../../../shared/protocol';
 import * as features from './features';
+import { checked } from './params';
 import { DiagnosticsPublisher } from './publisher';
 import { Session } from './session';
 import { warmUpSession } from './warmUp';
@@ -89,29 +90,39 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const snap = session.snapshotOf(p.textDocument.uri);
     return snap ? features.complete(snap, p.position) : [];
   });
-  connection.onRequest(DecodedCertificateRequest.method, (p: ParamsOf<typeof DecodedCertificateRequest>): ResultOf<typeof DecodedCertificateRequest> => {
-    const snap = session.snapshotOf(p.uri);
-    return snap ? features.decodedCertificate(snap, p.position) : null;
-  });
-  connection.onRequest(RenewalStepsRequest.method, (p: ParamsOf<typeof RenewalStepsRequest>): ResultOf<typeof RenewalStepsRequest> => {
-    const snap = session.snapshotOf(p.uri);
-    return snap ? features.renewal(snap, p.where, p.index) : null;
-  });
+  connection.onRequest(
+    DecodedCertificateRequest.method,
+    checked(DecodedCertificateRequest, (p): ResultOf<typeof DecodedCertificateRequest> => {
+      const snap = session.snapshotOf(p.uri);
+      return snap ? features.decodedCertificate(snap, p.position) : null;
+    }),
+  );
+  connection.onRequest(
+    RenewalStepsRequest.method,
+    checked(RenewalStepsRequest, (p): ResultOf<typeof RenewalStepsRequest> => {
+      const snap = session.snapshotOf(p.uri);
+      return snap ? features.renewal(snap, p.where, p.index) : null;
+    }),
+  );
   connection.onExecuteCommand((p) => {
     if (p.command !== SHOW_RENEWAL_STEPS) return null;
     const [uri, target] = (p.arguments ?? []) as [string, { where: string; index: number }];
-    const snap = typeof uri === 'string' ? session.snapshotOf(uri) : undefined;
-    const steps = snap && target ? features.renewal(snap, target.where, target.index) : null;
+    if (RenewalStepsRequest.invalid({ ...(typeof target === 'object' ? target : {}), uri }) !== undefined) return null;
+    const snap = session.snapshotOf(uri);
+    const steps = snap ? features.renewal(snap, target.where, target.index) : null;
     // A notification, not window/showMessageRequest: nothing to answer (Neovim would block on a prompt).
     if (steps)
       void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `${steps.title}:\n${steps.steps.join('\n')}` });
     return steps;
   });
-  connection.onRequest(ProbeRequest.method, async (p: ParamsOf<typeof ProbeRequest>): Promise<ResultOf<typeof ProbeRequest>> => {
-    const snap = session.snapshotOf(p.uri);
-    if (!snap) return { server: '', ok: false, error: 'the document is not open', summary: [] };
-    return probeCluster(snap.analysis, p.cluster, { now: snap.now, warnDays: settings().warnDays });
-  });
+  connection.onRequest(
+    ProbeRequest.method,
+    checked(ProbeRequest, async (p): Promise<ResultOf<typeof ProbeRequest>> => {
+      const snap = session.snapshotOf(p.uri);
+      if (!snap) return { server: '', ok: false, error: 'the document is not open', summary: [] };
+      return probeCluster(snap.analysis, p.cluster, { now: snap.now, warnDays: settings().warnDays });
+    }),
+  );
 
   documents.listen(connection);
   connection.listen();
