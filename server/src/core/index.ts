@@ -32,7 +32,8 @@ export { identityOf, maskSecret } from './model/identity';
 export { inside } from './model/locate';
 
 // Editor features: each reads one analysis.
-export { hoverAt, oneLine, shownServer, type Hover } from './ide/hover';
+export { hoverAt, oneLine, type Hover } from './ide/hover';
+export { shownServer } from './base/url';
 export { completions, definition, lenses, outline, references, type OutlineSymbol } from './ide/outline';
 export { fixesFor, refactorsAt, type Fix } from './ide/fixes';
 export { applyEdits, type TextEdit } from './ide/edits';

@@ -7,6 +7,9 @@ import { describeToken, identityOf, meaningOfUser } from '../model/identity';
 import { findEntry, type Entry } from '../model/kubeconfig';
 import { locate, type Target } from '../model/locate';
 import { formatDate, relative } from '../base/time';
+import { shownServer } from '../base/url';
+
+export { shownServer };
 
 export interface HoverRow {
   label?: string;
@@ -234,9 +237,4 @@ function entrySummary(analysis: Analysis, entry: Entry, now: number): HoverSecti
 /** Text from a certificate or file on one line: control characters (line breaks, terminal escapes) become visible \xHH. */
 export function oneLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
-
-/** A server URL as shown anywhere: credentials written into it (https://user:password@host) are not. */
-export function shownServer(server: string): string {
-  return server.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@/?#\s]*@/i, '$1(credentials hidden)@');
 }
