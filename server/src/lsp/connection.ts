@@ -27,7 +27,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
-        codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.extract', 'refactor.inline'] },
+        codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.extract', 'refactor.inline'], resolveProvider: true },
         codeLensProvider: { resolveProvider: false },
         documentSymbolProvider: true,
         definitionProvider: true,
@@ -68,8 +68,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
   connection.onCodeAction((p) => {
     const snap = session.currentOf(p.textDocument.uri, p.range.start);
-    return snap ? features.codeActions(snap, p, options.host) : [];
+    return snap ? features.codeActions(snap, p, options.host, session.traits.resolvesEdits) : [];
   });
+  connection.onCodeActionResolve((action) => features.resolveCodeAction(action, (uri, at) => session.currentOf(uri, at), options.host));
   connection.onCodeLens((p) => {
     const snap = session.snapshotOf(p.textDocument.uri);
     return snap && settings().codeLens ? features.codeLenses(snap) : [];

@@ -16,11 +16,13 @@ export interface ClientTraits {
   configurable: boolean;
   /** The VS Code client shows renewal steps itself. */
   showsRenewalSteps: boolean;
+  /** The client asks for a code action's edit when the user picks it (codeAction/resolve): key material waits until then. */
+  resolvesEdits: boolean;
 }
 
 export class Session {
   workspace: Workspace;
-  traits: ClientTraits = { canPull: false, push: true, configurable: false, showsRenewalSteps: false };
+  traits: ClientTraits = { canPull: false, push: true, configurable: false, showsRenewalSteps: false, resolvesEdits: false };
   /** What initialize said; later configuration changes override it key by key (a fixed clock stays fixed). */
   private initialSettings: Record<string, unknown> = {};
   readonly documents: TextDocuments<TextDocument>;
@@ -55,6 +57,7 @@ export class Session {
       configurable:
         Boolean(params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) || Boolean(params.capabilities.workspace?.configuration),
       showsRenewalSteps: Boolean(init.clientShowsRenewalSteps),
+      resolvesEdits: Boolean(params.capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit')),
     };
   }
 
