@@ -1,5 +1,5 @@
 // The core's window on the file system: reads only the regular files a document names, never more than 1 MiB + 1 byte.
-import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Host } from './core';
 
 const LIMIT = 1024 * 1024 + 1;
@@ -28,14 +28,6 @@ export function fileHost(): Host {
         return { error: err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : (err.code ?? err.message) };
       } finally {
         if (fd !== undefined) closeSync(fd);
-      }
-    },
-    access(path: string) {
-      try {
-        const { mode, uid, gid } = statSync(path);
-        return { mode: mode & 0o7777, uid, gid };
-      } catch {
-        return undefined;
       }
     },
   };

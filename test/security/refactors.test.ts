@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { CodeAction } from 'vscode-languageserver-protocol';
 import { analyse } from '../../server/src/core';
 import { refactorsAt } from '../../server/src/core';
+import { fileAccess } from '../../server/src/fileAccess';
 import { fileHost } from '../../server/src/host';
 import { NOW, pki } from '../support/fixtures';
 import { LspClient } from '../support/lspClient';
@@ -43,7 +44,7 @@ function kubeconfig(clusterLines: string[], userLines: string[] = []): string {
 function refactors(text: string, key: string) {
   const path = join(dir, 'config.kubeconfig');
   const analysis = analyse(text, { now: NOW, path, host: fileHost() });
-  return refactorsAt(analysis, text.indexOf(`${key}:`) + key.length + 3, fileHost(), path);
+  return refactorsAt(analysis, text.indexOf(`${key}:`) + key.length + 3, { ...fileHost(), access: fileAccess }, path);
 }
 
 describe('extract to a file: certificates only', () => {
@@ -137,7 +138,8 @@ describe('embed a file: only what the field holds', () => {
     assert.equal(offered.title, 'Embed k.pem as client-key-data');
     assert.deepEqual([offered.deferred, offered.edits, offered.disabled], [true, [], undefined]);
     const path = join(dir, 'config.kubeconfig');
-    const [embed] = refactorsAt(analyse(text, { now: NOW, path, host: fileHost() }), text.indexOf('client-key:') + 13, fileHost(), path, { withSecrets: true });
+    const host = { ...fileHost(), access: fileAccess };
+    const [embed] = refactorsAt(analyse(text, { now: NOW, path, host }), text.indexOf('client-key:') + 13, host, path, { withSecrets: true });
     assert.equal(embed.edits[1].newText, b64(key.pem));
     rmSync(path);
   });

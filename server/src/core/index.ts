@@ -35,7 +35,7 @@ export { inside } from './model/locate';
 export { hoverAt, oneLine, type Hover } from './ide/hover';
 export { shownServer } from './base/url';
 export { completions, definition, lenses, outline, references, type OutlineSymbol } from './ide/outline';
-export { fixesFor, refactorsAt, type Fix } from './ide/fixes';
+export { fixesFor, refactorsAt, type AccessHost, type FileAccess, type Fix } from './ide/fixes';
 export { applyEdits, type TextEdit } from './ide/edits';
 export { decodedTextAt } from './ide/decodedText';
 export { renewalSteps } from './ide/renewal';

@@ -15,7 +15,8 @@ import {
   type Hover,
   type Location,
 } from 'vscode-languageserver';
-import type { Host } from '../core';
+import type { AccessHost, Host } from '../core';
+import { fileAccess } from '../fileAccess';
 import { decodedTextAt } from '../core';
 import { fixesFor, refactorsAt } from '../core';
 import { mostSevere } from '../core';
@@ -101,7 +102,7 @@ export function codeActions(snap: Snapshot, params: CodeActionParams, host: Host
     }
   }
   const offset = snap.lines.offset(params.range.start);
-  for (const fix of refactorsAt(snap.analysis, offset, host, snap.path)) {
+  for (const fix of refactorsAt(snap.analysis, offset, withAccess(host), snap.path)) {
     if (!wants(fix.kind)) continue;
     const action = toCodeAction(snap, fix);
     if (fix.disabled) action.disabled = { reason: fix.disabled };
@@ -109,6 +110,11 @@ export function codeActions(snap: Snapshot, params: CodeActionParams, host: Host
     else out.push(action);
   }
   return out;
+}
+
+/** The server's host, able to tell who may read a file (the file system's own answer unless the host has one). */
+function withAccess(host: Host & AccessHost): AccessHost {
+  return { readFile: (path) => host.readFile(path), access: (path) => (host.access ? host.access(path) : fileAccess(path)) };
 }
 
 const isPosition = (p: unknown): p is Position =>
@@ -143,7 +149,7 @@ export function resolveCodeAction(action: CodeAction, snapshotAt: (uri: string, 
         },
         { withSecrets: true },
       )
-    : refactorsAt(snap.analysis, snap.lines.offset(data.position), host, snap.path, { withSecrets: true });
+    : refactorsAt(snap.analysis, snap.lines.offset(data.position), withAccess(host), snap.path, { withSecrets: true });
   const fix = fixes.find((f) => f.deferred && !f.disabled && f.title === action.title);
   if (!fix) return action;
   return { ...action, edit: toCodeAction(snap, fix).edit };

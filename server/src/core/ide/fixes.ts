@@ -1,7 +1,7 @@
 // What a quick fix changes, by finding code (never by message text), and the embed/extract refactors.
 import type { Analysis } from '../analysis';
 import { pemBlocks } from '../x509/certificates';
-import type { FileAccess, Host } from '../x509/decode';
+import type { Host } from '../x509/decode';
 import { lineEnding, lineStart, nextLineStart, removePair, replacePair, replaceValue, scalar, type TextEdit } from './edits';
 import type { Code, Span } from '../findings/finding';
 import { findEntry, type Entry, type Field, type Kubeconfig } from '../model/kubeconfig';
@@ -24,6 +24,19 @@ export interface Fix {
    * computed then by asking again with `withSecrets` (the server's codeAction/resolve).
    */
   deferred?: boolean;
+}
+
+/** Who may read a file (its permission bits and owner). */
+export interface FileAccess {
+  /** Permission bits (0o600). */
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
+/** A host that can also tell who may read a file: the embed refactor copies a key only where no one new can read it. */
+export interface AccessHost extends Host {
+  access?(path: string): FileAccess | undefined;
 }
 
 export interface FixOptions {
@@ -274,7 +287,13 @@ const EMBED: Record<string, string> = {
 };
 
 /** Embed a referenced file as *-data (kubectl's --embed-certs), or extract embedded certificate data to a file. */
-export function refactorsAt(analysis: Analysis, offset: number, host: Host | undefined, documentPath: string | undefined, options: FixOptions = {}): Fix[] {
+export function refactorsAt(
+  analysis: Analysis,
+  offset: number,
+  host: AccessHost | undefined,
+  documentPath: string | undefined,
+  options: FixOptions = {},
+): Fix[] {
   const config = analysis.kubeconfig;
   if (!config) return [];
   const material = analysis.materials.find(
@@ -357,7 +376,7 @@ const octal = (mode: number): string => (mode & 0o7777).toString(8).padStart(4, 
  * Why embedding the key file would let more people read the key (the kubeconfig is readable by someone the key file is
  * not), or why that cannot be told; undefined when the kubeconfig is as private as the key.
  */
-function widerReaders(host: Host, documentPath: string | undefined, keyPath: string, keyName: string): string | undefined {
+function widerReaders(host: AccessHost, documentPath: string | undefined, keyPath: string, keyName: string): string | undefined {
   const doc = documentPath ? host.access?.(documentPath) : undefined;
   const key = host.access?.(keyPath);
   if (!doc || !key)

@@ -7,15 +7,6 @@ import { CERTIFICATE_ROLES, KEY_ROLES, type Site } from '../model/sites';
 /** The one way the core reaches outside itself: reading a file a document names. */
 export interface Host {
   readFile(path: string): { bytes: Uint8Array } | { error: string };
-  /** Who may read a file (its permission bits and owner), for not copying a key somewhere more people can read it. */
-  access?(path: string): FileAccess | undefined;
-}
-
-export interface FileAccess {
-  /** Permission bits (0o600). */
-  mode: number;
-  uid: number;
-  gid: number;
 }
 
 export interface Material {
