@@ -200,6 +200,23 @@ describe('facts of odd certificates, as openssl prints them', () => {
     assert.equal(new Date(c.notBefore).getUTCFullYear(), 0);
   });
 
+  test('validity in the decoded view: the lines `openssl x509 -text` prints, for year 0, 9999 and ordinary dates', () => {
+    for (const [nb, na] of [
+      ['00000101000000Z', '99991231235959Z'],
+      ['20250203040506Z', '20301111111111Z'],
+    ]) {
+      const cert = buildCert({ ...base, validity: der.seq(der.generalizedTime(nb), der.generalizedTime(na)) });
+      const c = decodePem(cert.pem)[0].value;
+      assert.ok(c?.kind === 'certificate');
+      const theirs = opensslText(cert.pem, '-text').out;
+      const ours = certificateText(c, NOW);
+      for (const label of ['Not Before: ', 'Not After : ']) {
+        const line = new RegExp(`${label}(.*GMT)`);
+        assert.equal(line.exec(ours)?.[1], line.exec(theirs)?.[1], `${label} ${nb} ${na}`);
+      }
+    }
+  });
+
   test('serial numbers of every size: the decoded view prints what `openssl x509 -text` prints, the hover what `-serial` prints', () => {
     const serials = [0n, 1n, 5n, 0x1234n, 0x7fn, 0x80n, 2n ** 63n - 1n, 2n ** 63n, 0x8fedcba987654321n, 2n ** 159n + 12345n];
     for (const serial of serials) {

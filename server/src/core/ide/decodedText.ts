@@ -2,10 +2,10 @@
 import type { Analysis } from '../analysis';
 import type { Certificate, CertificateRequest } from '../x509/certificates';
 import { oneLine } from './hover';
-import { serialAsOpenssl } from '../x509/strict';
+import { dateAsOpenssl, serialAsOpenssl } from '../x509/strict';
 import { identityOf } from '../model/identity';
 import { inside } from '../model/locate';
-import { formatDate, relative } from '../base/time';
+import { relative } from '../base/time';
 
 function hexColons(hex: string): string {
   return hex.replace(/(..)(?!$)/g, '$1:');
@@ -27,8 +27,8 @@ export function certificateText(cert: Certificate, now: number): string {
     `        Signature Algorithm: ${cert.signatureAlgorithm}`,
     `        Issuer: ${cert.issuer.text}`,
     '        Validity',
-    `            Not Before: ${formatDate(cert.notBefore)}`,
-    `            Not After : ${formatDate(cert.notAfter)}   (${cert.notAfter < now ? 'expired ' : 'expires '}${relative(cert.notAfter, now)})`,
+    `            Not Before: ${dateAsOpenssl(cert.notBefore)}`,
+    `            Not After : ${dateAsOpenssl(cert.notAfter)}   (${cert.notAfter < now ? 'expired ' : 'expires '}${relative(cert.notAfter, now)})`,
     `        Subject: ${cert.subject.text}`,
     '        Subject Public Key Info:',
     `            Public Key: ${cert.publicKey.label}`,

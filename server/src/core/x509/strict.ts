@@ -82,3 +82,12 @@ export function serialHexAsOpenssl(hex: string): string {
   if (out.length % 2) out = '0' + out;
   return (negative ? '-' : '') + out;
 }
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** A validity time as `openssl x509 -text` prints it: "Jan  1 00:00:00 2025 GMT" (year 0 as "0"). */
+export function dateAsOpenssl(ms: number): string {
+  const d = new Date(ms);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} ${d.getUTCFullYear()} GMT`;
+}
