@@ -4,9 +4,31 @@
 /** A request's method name, with its parameter and result types for both ends. */
 export interface KubecertRequest<P, R> {
   readonly method: string;
+  /** Why `params` is not a P (the server answers InvalidParams with it), or undefined when it is one. */
+  readonly invalid: (params: unknown) => string | undefined;
   /** Never set: carries the types. */
   readonly types?: (params: P) => R;
 }
+type Check = (v: unknown) => string | undefined;
+
+const isString: Check = (v) => (typeof v === 'string' ? undefined : 'a string');
+const isCount: Check = (v) => (Number.isSafeInteger(v) && (v as number) >= 0 ? undefined : 'a non-negative integer');
+const isStringList: Check = (v) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? undefined : 'a list of strings');
+/** The kubeconfig list may be left out (the server then takes KUBECONFIG or ~/.kube/config); when given, it is a list of paths. */
+const optionalFiles: Check = (p) =>
+  p === undefined || p === null || (typeof p === 'object' && (p as { files?: unknown }).files === undefined) ? undefined : shape(p, { files: isStringList });
+const isPosition: Check = (v) => shape(v, { line: isCount, character: isCount });
+
+/** Why `value` is not an object whose named properties pass their checks, or undefined. */
+function shape(value: unknown, fields: Record<string, Check>): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return `expected an object with ${Object.keys(fields).join(', ')}`;
+  for (const [name, check] of Object.entries(fields)) {
+    const why = check((value as Record<string, unknown>)[name]);
+    if (why !== undefined) return why.startsWith('expected') ? `${name}: ${why}` : `${name} must be ${why}`;
+  }
+  return undefined;
+}
+
 export type ParamsOf<T> = T extends KubecertRequest<infer P, unknown> ? P : never;
 export type ResultOf<T> = T extends KubecertRequest<never, infer R> ? R : never;
 
@@ -22,7 +44,10 @@ export interface DecodedCertificateResult {
   pem: string;
 }
 /** Client → server: the decoded certificate under the cursor, for a read-only editor. */
-export const DecodedCertificateRequest: KubecertRequest<DecodedCertificateParams, DecodedCertificateResult | null> = { method: 'kubecert/decodedCertificate' };
+export const DecodedCertificateRequest: KubecertRequest<DecodedCertificateParams, DecodedCertificateResult | null> = {
+  method: 'kubecert/decodedCertificate',
+  invalid: (p) => shape(p, { uri: isString, position: isPosition }),
+};
 
 export interface ProbeParams {
   uri: string;
@@ -37,7 +62,10 @@ export interface ProbeResult {
   summary: string[];
 }
 /** Client → server: TLS handshake with one cluster's server (no credentials sent); only on the user's request. */
-export const ProbeRequest: KubecertRequest<ProbeParams, ProbeResult> = { method: 'kubecert/probe' };
+export const ProbeRequest: KubecertRequest<ProbeParams, ProbeResult> = {
+  method: 'kubecert/probe',
+  invalid: (p) => shape(p, { uri: isString, cluster: isString }),
+};
 
 export interface RenewalStepsParams {
   uri: string;
@@ -49,7 +77,10 @@ export interface RenewalStepsResult {
   steps: string[];
 }
 /** Client → server: the renewal steps for one certificate (the quick fix of cert-expired / cert-expiring-soon). */
-export const RenewalStepsRequest: KubecertRequest<RenewalStepsParams, RenewalStepsResult | null> = { method: 'kubecert/renewalSteps' };
+export const RenewalStepsRequest: KubecertRequest<RenewalStepsParams, RenewalStepsResult | null> = {
+  method: 'kubecert/renewalSteps',
+  invalid: (p) => shape(p, { uri: isString, where: isString, index: isCount }),
+};
 
 /** The command a cert-expired quick fix carries; the VS Code client shows the steps, other clients get a message. */
 export const SHOW_RENEWAL_STEPS = 'kubecert.showRenewalSteps';
@@ -89,7 +120,10 @@ export interface ContextHealthResult {
   errors: string[];
 }
 /** Client → server: the verdict of every context of the kubeconfig list, from all its findings (the status bar, the context picker). */
-export const ContextHealthRequest: KubecertRequest<KubeconfigListParams, ContextHealthResult> = { method: 'kubecert/contextHealth' };
+export const ContextHealthRequest: KubecertRequest<KubeconfigListParams, ContextHealthResult> = {
+  method: 'kubecert/contextHealth',
+  invalid: optionalFiles,
+};
 
 export interface CertificateItem {
   /** The document's URI and its file path, when it has one. */
@@ -124,4 +158,7 @@ export interface CertificatesResult {
   warnDays: number;
 }
 /** Client → server: every certificate Kubecert knows (the kubeconfig list and the analysed documents), for the tree view and the timeline. */
-export const CertificatesRequest: KubecertRequest<KubeconfigListParams, CertificatesResult> = { method: 'kubecert/certificates' };
+export const CertificatesRequest: KubecertRequest<KubeconfigListParams, CertificatesResult> = {
+  method: 'kubecert/certificates',
+  invalid: optionalFiles,
+};

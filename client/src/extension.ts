@@ -7,6 +7,7 @@ import { createCommands, DECODED_SCHEME, DecodedContentProvider } from './comman
 import { readSettings, type Ctx } from './context';
 import { kubeconfigFiles, loadMerged } from './kubeconfig/load';
 import { askVerdicts } from './kubeconfig/verdicts';
+import { removeStale } from './kubeconfig/lock';
 import { NODE_FLAGS } from '../../shared/nodeFlags';
 import { renderStatus, type StatusState } from './statusBar';
 import { registerViews } from './views/register';
@@ -138,6 +139,11 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Ctx>
 
   // The status bar reads and checks kubeconfig right after activation, not during it.
   setImmediate(refresh);
+  // What a killed Kubecert left (its lock stops every kubectl) goes now, not at our next write. Untrusted: only kubectl's own list.
+  setImmediate(() => {
+    const removed = removeStale(kubeconfigFiles(vscode.workspace.isTrusted ? ctx.settings.kubeconfig : undefined, process.env));
+    if (removed.length) output.appendLine(`Removed what a Kubecert process that no longer runs left behind: ${removed.join(', ')}`);
+  });
   // What VS Code calls an extension's activation time: loading its code and calling activate(). The time VS Code
   // itself takes between the two (hostMs) is reported, not counted.
   ctx.activation = {

@@ -68,11 +68,12 @@ export async function probeKubeconfig(analysis: Analysis, log: (s: string) => vo
   for (const cluster of analysis.kubeconfig?.clusters ?? []) {
     const server = cluster.fields.get('server')?.value;
     if (!server || !serverHost(server)) continue;
-    if (shownServer(server) !== server) {
+    if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(server)) {
       log(`kubecert: not probing ${shownServer(server)}: the server URL carries credentials, and a probe sends none\n`);
       continue;
     }
-    log(`kubecert: probing ${server} (TLS handshake only, no credentials)\n`);
+    // A token in the query is never sent (a handshake sends no path), and never printed.
+    log(`kubecert: probing ${shownServer(server)} (TLS handshake only, no credentials)\n`);
     out[cluster.name] = await probeServer({ url: server, serverName: cluster.fields.get('tls-server-name')?.value });
   }
   return out;

@@ -6,8 +6,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { newNonce, parseHolder, signature } from '../../client/src/kubeconfig/lock';
+import { newNonce, parseHolder, removeStale, signature } from '../../client/src/kubeconfig/lock';
 import { useContext, type WriteStage } from '../../client/src/kubeconfig/write';
+import { runWriter } from './harness/kill';
 import { homeConfig } from './harness/kubeconfigs';
 import { kubectl, kubectlPresent, LOCK_REFUSAL } from './harness/kubectl';
 
@@ -155,4 +156,58 @@ test('leftovers of a dead Kubecert beside the file (temporary file, staged lock)
     readdirSync(d).sort(),
     ['.config.kubecert-tmp-elsewhere-' + dead + '-0a1b2c', `.config.kubecert-tmp-${host}-${process.pid}-0a1b2c`, 'config'].sort(),
   );
+});
+
+// ------------------------------------------------------------------ when Kubecert starts (removeStale)
+
+test('at start, a dead Kubecert’s lock and leftovers are removed without any write; kubectl writes again at once', () => {
+  const { d, f, original } = setup();
+  const dead = deadPid();
+  const host =
+    parseHolder(signature('0'))!
+      .host.replace(/[^A-Za-z0-9-]/g, '')
+      .slice(0, 32) || 'host';
+  writeFileSync(`${f}.lock`, signed({ pid: dead }));
+  writeFileSync(join(d, `.config.kubecert-tmp-${host}-${dead}-0a1b2c`), 'half a kubeconfig');
+  if (kubectlPresent) assert.match(kubectl([f], 'use-context', 'prod').stderr, LOCK_REFUSAL, 'kubectl refuses while the lock is there');
+  const removed = removeStale([f, f]).sort();
+  assert.deepEqual(removed, [join(d, `.config.kubecert-tmp-${host}-${dead}-0a1b2c`), `${f}.lock`].sort());
+  assert.deepEqual(readdirSync(d), ['config']);
+  assert.equal(readFileSync(f, 'utf8'), original, 'the kubeconfig itself is not touched');
+  if (kubectlPresent) assert.equal(kubectl([f], 'use-context', 'prod').status, 0, 'kubectl writes once the stale lock is gone');
+  assert.deepEqual(removeStale([f]), [], 'a second start finds nothing');
+});
+
+test('at start, no lock Kubecert cannot attribute to a dead Kubecert of this host is removed', () => {
+  for (const [which, lock] of kept) {
+    const { f } = setup();
+    const text = lock();
+    writeFileSync(`${f}.lock`, text);
+    assert.deepEqual(removeStale([f]), [], which);
+    assert.equal(readFileSync(`${f}.lock`, 'utf8'), text, which);
+  }
+});
+
+test('a writer killed (SIGKILL) while holding the locks of two files: removeStale at the next start removes both locks and its temporary file', async () => {
+  const { d, f } = setup();
+  const g = join(d, 'team.yaml');
+  writeFileSync(g, homeConfig().replace(/^current-context: .*$/m, ''));
+  const files = [f, g];
+  const full = await runWriter({ files, ops: [{ context: 'kind' }] }, { never: true });
+  const at = full.events.findIndex((e) => e.stage === 'temp-written') + 1;
+  assert.ok(at > 0, JSON.stringify(full.events));
+  writeFileSync(f, homeConfig());
+  const run = await runWriter({ files, ops: [{ context: 'kind' }] }, { pauseAt: at });
+  assert.equal(run.landed, 'temp-written');
+  const left = readdirSync(d).filter((n) => n !== 'config' && n !== 'team.yaml');
+  assert.ok(left.includes('config.lock') && left.includes('team.yaml.lock'), left.join(', '));
+  assert.ok(
+    left.some((n) => n.includes('.kubecert-tmp-')),
+    left.join(', '),
+  );
+  if (kubectlPresent) assert.match(kubectl(files, 'use-context', 'prod').stderr, LOCK_REFUSAL);
+  const removed = removeStale(files);
+  assert.equal(removed.length, left.length, `${removed.join(', ')} of ${left.join(', ')}`);
+  assert.deepEqual(readdirSync(d).sort(), ['config', 'team.yaml']);
+  if (kubectlPresent) assert.equal(kubectl(files, 'use-context', 'prod').status, 0);
 });

@@ -39,3 +39,9 @@ test('before the server answers, and when it is not running, the item says so in
   assert.equal(verdictWords({ health: 'ok', reasons: [], auth: 'no credentials' }), 'healthy · authenticates with: no credentials');
   assert.equal(verdictWords({ health: 'error', reasons: ['a', 'b'] }), 'a; b');
 });
+
+test('the tooltip hides tokens, keys and signatures in the server URL query and fragment', () => {
+  const v = renderStatus({ context: 'prod', cluster: 'prod', server: 'https://127.0.0.1:6443/?token=eyJtok3n&region=eu#api_key=k3y-value', health: 'ok' });
+  assert.match(v.tooltip, /\(https:\/\/127\.0\.0\.1:6443\/\?token=\(hidden\)&region=eu#api_key=\(hidden\)\)/);
+  assert.ok(!v.tooltip.includes('eyJtok3n') && !v.tooltip.includes('k3y-value'), v.tooltip);
+});

@@ -213,6 +213,7 @@ export class ServerUnderTest {
       const diagnostics = await ask('server.diagnostics', opened);
       shows('server.diagnostics', diagnostics);
       if (!request.hoverFirst) await hover();
+      shows('server.decoded', await ask('server.decoded', connection.sendRequest('kubecert/decodedCertificate', { uri, position: position(hoverAt) })));
       const start = Math.min(actionFrom, actionTo);
       const end = Math.max(actionFrom, actionTo);
       const inRange = (diagnostics ?? []).filter((d) => lines.offset(d.range.end) >= start && lines.offset(d.range.start) <= end);

@@ -4,13 +4,14 @@ import type { Level, MutationContext, Mutator } from './mutation';
 import { byteMutators } from './mutators/bytes';
 import { derMutators } from './mutators/der';
 import { base64Mutators, pemMutators } from './mutators/encoding';
+import { strictMutators } from './mutators/strict';
 import { yamlMutators } from './mutators/yaml';
 import { Random } from './random';
 
 export { Random } from './random';
 export type { Level, Mutator } from './mutation';
 
-export const MUTATORS: Mutator[] = [...byteMutators, ...yamlMutators, ...base64Mutators, ...pemMutators, ...derMutators];
+export const MUTATORS: Mutator[] = [...byteMutators, ...yamlMutators, ...base64Mutators, ...pemMutators, ...derMutators, ...strictMutators];
 
 /** How often each level is chosen: the encodings hold the certificates, so they get the larger share. */
 const LEVEL_WEIGHTS: Array<readonly [number, Level]> = [

@@ -856,6 +856,8 @@ users:
     client-certificate: admin.crt
     client-key: "admin.key"
 `);
+      // The key goes only into a kubeconfig no more readable than the key file (both 0600 here).
+      writeFileSync(join(folder, 'config'), text, { mode: 0o600 });
       const { uri } = await openFresh(text, newUri(folder, 'config'));
       const cert = pick(await codeActions(uri, { start: { line: 16, character: 26 }, end: { line: 16, character: 26 } }, []), /^Embed/);
       assert.equal(cert.title, 'Embed admin.crt as client-certificate-data');
@@ -865,7 +867,10 @@ users:
       );
       const key = pick(await codeActions(uri, { start: { line: 17, character: 18 }, end: { line: 17, character: 18 } }, []), /^Embed/);
       assert.equal(key.title, 'Embed admin.key as client-key-data');
-      assert.equal(applyTextEdits(text, editsFor(key.edit, uri)), text.replace('    client-key: "admin.key"\n', `    client-key-data: ${ADMIN_KEY}\n`));
+      // The key's edit comes only when the action is picked (codeAction/resolve).
+      assert.equal(key.edit, undefined);
+      const picked = await client.request<CodeAction>('codeAction/resolve', key);
+      assert.equal(applyTextEdits(text, editsFor(picked.edit, uri)), text.replace('    client-key: "admin.key"\n', `    client-key-data: ${ADMIN_KEY}\n`));
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

@@ -108,11 +108,12 @@ describe('kubecert check --probe', () => {
     const P = pki();
     const token = secretValue('cli-probe-token-');
     const password = secretValue('cli-probe-password-');
+    const urlToken = secretValue('cli-probe-url-token-');
     const plugins = execKubeconfig(join(dir, 'plugins'), chosen.url, `${other.url}/issuer`);
     const text = plugins.text
       .replace(
         'clusters:\n',
-        `clusters:\n- cluster:\n    server: https://admin:${password}@127.0.0.1:${other.port}\n  name: userinfo\n- cluster:\n    server: ${other.url.replace('https', 'http')}\n  name: plain\n- cluster:\n    server: ftp://127.0.0.1:${other.port}\n  name: ftp\n`,
+        `clusters:\n- cluster:\n    server: https://admin:${password}@127.0.0.1:${other.port}\n  name: userinfo\n- cluster:\n    server: ${other.url.replace('https', 'http')}\n  name: plain\n- cluster:\n    server: ftp://127.0.0.1:${other.port}\n  name: ftp\n- cluster:\n    server: ${chosen.url}/?token=${urlToken}\n  name: url-token\n`,
       )
       .replace(
         'users:\n',
@@ -125,21 +126,23 @@ describe('kubecert check --probe', () => {
       for (const [name, secret] of [
         ['token', token],
         ['password', password],
+        ['URL token', urlToken],
       ] as const)
         assert.ok(!(r.stdout + r.stderr).includes(secret), `${format}: the ${name} is shown`);
+      assert.match(r.stderr, /probing https:\/\/127\.0\.0\.1:\d+\/\?token=\(hidden\)/);
       assert.match(r.stderr, /not probing https:\/\/\(credentials hidden\)@127\.0\.0\.1/);
       assert.match(r.stdout, /only https:\/\/ servers are probed, not http:\/\//);
       assert.match(r.stdout, /only https:\/\/ servers are probed, not ftp:\/\//);
     }
-    // Two clusters (plugins, plugins-too) name the watched server; three runs: six handshakes, nothing else.
-    assert.equal(chosen.connections.length, 6, 'one handshake per https cluster and run');
+    // Three clusters (plugins, plugins-too, url-token) name the watched server; three runs: nine handshakes, nothing else.
+    assert.equal(chosen.connections.length, 9, 'one handshake per https cluster and run');
     for (const c of chosen.connections) {
       await c.closed;
       assert.ok(c.handshake, c.tlsError);
       assert.deepEqual(c.peerCertificate, {}, 'a client certificate was sent');
       assert.equal(c.bytesAfterHandshake, 0, 'something was sent after the handshake');
       const raw = c.fromClient.toString('latin1');
-      assert.ok(!raw.includes(token) && !raw.includes(password), 'a token or password was sent');
+      assert.ok(!raw.includes(token) && !raw.includes(password) && !raw.includes(urlToken), 'a token or password was sent');
     }
     assert.equal(other.connections.length, 0, 'the userinfo, http, ftp server or the OIDC issuer was contacted');
     assert.deepEqual(markersMade(plugins), [], 'a credential plugin ran');

@@ -29,7 +29,11 @@ before(async () => {
     {
       textDocument: {
         diagnostic: {},
-        codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor'] } }, disabledSupport: true },
+        codeAction: {
+          codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor'] } },
+          disabledSupport: true,
+          resolveSupport: { properties: ['edit'] },
+        },
       },
     },
   );
@@ -53,6 +57,8 @@ describe('no secret in any LSP answer (in-process server)', () => {
       assertNoLeaks(corpus.detector, doc, result);
       // The sweep reached what it should: hovers on key sites, key findings, the misplaced-key diagnostics.
       assert.ok((result.counts.hover ?? 0) > (name === 'broken' ? 5 : 50), JSON.stringify(result.counts));
+      // Actions that write a key (embed a key file, encode or join a key) were offered without it, then resolved.
+      if (name === 'kubeconfig') assert.ok((result.counts['codeAction/resolve'] ?? 0) >= 5, JSON.stringify(result.counts));
       if (name !== 'broken')
         assert.ok(
           result.diagnostics.some((d) => d.code === 'not-a-certificate'),

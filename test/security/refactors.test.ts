@@ -2,7 +2,7 @@
 // new file, only a key goes into client-key-data, and nothing that is neither is copied anywhere.
 // (The fuzzer found the first: test/fuzz/regressions/7cb2d9c17cd17c3e, a PRIVATE KEY bundled in CA data.)
 import assert from 'node:assert/strict';
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { CodeAction } from 'vscode-languageserver-protocol';
 import { analyse } from '../../server/src/core';
 import { refactorsAt } from '../../server/src/core';
+import { fileAccess } from '../../server/src/fileAccess';
 import { fileHost } from '../../server/src/host';
 import { NOW, pki } from '../support/fixtures';
 import { LspClient } from '../support/lspClient';
@@ -43,7 +44,7 @@ function kubeconfig(clusterLines: string[], userLines: string[] = []): string {
 function refactors(text: string, key: string) {
   const path = join(dir, 'config.kubeconfig');
   const analysis = analyse(text, { now: NOW, path, host: fileHost() });
-  return refactorsAt(analysis, text.indexOf(`${key}:`) + key.length + 3, fileHost(), path);
+  return refactorsAt(analysis, text.indexOf(`${key}:`) + key.length + 3, { ...fileHost(), access: fileAccess }, path);
 }
 
 describe('extract to a file: certificates only', () => {
@@ -128,9 +129,19 @@ describe('embed a file: only what the field holds', () => {
     assert.deepEqual(refactors(kubeconfig(['certificate-authority: k.pem']), 'certificate-authority'), []);
     assert.deepEqual(refactors(kubeconfig(['certificate-authority: bundle.pem']), 'certificate-authority'), []);
     assert.deepEqual(refactors(kubeconfig([], ['client-certificate: k.pem']), 'client-certificate'), []);
-    const [embed] = refactors(kubeconfig([], ['client-key: k.pem']), 'client-key');
-    assert.equal(embed.title, 'Embed k.pem as client-key-data');
+    // Into a kubeconfig as private as the key file, and its edit only once picked (withSecrets: codeAction/resolve).
+    const text = kubeconfig([], ['client-key: k.pem']);
+    writeFileSync(join(dir, 'config.kubeconfig'), text, { mode: 0o600 });
+    chmodSync(join(dir, 'config.kubeconfig'), 0o600);
+    chmodSync(join(dir, 'k.pem'), 0o600);
+    const [offered] = refactors(text, 'client-key');
+    assert.equal(offered.title, 'Embed k.pem as client-key-data');
+    assert.deepEqual([offered.deferred, offered.edits, offered.disabled], [true, [], undefined]);
+    const path = join(dir, 'config.kubeconfig');
+    const host = { ...fileHost(), access: fileAccess };
+    const [embed] = refactorsAt(analyse(text, { now: NOW, path, host }), text.indexOf('client-key:') + 13, host, path, { withSecrets: true });
     assert.equal(embed.edits[1].newText, b64(key.pem));
+    rmSync(path);
   });
 
   test('/etc/passwd, a text file, a certificate named as client-key: not embedded', () => {

@@ -61,7 +61,13 @@ export class LspClient {
       // In-process, the server must not watch our pid (a timer that keeps the test alive) nor exit it.
       processId: this.child ? process.pid : null,
       rootUri: null,
-      capabilities: { textDocument: { codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor'] } } } }, ...capabilities },
+      // As VS Code: code action literals, and edits resolved when an action is picked.
+      capabilities: {
+        textDocument: {
+          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor'] } }, resolveSupport: { properties: ['edit'] } },
+        },
+        ...capabilities,
+      },
       initializationOptions,
     });
     void this.connection.sendNotification('initialized', {});

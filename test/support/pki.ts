@@ -70,6 +70,9 @@ export const der = {
     const rest = `${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}Z`;
     return y >= 1950 && y < 2050 ? tlv(0x17, Buffer.from(p(y % 100) + rest)) : tlv(0x18, Buffer.from(p(y, 4) + rest));
   },
+  /** A UTCTime or GeneralizedTime with exactly this text, valid or not. */
+  utcTime: (s: string): Buffer => tlv(0x17, Buffer.from(s, 'latin1')),
+  generalizedTime: (s: string): Buffer => tlv(0x18, Buffer.from(s, 'latin1')),
   printable: (s: string): Buffer => tlv(0x13, Buffer.from(s, 'latin1')),
   utf8: (s: string): Buffer => tlv(0x0c, Buffer.from(s, 'utf8')),
   ia5: (s: string): Buffer => tlv(0x16, Buffer.from(s, 'latin1')),
@@ -227,7 +230,7 @@ const EKU: Record<ExtKeyUsageName, string> = {
   OCSPSigning: '1.3.6.1.5.5.7.3.9',
 };
 
-function ext(oid: string, critical: boolean, value: Buffer): Buffer {
+export function ext(oid: string, critical: boolean, value: Buffer): Buffer {
   return der.seq(der.oid(oid), ...(critical ? [der.bool(true)] : []), der.octets(value));
 }
 
@@ -356,6 +359,12 @@ export interface CertSpec {
   sans?: string[];
   hash?: HashName;
   subjectKeyId?: boolean;
+  /** Malformed on purpose (tests of strictness): extensions appended as given, each a complete Extension. */
+  extraExtensions?: Buffer[];
+  /** Malformed on purpose: the Validity SEQUENCE as given. */
+  validity?: Buffer;
+  /** Malformed on purpose: the SubjectPublicKeyInfo as given (the certificate is still signed by `key` or the issuer). */
+  spki?: Buffer;
 }
 export interface BuiltCert {
   der: Buffer;
@@ -378,6 +387,7 @@ export function buildCert(spec: CertSpec): BuiltCert {
     exts.push(ext('2.5.29.19', true, bc));
   }
   exts.push(...usageExts(spec));
+  exts.push(...(spec.extraExtensions ?? []));
   if (spec.subjectKeyId !== false) {
     exts.push(ext('2.5.29.14', false, der.octets(keyId(spec.key))));
     if (spec.issuer && spec.issuer.spec.subjectKeyId !== false) {
@@ -390,9 +400,9 @@ export function buildCert(spec: CertSpec): BuiltCert {
     der.int(serial),
     sigAlg(signer, hash),
     issuerDer,
-    der.seq(der.time(spec.notBefore), der.time(spec.notAfter)),
+    spec.validity ?? der.seq(der.time(spec.notBefore), der.time(spec.notAfter)),
     subjectDer,
-    spki(spec.key),
+    spec.spki ?? spki(spec.key),
     ...(exts.length > 0 ? [der.explicit(3, der.seq(...exts))] : []),
   );
   const cert = der.seq(tbs, sigAlg(signer, hash), der.bits(sign(signer, hash, tbs)));

@@ -2,7 +2,8 @@
 // file of the list, in sorted order, before anything is read for writing. kubectl refuses to write while a
 // lock exists and never removes one it did not create, so a lock left by a killed writer stops every
 // kubectl until someone deletes it. Kubecert's locks say who holds them (pid, process start, host, boot),
-// so Kubecert removes a lock left by a Kubecert process that no longer exists, and only that.
+// so Kubecert removes a lock left by a Kubecert process that no longer exists, and only that: when it starts
+// (removeStale) and whenever it finds a lock held.
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, linkSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -225,6 +226,20 @@ function removeIfLeftByDeadKubecert(lock: string): boolean {
       // gone
     }
   }
+}
+
+/**
+ * What Kubecert does when it starts, so that a lock its killed predecessor left does not stop every kubectl until
+ * Kubecert next writes: removes, beside each file, the lock and the temporary and staged files of Kubecert processes
+ * that certainly no longer exist. Never a lock it cannot attribute (kubectl's is empty) or one whose holder may run.
+ */
+export function removeStale(files: string[]): string[] {
+  const removed: string[] = [];
+  for (const file of new Set(files)) {
+    for (const name of sweepLeftovers(file)) removed.push(join(dirname(file), name));
+    if (removeIfLeftByDeadKubecert(`${file}.lock`)) removed.push(`${file}.lock`);
+  }
+  return removed;
 }
 
 function heldMessage(lock: string): string {

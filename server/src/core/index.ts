@@ -35,9 +35,10 @@ export { certificateKind, KIND_WORDS, type CertificateKind } from './model/sites
 export { isSelfSigned } from './findings/context';
 
 // Editor features: each reads one analysis.
-export { hoverAt, oneLine, shownServer, type Hover } from './ide/hover';
+export { hoverAt, oneLine, type Hover } from './ide/hover';
+export { shownServer } from './base/url';
 export { completions, definition, lenses, outline, references, type OutlineSymbol } from './ide/outline';
-export { fixesFor, refactorsAt, type Fix } from './ide/fixes';
+export { fixesFor, refactorsAt, type AccessHost, type FileAccess, type Fix } from './ide/fixes';
 export { applyEdits, type TextEdit } from './ide/edits';
 export { decodedTextAt } from './ide/decodedText';
 export { renewalSteps, renewalStepsAt, type RenewalContext } from './ide/renewal';

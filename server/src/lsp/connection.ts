@@ -10,11 +10,11 @@ import {
   RenewalStepsRequest,
   SHOW_DECODED_CERTIFICATE,
   SHOW_RENEWAL_STEPS,
-  type ParamsOf,
   type ResultOf,
 } from '../../../shared/protocol';
 import * as features from './features';
 import * as health from './health';
+import { checked } from './params';
 import { DiagnosticsPublisher } from './publisher';
 import { Session } from './session';
 import { warmUpSession } from './warmUp';
@@ -37,7 +37,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
-        codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.extract', 'refactor.inline'] },
+        codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.extract', 'refactor.inline'], resolveProvider: true },
         codeLensProvider: { resolveProvider: false },
         documentSymbolProvider: true,
         definitionProvider: true,
@@ -84,8 +84,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
   connection.onCodeAction((p) => {
     const snap = session.currentOf(p.textDocument.uri, p.range.start);
-    return snap ? features.codeActions(snap, p, options.host) : [];
+    return snap ? features.codeActions(snap, p, options.host, session.traits.resolvesEdits) : [];
   });
+  connection.onCodeActionResolve((action) => features.resolveCodeAction(action, (uri, at) => session.currentOf(uri, at), options.host));
   connection.onCodeLens((p) => {
     const snap = session.snapshotOf(p.textDocument.uri);
     return snap && settings().codeLens ? features.codeLenses(snap, session.traits.rendersIcons) : [];
@@ -106,14 +107,20 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const snap = session.snapshotOf(p.textDocument.uri);
     return snap ? features.complete(snap, p.position) : [];
   });
-  connection.onRequest(DecodedCertificateRequest.method, (p: ParamsOf<typeof DecodedCertificateRequest>): ResultOf<typeof DecodedCertificateRequest> => {
-    const snap = session.snapshotOf(p.uri) ?? health.fileSnapshot(session, p.uri);
-    return snap ? features.decodedCertificate(snap, p.position) : null;
-  });
-  connection.onRequest(RenewalStepsRequest.method, (p: ParamsOf<typeof RenewalStepsRequest>): ResultOf<typeof RenewalStepsRequest> => {
-    const snap = session.snapshotOf(p.uri) ?? health.fileSnapshot(session, p.uri);
-    return snap ? features.renewal(snap, p.where, p.index) : null;
-  });
+  connection.onRequest(
+    DecodedCertificateRequest.method,
+    checked(DecodedCertificateRequest, (p): ResultOf<typeof DecodedCertificateRequest> => {
+      const snap = session.snapshotOf(p.uri) ?? health.fileSnapshot(session, p.uri);
+      return snap ? features.decodedCertificate(snap, p.position) : null;
+    }),
+  );
+  connection.onRequest(
+    RenewalStepsRequest.method,
+    checked(RenewalStepsRequest, (p): ResultOf<typeof RenewalStepsRequest> => {
+      const snap = session.snapshotOf(p.uri) ?? health.fileSnapshot(session, p.uri);
+      return snap ? features.renewal(snap, p.where, p.index) : null;
+    }),
+  );
   connection.onExecuteCommand((p) => {
     if (p.command === SHOW_DECODED_CERTIFICATE) {
       const [uri, position] = (p.arguments ?? []) as [unknown, unknown];
@@ -124,21 +131,31 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     }
     if (p.command !== SHOW_RENEWAL_STEPS) return null;
     const [uri, target] = (p.arguments ?? []) as [string, { where: string; index: number }];
-    const snap = typeof uri === 'string' ? session.snapshotOf(uri) : undefined;
-    const steps = snap && target ? features.renewal(snap, target.where, target.index) : null;
+    if (RenewalStepsRequest.invalid({ ...(typeof target === 'object' ? target : {}), uri }) !== undefined) return null;
+    const snap = session.snapshotOf(uri);
+    const steps = snap ? features.renewal(snap, target.where, target.index) : null;
     // A notification, not window/showMessageRequest: nothing to answer (Neovim would block on a prompt).
     if (steps)
       void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: `${steps.title}:\n${steps.steps.join('\n')}` });
     return steps;
   });
-  connection.onRequest(ProbeRequest.method, async (p: ParamsOf<typeof ProbeRequest>): Promise<ResultOf<typeof ProbeRequest>> => {
-    const snap = session.snapshotOf(p.uri);
-    if (!snap) return { server: '', ok: false, error: 'the document is not open', summary: [] };
-    return probeCluster(snap.analysis, p.cluster, { now: snap.now, warnDays: settings().warnDays });
-  });
+  connection.onRequest(
+    ProbeRequest.method,
+    checked(ProbeRequest, async (p): Promise<ResultOf<typeof ProbeRequest>> => {
+      const snap = session.snapshotOf(p.uri);
+      if (!snap) return { server: '', ok: false, error: 'the document is not open', summary: [] };
+      return probeCluster(snap.analysis, p.cluster, { now: snap.now, warnDays: settings().warnDays });
+    }),
+  );
 
-  connection.onRequest(ContextHealthRequest.method, (p: ParamsOf<typeof ContextHealthRequest>) => health.contextHealth(session, p?.files));
-  connection.onRequest(CertificatesRequest.method, (p: ParamsOf<typeof CertificatesRequest>) => health.certificates(session, p?.files));
+  connection.onRequest(
+    ContextHealthRequest.method,
+    checked(ContextHealthRequest, (p) => health.contextHealth(session, p?.files)),
+  );
+  connection.onRequest(
+    CertificatesRequest.method,
+    checked(CertificatesRequest, (p) => health.certificates(session, p?.files)),
+  );
 
   documents.listen(connection);
   connection.listen();

@@ -2,6 +2,8 @@
 import {
   CodeActionKind,
   CompletionItemKind,
+  ErrorCodes,
+  ResponseError,
   DiagnosticSeverity,
   SymbolKind,
   type CodeAction,
@@ -13,7 +15,8 @@ import {
   type Hover,
   type Location,
 } from 'vscode-languageserver';
-import type { Host } from '../core';
+import type { AccessHost, Host } from '../core';
+import { fileAccess } from '../fileAccess';
 import { decodedTextAt } from '../core';
 import { fixesFor, refactorsAt } from '../core';
 import { mostSevere } from '../core';
@@ -64,26 +67,95 @@ export function isPosition(value: unknown): value is Position {
   return typeof p === 'object' && p !== null && Number.isInteger(p.line) && Number.isInteger(p.character) && p.line >= 0 && p.character >= 0;
 }
 
-export function codeActions(snap: Snapshot, params: CodeActionParams, host: Host): CodeAction[] {
+/** What a deferred action carries until the user picks it: enough to compute it again, nothing of the key. */
+interface Deferred {
+  kubecert: 'deferred';
+  uri: string;
+  /** The cursor a refactor was offered at. */
+  position: Position;
+  /** The diagnostic a quick fix was offered for. */
+  diagnostic?: { code: string; range: { start: Position; end: Position }; data?: Record<string, unknown> };
+}
+
+/**
+ * Code actions at a range. A fix whose edits would carry private-key material is sent without them (the client asks
+ * codeAction/resolve once the user picks it), and not at all to a client that cannot ask.
+ */
+export function codeActions(snap: Snapshot, params: CodeActionParams, host: Host, resolvesEdits: boolean): CodeAction[] {
   const out: CodeAction[] = [];
   const only = params.context.only;
   const wants = (kind: string): boolean => !only || only.some((k) => kind === k || kind.startsWith(k + '.'));
+  const deferred = (action: CodeAction, data: Deferred): void => {
+    if (!resolvesEdits) return;
+    action.data = data;
+    out.push(action);
+  };
   if (wants(CodeActionKind.QuickFix)) {
     for (const d of params.context.diagnostics) {
       if (d.source !== 'kubecert' || typeof d.code !== 'string') continue;
       const span = { start: snap.lines.offset(d.range.start), end: snap.lines.offset(d.range.end) };
       const data = d.data && typeof d.data === 'object' ? (d.data as Record<string, unknown>) : undefined;
-      for (const fix of fixesFor(snap.text, snap.analysis, { code: d.code, span, data })) out.push(toCodeAction(snap, fix, d));
+      for (const fix of fixesFor(snap.text, snap.analysis, { code: d.code, span, data })) {
+        if (fix.deferred)
+          deferred(toCodeAction(snap, fix, d), {
+            kubecert: 'deferred',
+            uri: snap.uri,
+            position: d.range.start,
+            diagnostic: { code: d.code, range: d.range, data },
+          });
+        else out.push(toCodeAction(snap, fix, d));
+      }
     }
   }
   const offset = snap.lines.offset(params.range.start);
-  for (const fix of refactorsAt(snap.analysis, offset, host, snap.path)) {
+  for (const fix of refactorsAt(snap.analysis, offset, withAccess(host), snap.path)) {
     if (!wants(fix.kind)) continue;
     const action = toCodeAction(snap, fix);
     if (fix.disabled) action.disabled = { reason: fix.disabled };
-    out.push(action);
+    if (fix.deferred) deferred(action, { kubecert: 'deferred', uri: snap.uri, position: params.range.start });
+    else out.push(action);
   }
   return out;
+}
+
+/** The server's host, able to tell who may read a file (the file system's own answer unless the host has one). */
+function withAccess(host: Host & AccessHost): AccessHost {
+  return { readFile: (path) => host.readFile(path), access: (path) => (host.access ? host.access(path) : fileAccess(path)) };
+}
+
+function deferredOf(data: unknown): Deferred | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const d = data as Partial<Deferred>;
+  if (d.kubecert !== 'deferred' || typeof d.uri !== 'string' || !isPosition(d.position)) return undefined;
+  const g = d.diagnostic;
+  if (g !== undefined && (typeof g !== 'object' || g === null || typeof g.code !== 'string' || !isPosition(g.range?.start) || !isPosition(g.range?.end)))
+    return undefined;
+  return d as Deferred;
+}
+
+/** codeAction/resolve: the user picked a deferred action; its edits are computed now, on the document as it is now. */
+export function resolveCodeAction(action: CodeAction, snapshotAt: (uri: string, position: Position) => Snapshot | undefined, host: Host): CodeAction {
+  if (typeof action !== 'object' || action === null || typeof action.title !== 'string')
+    throw new ResponseError(ErrorCodes.InvalidParams, 'codeAction/resolve: expected a code action');
+  const data = deferredOf(action.data);
+  const snap = data && snapshotAt(data.uri, data.position);
+  if (!data || !snap) return action;
+  const g = data.diagnostic;
+  const fixes = g
+    ? fixesFor(
+        snap.text,
+        snap.analysis,
+        {
+          code: g.code,
+          span: { start: snap.lines.offset(g.range.start), end: snap.lines.offset(g.range.end) },
+          data: g.data && typeof g.data === 'object' ? g.data : undefined,
+        },
+        { withSecrets: true },
+      )
+    : refactorsAt(snap.analysis, snap.lines.offset(data.position), withAccess(host), snap.path, { withSecrets: true });
+  const fix = fixes.find((f) => f.deferred && !f.disabled && f.title === action.title);
+  if (!fix) return action;
+  return { ...action, edit: toCodeAction(snap, fix).edit };
 }
 
 const LENS_ICON = { error: '$(error) ', warning: '$(warning) ', information: '$(info) ', hint: '', ok: '' } as const;

@@ -20,11 +20,21 @@ export interface ClientTraits {
   showsDecodedCertificate: boolean;
   /** The client draws VS Code's $(icon) syntax (initializationOptions.clientRendersIcons); others get words. */
   rendersIcons: boolean;
+  /** The client asks for a code action's edit when the user picks it (codeAction/resolve): key material waits until then. */
+  resolvesEdits: boolean;
 }
 
 export class Session {
   workspace: Workspace;
-  traits: ClientTraits = { canPull: false, push: true, configurable: false, showsRenewalSteps: false, showsDecodedCertificate: false, rendersIcons: false };
+  traits: ClientTraits = {
+    canPull: false,
+    push: true,
+    configurable: false,
+    showsRenewalSteps: false,
+    showsDecodedCertificate: false,
+    rendersIcons: false,
+    resolvesEdits: false,
+  };
   /** What initialize said; later configuration changes override it key by key (a fixed clock stays fixed). */
   private initialSettings: Record<string, unknown> = {};
   readonly documents: TextDocuments<TextDocument>;
@@ -61,6 +71,7 @@ export class Session {
       showsRenewalSteps: Boolean(init.clientShowsRenewalSteps),
       showsDecodedCertificate: Boolean(init.clientShowsDecodedCertificate),
       rendersIcons: init.clientRendersIcons === true,
+      resolvesEdits: Boolean(params.capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit')),
     };
   }
 

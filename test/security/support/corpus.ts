@@ -81,6 +81,9 @@ export function buildCorpus(
     execEnv: secretValue('env-'),
     execArg: secretValue('arg-'),
     urlPassword: secretValue('url-'),
+    urlToken: 'eyJ' + secretValue('urt-'),
+    urlSignature: secretValue('urs-'),
+    urlKey: secretValue('urk-'),
     tokenFileContent: secretValue('tfc-'),
     bootstrapSecret: 'k7q2x9w4m8n3v6b1',
   };
@@ -175,8 +178,14 @@ export function buildCorpus(
     `    value: ${secrets.execEnv}`,
     '  interactiveMode: Never',
   ]);
+  // Contexts whose hover summarises a cluster with credentials in its URL.
+  for (const cluster of ['url-token', 'url-signature', 'userinfo'])
+    contexts.push('- context:', `    cluster: ${cluster}`, '    user: token', `  name: ctx-${cluster}`);
   // A password written into the server URL itself.
   const userinfoServer = server.replace('https://', `https://admin:${secrets.urlPassword}@`);
+  // Tokens, signatures and keys in a server URL's query and fragment, named or (a JWT) not.
+  const tokenServer = `${server}?token=${secrets.urlToken}`;
+  const signedServer = `${server}/api?X-Amz-Signature=${secrets.urlSignature}&x=1#api_key=${secrets.urlKey}`;
   const clusters = [
     '- cluster:',
     `    certificate-authority-data: ${b64(P.ca.pem)}`,
@@ -203,6 +212,16 @@ export function buildCorpus(
     `    certificate-authority-data: ${b64(P.ca.pem)}`,
     `    server: ${userinfoServer}`,
     '  name: userinfo',
+    '- cluster:',
+    `    certificate-authority-data: ${b64(P.ca.pem)}`,
+    `    server: ${tokenServer}`,
+    '  name: url-token',
+    '- cluster:',
+    `    server: ${signedServer}`,
+    '  name: url-signature',
+    '- cluster:',
+    `    server: "::not a url?${secrets.urlToken}&password=${secrets.urlSignature}"`,
+    '  name: url-unusable',
   ];
   const kubeconfigText = [
     'apiVersion: v1',
@@ -227,6 +246,7 @@ export function buildCorpus(
       clusters: [
         { name: 'json', cluster: { server, 'certificate-authority-data': b64(jsonCaKey.pem + P.ca.pem) } },
         { name: 'json-userinfo', cluster: { server: userinfoServer, 'certificate-authority-data': b64(P.ca.pem) } },
+        { name: 'json-url-token', cluster: { server: tokenServer, 'certificate-authority-data': b64(P.ca.pem) } },
       ],
       users: [
         { name: 'json', user: { 'client-certificate-data': b64(leafFor(jsonKey, 'CN=json').pem), 'client-key-data': b64(jsonKey.pem), token: secrets.token } },

@@ -96,8 +96,12 @@ export async function sweep(peer: Peer, doc: SecretDocument, certificates: Array
   for (const { range, diagnostics: context } of ranges) {
     const actions = await peer.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics: context } });
     for (const action of actions) {
-      keep(`codeAction title`, { title: action.title, disabled: action.disabled, command: action.command, diagnostics: action.diagnostics });
-      collectEdits(action.title, action.edit, uri, edits, otherFiles);
+      // The reply itself, before the user picks anything: no key material at all, edits included.
+      keep(`codeAction reply`, action);
+      // What the client gets once the user picks it: an edit may move a key within its own field (checked below).
+      const picked = action.data !== undefined && !action.edit ? await peer.request<CodeAction>('codeAction/resolve', action) : action;
+      if (picked !== action) count('codeAction/resolve');
+      collectEdits(action.title, picked.edit, uri, edits, otherFiles);
       // What a client does with a command: execute it, and the server may answer with a message.
       if (action.command)
         keep(

@@ -1,6 +1,7 @@
 // What a probe of a cluster's server found: the chain it serves, held against the kubeconfig's CA and server name.
 import { isSignedBy, type Certificate } from '../x509/certificates';
 import { finding, type Finding } from './finding';
+import { shownServer } from '../base/url';
 import { coversHost, serverHost } from '../x509/hostnames';
 import { entryWhere } from '../model/kubeconfig';
 import { formatDate, relative } from '../base/time';
@@ -18,7 +19,7 @@ export function checkServed(input: CheckInput, served: Record<string, Served>): 
     if (!result || !server) continue;
     const where = entryWhere(cluster, 'server');
     if ('error' in result) {
-      out.push(finding('probe-failed', server.span, where, `The probe of ${server.value} failed: ${result.error}.`));
+      out.push(finding('probe-failed', server.span, where, `The probe of ${shownServer(server.value)} failed: ${result.error}.`));
       continue;
     }
     const [leaf, ...rest] = result.certificates;

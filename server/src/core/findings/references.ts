@@ -1,5 +1,6 @@
 // unknown-context, unknown-cluster, unknown-user, duplicate-name, insecure-with-ca, conflicting-ca-source, insecure-server-url.
 import { finding, type Finding } from './finding';
+import { shownServer } from '../base/url';
 import { entryWhere, findEntry, type Entry, type Kubeconfig } from '../model/kubeconfig';
 
 export function checkReferences(config: Kubeconfig): Finding[] {
@@ -130,7 +131,7 @@ function checkClusters(config: Kubeconfig): Finding[] {
             'insecure-server-url',
             server.span,
             entryWhere(cluster, 'server'),
-            `server "${server.value}" is not a URL kubectl can use; write it as https://host:port.`,
+            `server "${shownServer(server.value)}" is not a URL kubectl can use; write it as https://host:port.`,
           ),
         );
       else if (url.protocol === 'http:' && schemeless)

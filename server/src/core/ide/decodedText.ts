@@ -2,12 +2,19 @@
 import type { Analysis } from '../analysis';
 import type { Certificate, CertificateRequest } from '../x509/certificates';
 import { oneLine } from './hover';
+import { dateAsOpenssl, serialAsOpenssl } from '../x509/strict';
 import { identityOf } from '../model/identity';
 import { inside } from '../model/locate';
-import { formatDate, relative } from '../base/time';
+import { relative } from '../base/time';
 
 function hexColons(hex: string): string {
   return hex.replace(/(..)(?!$)/g, '$1:');
+}
+
+/** "Serial Number: 4660 (0x1234)", or the bytes on the next line, as `openssl x509 -text` prints them. */
+function serialLines(serial: string): string[] {
+  const shown = serialAsOpenssl(serial);
+  return shown.includes('(0x') ? [`        Serial Number: ${shown}`] : ['        Serial Number:', `            ${shown}`];
 }
 
 export function certificateText(cert: Certificate, now: number): string {
@@ -16,12 +23,12 @@ export function certificateText(cert: Certificate, now: number): string {
     'Certificate:',
     '    Data:',
     `        Version: ${cert.version} (0x${(cert.version - 1).toString(16)})`,
-    `        Serial Number: ${hexColons(cert.serial)}`,
+    ...serialLines(cert.serial),
     `        Signature Algorithm: ${cert.signatureAlgorithm}`,
     `        Issuer: ${cert.issuer.text}`,
     '        Validity',
-    `            Not Before: ${formatDate(cert.notBefore)}`,
-    `            Not After : ${formatDate(cert.notAfter)}   (${cert.notAfter < now ? 'expired ' : 'expires '}${relative(cert.notAfter, now)})`,
+    `            Not Before: ${dateAsOpenssl(cert.notBefore)}`,
+    `            Not After : ${dateAsOpenssl(cert.notAfter)}   (${cert.notAfter < now ? 'expired ' : 'expires '}${relative(cert.notAfter, now)})`,
     `        Subject: ${cert.subject.text}`,
     '        Subject Public Key Info:',
     `            Public Key: ${cert.publicKey.label}`,
@@ -74,12 +81,21 @@ export function pemOf(label: string, der: Uint8Array): string {
   return `-----BEGIN ${label}-----\n${b64.replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END ${label}-----\n`;
 }
 
+/** The decoded view lists this many certificates of a bundle (each is ~2 KB of text; a bundle can hold 20,000); the PEM holds all. */
+export const DECODED_CERTIFICATES = 100;
+
 /** Everything decodable at an offset, as text; keys are described, never printed. */
 export function decodedTextAt(analysis: Analysis, offset: number, now: number): { where: string; text: string; pem: string } | undefined {
   const m = analysis.materials.find((x) => inside(x.site.field.span, offset) || inside(x.site.field.keySpan, offset));
   if (!m) return undefined;
+  const count = m.certificates.length;
   const parts = [
-    ...m.certificates.map((c) => certificateText(c, now)),
+    ...m.certificates.slice(0, DECODED_CERTIFICATES).map((c) => certificateText(c, now)),
+    ...(count > DECODED_CERTIFICATES
+      ? [
+          `# ${count - DECODED_CERTIFICATES} more certificates of this bundle of ${count} are not shown: the decoded view lists the first ${DECODED_CERTIFICATES}. Copy Certificate as PEM and Save Certificate as File hold all ${count}.`,
+        ]
+      : []),
     ...m.requests.map(requestText),
     ...m.keys.map((k) => `Private key: ${k.label} (${k.format}) — not shown.`),
   ];

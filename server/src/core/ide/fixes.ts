@@ -7,6 +7,7 @@ import { lineEnding, lineStart, nextLineStart, removePair, replacePair, replaceV
 import type { Code, Span } from '../findings/finding';
 import { findEntry, type Entry, type Field, type Kubeconfig } from '../model/kubeconfig';
 import { entryAt, inside, siteAt } from '../model/locate';
+import { KEY_ROLES, type Site } from '../model/sites';
 
 export interface Fix {
   title: string;
@@ -19,6 +20,29 @@ export interface Fix {
   command?: { name: string; title: string; arguments: unknown[] };
   /** Why this refactor cannot be applied here (shown greyed out, with no edit). */
   disabled?: string;
+  /**
+   * The edits would carry private-key material: they are left out (edits: []) until the user picks the fix, and
+   * computed then by asking again with `withSecrets` (the server's codeAction/resolve).
+   */
+  deferred?: boolean;
+}
+
+/** Who may read a file (its permission bits and owner). */
+export interface FileAccess {
+  /** Permission bits (0o600). */
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
+/** A host that can also tell who may read a file: the embed refactor copies a key only where no one new can read it. */
+export interface AccessHost extends Host {
+  access?(path: string): FileAccess | undefined;
+}
+
+export interface FixOptions {
+  /** Compute the edits of fixes that carry private-key material (only once the user has picked one). */
+  withSecrets?: boolean;
 }
 
 /** The minimal description of a diagnostic a fix needs: what the client sends back. */
@@ -73,7 +97,7 @@ function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
-export function fixesFor(text: string, analysis: Analysis, request: FixRequest): Fix[] {
+export function fixesFor(text: string, analysis: Analysis, request: FixRequest, options: FixOptions = {}): Fix[] {
   const config = analysis.kubeconfig;
   const json = config?.json ?? false;
   const data = request.data ?? {};
@@ -152,12 +176,12 @@ export function fixesFor(text: string, analysis: Analysis, request: FixRequest):
       const rebuilt = goReadsAll(pem) ? pem : rebuildPem(pem);
       if (rebuilt === undefined) return [];
       return [
-        {
+        withheld(analysis, site, options, {
           title: rebuilt === pem ? 'Encode the PEM as base64' : "Rebuild the PEM's line breaks and encode it as base64",
           kind: 'quickfix',
           edits: [{ span: site.field.span, newText: Buffer.from(rebuilt, 'latin1').toString('base64') }],
           isPreferred: true,
-        },
+        }),
       ];
     }
     case 'pem-malformed': {
@@ -167,24 +191,24 @@ export function fixesFor(text: string, analysis: Analysis, request: FixRequest):
       const rebuilt = bytes && rebuildPem(bytes.toString('latin1'));
       if (!rebuilt) return [];
       return [
-        {
+        withheld(analysis, site, options, {
           title: "Rebuild the PEM's line breaks",
           kind: 'quickfix',
           edits: [replaceValue(site.field, Buffer.from(rebuilt, 'latin1').toString('base64'), json)],
           isPreferred: true,
-        },
+        }),
       ];
     }
     case 'invalid-base64': {
       const site = siteAt(analysis.sites, request.span);
       if (!site || data.join !== true) return [];
       return [
-        {
+        withheld(analysis, site, options, {
           title: 'Join the base64 into one line',
           kind: 'quickfix',
           edits: [{ span: site.field.span, newText: site.field.value.replace(/\s+/g, '') }],
           isPreferred: true,
-        },
+        }),
       ];
     }
     case 'insecure-server-url': {
@@ -285,6 +309,13 @@ export function fixesFor(text: string, analysis: Analysis, request: FixRequest):
 
 const SWAPPED: Record<string, string> = { 'client-certificate-data': 'client-key-data', 'client-key-data': 'client-certificate-data' };
 
+/** A fix whose edits rewrite a value holding a private key: deferred, its edits only when asked withSecrets. */
+function withheld(analysis: Analysis, site: Site, options: FixOptions, fix: Fix): Fix {
+  const key = KEY_ROLES.has(site.role) || site.field.value.includes('PRIVATE KEY') || analysis.materials.some((m) => m.site === site && m.keys.length > 0);
+  if (!key) return fix;
+  return { ...fix, deferred: true, edits: options.withSecrets ? fix.edits : [] };
+}
+
 function overlaps(a: Span, b: Span): boolean {
   return a.start <= b.end && b.start <= a.end;
 }
@@ -344,7 +375,13 @@ const EMBED: Record<string, string> = {
 };
 
 /** Embed a referenced file as *-data (kubectl's --embed-certs), or extract embedded certificate data to a file. */
-export function refactorsAt(analysis: Analysis, offset: number, host: Host | undefined, documentPath: string | undefined): Fix[] {
+export function refactorsAt(
+  analysis: Analysis,
+  offset: number,
+  host: AccessHost | undefined,
+  documentPath: string | undefined,
+  options: FixOptions = {},
+): Fix[] {
   const config = analysis.kubeconfig;
   if (!config) return [];
   const material = analysis.materials.find(
@@ -360,6 +397,14 @@ export function refactorsAt(analysis: Analysis, offset: number, host: Host | und
     const dataKey = EMBED[site.field.key];
     const path = site.file?.resolved;
     if (!dataKey || !path || !host || entry?.fields.get(dataKey)) return [];
+    const title = `Embed ${site.file?.written} as ${dataKey}`;
+    if (dataKey === 'client-key-data') {
+      if (material.keys.length === 0) return [];
+      // kubectl --embed-certs copies the key as it is; Kubecert first makes sure no one new can read it.
+      const wider = widerReaders(host, documentPath, path, site.file?.written ?? path);
+      if (wider) return [{ title, kind: 'refactor.inline', edits: [], disabled: wider }];
+      if (!options.withSecrets) return [{ title, kind: 'refactor.inline', edits: [], deferred: true }];
+    }
     const read = host.readFile(path);
     if ('error' in read) return [];
     // Only what the field is for: a key into client-key-data; certificates, and nothing that holds a key, into the others.
@@ -368,9 +413,10 @@ export function refactorsAt(analysis: Analysis, offset: number, host: Host | und
     if (dataKey === 'client-key-data' ? material.keys.length === 0 : material.certificates.length === 0 || holdsKey) return [];
     return [
       {
-        title: `Embed ${site.file?.written} as ${dataKey}`,
+        title,
         kind: 'refactor.inline',
         edits: replacePair(site.field, dataKey, Buffer.from(read.bytes).toString('base64'), config.json),
+        ...(dataKey === 'client-key-data' ? { deferred: true } : {}),
       },
     ];
   }
@@ -403,6 +449,31 @@ export function refactorsAt(analysis: Analysis, offset: number, host: Host | und
   gaps += pem.slice(at);
   const content = gaps.trim() === '' ? pem : blocks.map((b) => pem.slice(b.start, b.end)).join('\n') + '\n';
   return [{ title, kind: 'refactor.extract', createFile: { path: dir + base, content }, edits: replacePair(site.field, fileKey, base, config.json) }];
+}
+
+/** Who may read a file with these permission bits, in words. */
+function readers(a: FileAccess): string {
+  if (a.mode & 0o004) return 'everyone';
+  if (a.mode & 0o040) return `its owner and group ${a.gid}`;
+  return a.mode & 0o400 ? 'its owner only' : 'no one but root';
+}
+
+const octal = (mode: number): string => (mode & 0o7777).toString(8).padStart(4, '0');
+
+/**
+ * Why embedding the key file would let more people read the key (the kubeconfig is readable by someone the key file is
+ * not), or why that cannot be told; undefined when the kubeconfig is as private as the key.
+ */
+function widerReaders(host: AccessHost, documentPath: string | undefined, keyPath: string, keyName: string): string | undefined {
+  const doc = documentPath ? host.access?.(documentPath) : undefined;
+  const key = host.access?.(keyPath);
+  if (!doc || !key)
+    return `Kubecert cannot tell who may read ${doc ? keyName : 'this kubeconfig (it is not saved)'}, so it does not copy the private key into it.`;
+  const everyone = (doc.mode & 0o004) !== 0 && (key.mode & 0o004) === 0;
+  const group = (doc.mode & 0o040) !== 0 && (key.mode & 0o004) === 0 && !((key.mode & 0o040) !== 0 && key.gid === doc.gid);
+  const owner = doc.uid !== key.uid && doc.uid !== 0 && (key.mode & 0o004) === 0 && !((key.mode & 0o040) !== 0 && key.gid === doc.gid);
+  if (!everyone && !group && !owner) return undefined;
+  return `${keyName} can be read by ${readers(key)} (mode ${octal(key.mode)}), this kubeconfig by ${owner && !everyone && !group ? `user ${doc.uid}` : readers(doc)} (mode ${octal(doc.mode)}): embedding the key would let more people read it. Make the kubeconfig as private as the key first (chmod 600), then embed it.`;
 }
 
 const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'TRUSTED CERTIFICATE', 'X509 CERTIFICATE']);

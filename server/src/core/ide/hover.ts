@@ -2,6 +2,7 @@
 import type { Analysis } from '../analysis';
 import { attributes, isSignedBy, type Certificate, type CertificateRequest, type PrivateKeyFacts } from '../x509/certificates';
 import type { Material } from '../x509/decode';
+import { serialHexAsOpenssl } from '../x509/strict';
 import type { Span } from '../findings/finding';
 import { describeToken, identityOf, meaningOfUser } from '../model/identity';
 import { findEntry, type Entry, type Field } from '../model/kubeconfig';
@@ -13,6 +14,9 @@ import { coversPattern } from '../x509/hostnames';
 import type { ManifestObject } from '../model/manifests';
 import { isSelfSigned, issuedBy } from '../findings/context';
 import { closestNames } from './fixes';
+import { shownServer } from '../base/url';
+
+export { shownServer };
 
 export interface HoverRow {
   label?: string;
@@ -61,15 +65,18 @@ function sectionsFor(analysis: Analysis, target: Target, now: number): HoverSect
   }
 }
 
+/** A hover shows this many certificates of a bundle one by one, and sums up the rest: a bundle can hold 20,000. */
+export const HOVER_CERTIFICATES = 10;
+
 export function materialSections(analysis: Analysis, material: Material, now: number): HoverSection[] {
   const { site } = material;
   const sections: HoverSection[] = [];
-  const count = material.certificates.length;
-  material.certificates.forEach((cert, i) => {
-    const issuerCert =
-      material.certificates.find((c) => c !== cert && issuedBy(cert, c)) ??
-      caFor(analysis, material, cert) ??
-      material.certificates.find((c) => c !== cert && c.subject.derHex === cert.issuer.derHex);
+  const certs = material.certificates;
+  const count = certs.length;
+  const shown = certs.slice(0, HOVER_CERTIFICATES);
+  const issuerIn = issuerFinder(certs);
+  shown.forEach((cert, i) => {
+    const issuerCert = issuerIn(cert) ?? caFor(analysis, material, cert);
     const kind = certificateKind(site.role, i, cert.ca);
     const section = certificateSection(cert, now, count > 1 ? `Certificate ${i + 1} of ${count}` : 'Certificate', issuerCert);
     if (kind !== 'ca' && cert.ca)
@@ -82,7 +89,8 @@ export function materialSections(analysis: Analysis, material: Material, now: nu
       sections.push(...(count === 1 ? [meaningSection(cert.subject, csrApproved(analysis, material)), section] : [section, meaningSection(cert.subject)]));
     else sections.push(section);
   });
-  if (count > 1) sections.push(chainSection(material.certificates));
+  if (count > shown.length) sections.push(restSection(certs, shown.length, now));
+  if (count > 1) sections.push(chainSection(certs, shown.length, issuerIn));
   const object = analysis.objects.find((o) => o.csr && site.group === `${o.document}/${o.label}`);
   for (const csr of material.requests) {
     const section = requestSection(csr);
@@ -168,7 +176,7 @@ export function certificateSection(cert: Certificate, now: number, title: string
   if (cert.keyUsage.length || cert.extKeyUsage.length)
     rows.push({ label: 'Usage', text: [...cert.keyUsage, ...cert.extKeyUsage.map((u) => `${u} (extended)`)].join(', ') });
   rows.push({ label: 'CA', text: cert.ca ? `yes${cert.pathLen !== undefined ? `, path length ${cert.pathLen}` : ''}` : 'no' });
-  rows.push({ label: 'Serial', text: cert.serial, code: true });
+  rows.push({ label: 'Serial', text: serialHexAsOpenssl(cert.serial), code: true });
   rows.push({ label: 'SHA-256', text: colonHex(cert.sha256), code: true });
   return { title: `${title}: ${shortName(cert)}`, rows };
 }
@@ -203,18 +211,70 @@ export function meaningSection(subject: Certificate['subject'], approved?: boole
   return { title: 'In the cluster', rows };
 }
 
-function chainSection(certs: Certificate[]): HoverSection {
-  const rows: HoverRow[] = certs.map((c, i) => {
-    // By signature, then by name: a leaf, an intermediate and a root may share one subject DN.
-    const next = certs.find((n) => n !== c && issuedBy(c, n)) ?? certs.find((n) => n !== c && n.subject.derHex === c.issuer.derHex);
+/** Another certificate of the bundle whose subject is `cert`'s issuer, by one map lookup (a bundle can hold 20,000). */
+function issuerFinder(certs: Certificate[]): (cert: Certificate) => Certificate | undefined {
+  const bySubject = new Map<string, Certificate[]>();
+  for (const c of certs) {
+    const same = bySubject.get(c.subject.derHex);
+    if (!same) bySubject.set(c.subject.derHex, [c]);
+    else if (same.length < 8) same.push(c);
+  }
+  // By signature first: a leaf, an intermediate and a root may share one subject DN.
+  return (cert) => {
+    const named = bySubject.get(cert.issuer.derHex)?.filter((c) => c !== cert) ?? [];
+    return named.find((c) => issuedBy(cert, c)) ?? named[0];
+  };
+}
+
+/** The certificates a hover does not list, summed up: how many, how many expired, the first to expire. */
+function restSection(certs: Certificate[], from: number, now: number): HoverSection {
+  let expired = 0;
+  let notYet = 0;
+  let cas = 0;
+  let first = from;
+  for (let i = from; i < certs.length; i++) {
+    const c = certs[i];
+    if (c.notAfter < now) expired++;
+    else if (c.notBefore > now) notYet++;
+    if (c.ca) cas++;
+    if (c.notAfter < certs[first].notAfter) first = i;
+  }
+  const soonest = certs[first];
+  return {
+    title: `Certificates ${from + 1}–${certs.length} of ${certs.length}`,
+    rows: [
+      {
+        text: `Not listed one by one: a hover lists the first ${from} certificates of a bundle. Show Decoded Certificate lists more, and Copy Certificate as PEM copies them all.`,
+      },
+      { label: 'CAs', text: `${cas} of ${certs.length - from}` },
+      {
+        label: 'Validity',
+        text: `${expired} expired, ${notYet} not yet valid, ${certs.length - from - expired - notYet} valid now`,
+        tone: expired || notYet ? 'error' : 'ok',
+      },
+      {
+        label: 'First to expire',
+        text: `#${first + 1} ${soonest.subject.text || '(no subject)'}, ${formatDate(soonest.notAfter)}`,
+        tone: soonest.notAfter < now ? 'error' : undefined,
+      },
+    ],
+  };
+}
+
+function chainSection(certs: Certificate[], shown: number, issuerIn: (cert: Certificate) => Certificate | undefined): HoverSection {
+  const index = new Map<Certificate, number>();
+  certs.forEach((c, i) => index.has(c) || index.set(c, i));
+  const rows: HoverRow[] = certs.slice(0, shown).map((c, i) => {
+    const next = issuerIn(c);
     const self = isSelfSigned(c);
     const link = self
       ? 'self-signed root'
       : next
-        ? `signed by #${certs.indexOf(next) + 1}${isSignedBy(c, next) ? '' : ' (signature does NOT verify)'}`
+        ? `signed by #${(index.get(next) ?? 0) + 1}${isSignedBy(c, next) ? '' : ' (signature does NOT verify)'}`
         : `issuer ${c.issuer.text} not in this bundle`;
     return { label: `#${i + 1}`, text: `${c.subject.text} — ${link}` };
   });
+  if (certs.length > shown) rows.push({ text: `… and ${certs.length - shown} more certificates, not listed.` });
   return { title: 'Chain', rows };
 }
 
@@ -355,9 +415,4 @@ function entrySummary(analysis: Analysis, entry: Entry, now: number): HoverSecti
 /** Text from a certificate or file on one line: control characters (line breaks, terminal escapes) become visible \xHH. */
 export function oneLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
-
-/** A server URL as shown anywhere: credentials written into it (https://user:password@host) are not. */
-export function shownServer(server: string): string {
-  return server.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@/?#\s]*@/i, '$1(credentials hidden)@');
 }

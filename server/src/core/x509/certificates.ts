@@ -24,6 +24,7 @@ import {
 } from './der';
 import { exact } from '../base/exact';
 import { CURVES, EXT, EXT_KEY_USAGES, KEY_ALGORITHMS, KEY_USAGE_BITS, NAME_ATTRIBUTES, SIGNATURE_ALGORITHMS } from './oids';
+import { REFUSED, REFUSED_BY_GO, ecPointProblem, extensionName, serialAsOpenssl } from './strict';
 
 export interface NameAttribute {
   /** Short name (CN, O, OU, …) or the dotted OID. */
@@ -308,10 +309,14 @@ function decodeSpki(tlv: Tlv): PublicKeyFacts {
     }
     case 'EC': {
       const curve = params && params.tag === TAG.OID ? (CURVES[readOid(params)] ?? readOid(params)) : 'unknown curve';
+      const problem = ecPointProblem(curve, bits);
+      if (problem) throw new DerError(problem);
       return { type, curve, label: `ECDSA ${curve}`, spki, fingerprint: toHex(bits), bits: curveBits(curve) };
     }
     case 'Ed25519':
     case 'Ed448':
+      if (bits.length !== (type === 'Ed25519' ? 32 : 57))
+        throw new DerError(`the ${type} public key is ${bits.length} bytes, not ${type === 'Ed25519' ? 32 : 57}: ${REFUSED}`);
       return { type, label: type, spki, fingerprint: toHex(bits), bits: type === 'Ed25519' ? 256 : 456 };
     default:
       return { type, label: type === 'DSA' ? 'DSA' : `unknown key (${oid})`, spki, fingerprint: toHex(bits) };
@@ -348,9 +353,12 @@ interface Extensions {
 
 function decodeExtensions(list: Tlv[]): Extensions {
   const ext: Extensions = { sans: [], keyUsage: [], extKeyUsage: [], ca: undefined, pathLen: undefined, subjectKeyId: undefined, authorityKeyId: undefined };
+  const seen = new Set<string>();
   for (const item of list) {
     const parts = seq(item, 'extension');
     const id = readOid(parts[0]);
+    if (seen.has(id)) throw new DerError(`the extension ${extensionName(id)} appears more than once: ${REFUSED}`);
+    seen.add(id);
     const valueTlv = parts[parts.length - 1];
     const value = readTlv(content(expect(valueTlv, TAG.OCTET_STRING, 'extension value')));
     switch (id) {
@@ -378,6 +386,7 @@ function decodeExtensions(list: Tlv[]): Extensions {
         for (const t of items) {
           if (t.tag === TAG.BOOLEAN) ext.ca = readBoolean(t);
           else if (t.tag === TAG.INTEGER) ext.pathLen = readSmallInteger(t);
+          if (ext.pathLen !== undefined && ext.pathLen < 0) throw new DerError(`basicConstraints has a negative path length (${ext.pathLen}): ${REFUSED}`);
         }
         break;
       }
@@ -461,6 +470,10 @@ export function decodeCertificate(der: Uint8Array): Certificate {
     i++;
   }
   const serial = toHex(readInteger(tbsParts[i++]));
+  if (/^[89a-f]/.test(serial))
+    throw new DerError(
+      `the serial number is negative (${serialAsOpenssl(serial)}, as openssl prints it): ${REFUSED_BY_GO} since Go 1.23 (kubectl 1.31 and later)`,
+    );
   i++; // inner signature algorithm, repeated below
   const issuer = decodeName(tbsParts[i++]);
   const [nb, na] = seq(tbsParts[i++], 'validity');

@@ -225,18 +225,49 @@ export function readString(tlv: Tlv): string {
   }
 }
 
-/** UTCTime or GeneralizedTime to milliseconds since the epoch. */
+/**
+ * UTCTime or GeneralizedTime to milliseconds since the epoch, as strictly as Go's crypto/x509 (which kubectl uses)
+ * reads them: GeneralizedTime YYYYMMDDHHMMSSZ, UTCTime YYMMDDHHMM[SS]Z, every field within its range (no month 13,
+ * hour 24 or 30 February: OpenSSL prints "Bad time value"). Year 0000 is year 0, as both print it, never 1900.
+ */
 export function readTime(tlv: Tlv): number {
   if (tlv.cls !== 0 || (tlv.tag !== TAG.UTCTime && tlv.tag !== TAG.GeneralizedTime)) throw new DerError('expected a time');
   const s = tlv.end - tlv.contentStart <= 32 ? latin1At(tlv.bytes, tlv.contentStart, tlv.end) : latin1.decode(content(tlv));
-  const m =
-    tlv.tag === TAG.UTCTime ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/.exec(s) : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.\d+)?Z$/.exec(s);
-  if (!m) throw new DerError(`bad time "${s.slice(0, 20)}"`);
+  const utc = tlv.tag === TAG.UTCTime;
+  const m = utc ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/.exec(s) : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s);
+  const shown = JSON.stringify(s.length > 24 ? s.slice(0, 24) + '…' : s);
+  if (!m)
+    throw new DerError(
+      `invalid ${utc ? 'UTCTime' : 'GeneralizedTime'} ${shown}: not ${utc ? 'YYMMDDHHMMSSZ' : 'YYYYMMDDHHMMSSZ'}, so Go's crypto/x509 (kubectl) refuses the certificate`,
+    );
   let year = Number(m[1]);
-  if (tlv.tag === TAG.UTCTime) year += year >= 50 ? 1900 : 2000;
-  const t = Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0));
-  if (Number.isNaN(t)) throw new DerError(`bad time "${s}"`);
-  return t;
+  if (utc) year += year >= 50 ? 1900 : 2000;
+  const [month, day, hour, minute, second] = [m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number);
+  const bad =
+    month < 1 || month > 12
+      ? `month ${month}`
+      : day < 1 || day > daysIn(year, month)
+        ? `day ${day} of month ${month}`
+        : hour > 23
+          ? `hour ${hour}`
+          : minute > 59
+            ? `minute ${minute}`
+            : second > 59
+              ? `second ${second}`
+              : undefined;
+  if (bad)
+    throw new DerError(
+      `invalid ${utc ? 'UTCTime' : 'GeneralizedTime'} ${shown}: there is no ${bad}, so Go's crypto/x509 (kubectl) and OpenSSL refuse the certificate`,
+    );
+  const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
+  // Date.UTC reads years 0–99 as 1900–1999.
+  date.setUTCFullYear(year);
+  return date.getTime();
+}
+
+function daysIn(year: number, month: number): number {
+  if (month !== 2) return [31, 0, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
 }
 
 export function toHex(bytes: Uint8Array): string {
