@@ -8,7 +8,7 @@ import { defaultKubeconfigs, expandPaths } from './cli/files';
 import { formatSarif, terminalSafeJson } from './cli/formatSarif';
 import { formatText } from './cli/formatText';
 import { fileReport, type FileReport } from './cli/report';
-import { fileHost } from './host';
+import { fileHost, textLimit } from './host';
 import { probeKubeconfig } from './probe';
 
 declare const KUBECERT_VERSION: string;
@@ -176,6 +176,7 @@ export async function main(io: CliIo): Promise<number> {
   }
   for (const e of errors) io.stderr(`kubecert: ${e}\n`);
   const host = fileHost();
+  const maxTextLength = textLimit();
   const cache = new DecodeCache();
   const reports: FileReport[] = [];
   for (const file of files) {
@@ -187,13 +188,13 @@ export async function main(io: CliIo): Promise<number> {
       readError = true;
       continue;
     }
-    let analysis = analyse(text, { now, warnDays: options.warnDays, path: file, host, cache, serverCertificate });
+    let analysis = analyse(text, { now, warnDays: options.warnDays, path: file, host, cache, serverCertificate, maxTextLength });
     // A searched folder holds many YAML files; report only those Kubecert understands.
     if (analysis.kind === 'none' && !explicit) continue;
     if (analysis.kind === 'none' && options.paths.length > 0 && !options.paths.map((p) => resolve(io.cwd, p)).includes(file)) continue;
     if (options.probe && analysis.kubeconfig) {
       const probed = await probeKubeconfig(analysis, io.stderr);
-      analysis = analyse(text, { now, warnDays: options.warnDays, path: file, host, cache, serverCertificate, probed });
+      analysis = analyse(text, { now, warnDays: options.warnDays, path: file, host, cache, serverCertificate, probed, maxTextLength });
     }
     const shown = relative(io.cwd, file);
     reports.push(fileReport(shown.startsWith('..') ? file : shown, text, analysis));

@@ -29,6 +29,8 @@ export interface AnalysisOptions {
   probed?: Record<string, Served>;
   /** Per-code severity overrides; 'off' drops the finding. */
   severities?: Partial<Record<Code, Severity | 'off'>>;
+  /** Longer texts are not analysed (one input-limit finding says so); LIMITS.maxTextLength when absent. */
+  maxTextLength?: number;
 }
 
 export interface CertificateOccurrence {
@@ -61,8 +63,8 @@ export interface Structure {
   findings: Finding[];
 }
 
-export function structureOf(text: string, options: Pick<AnalysisOptions, 'path'>): Structure {
-  const parsed = parseText(text);
+export function structureOf(text: string, options: Pick<AnalysisOptions, 'path' | 'maxTextLength'>): Structure {
+  const parsed = parseText(text, options.maxTextLength);
   let kubeconfig: Kubeconfig | undefined;
   const sites: Site[] = [];
   const kubeconfigDocs = new Set<number>();

@@ -8,6 +8,7 @@ import { editedSite, reuseStructure } from '../core';
 import { inside } from '../core';
 import { LineIndex, type Position } from '../positions';
 import type { Settings } from '../../../shared/settings';
+import { textLimit } from '../host';
 
 export interface Snapshot {
   uri: string;
@@ -50,6 +51,7 @@ export class Workspace {
   private readonly structures = new Map<string, { version: number; text: string; structure: Structure; lines: LineIndex }>();
   private readonly edits = new Map<string, Edit>();
   readonly cache = new DecodeCache();
+  private readonly maxTextLength = textLimit();
 
   constructor(
     private readonly host: Host,
@@ -81,7 +83,15 @@ export class Workspace {
   }
 
   private options(uri: string, now: number): AnalysisOptions {
-    return { now, warnDays: this.settings.warnDays, path: pathOf(uri), host: this.host, cache: this.cache, severities: this.settings.severities };
+    return {
+      now,
+      warnDays: this.settings.warnDays,
+      path: pathOf(uri),
+      host: this.host,
+      cache: this.cache,
+      severities: this.settings.severities,
+      maxTextLength: this.maxTextLength,
+    };
   }
 
   private job(uri: string, version: number, text: string): Job | undefined {
