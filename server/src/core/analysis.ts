@@ -61,6 +61,8 @@ export interface Structure {
   objects: ManifestObject[];
   sites: Site[];
   findings: Finding[];
+  /** Where each YAML document starts (its `---` line, or the text's start): the documents an edit touches are re-read alone. */
+  documentStarts: number[];
 }
 
 export function structureOf(text: string, options: Pick<AnalysisOptions, 'path' | 'maxTextLength'>): Structure {
@@ -84,6 +86,8 @@ export function structureOf(text: string, options: Pick<AnalysisOptions, 'path' 
     objects: scan.objects,
     sites,
     findings: [...parsed.findings, ...aliasFindings(parsed.documents, text)],
+    // The first document starts with the text, whatever comes before its content (a comment, a `---`).
+    documentStarts: parsed.documents.map((doc, i) => (i === 0 ? 0 : doc.range[0])),
   };
 }
 

@@ -4,7 +4,7 @@ import { URI } from 'vscode-uri';
 import { analyseInSteps, decodeAt, partialAnalysis, type Analysis, type AnalysisOptions, type Progress, type Structure } from '../core';
 import { DecodeCache, decodeSite, type Host } from '../core';
 import type { TextEdit } from '../core';
-import { editedSite, reuseStructure } from '../core';
+import { editedSite, reuseDocuments, reuseStructure } from '../core';
 import { inside } from '../core';
 import { LineIndex, type Position } from '../positions';
 import type { Settings } from '../../../shared/settings';
@@ -101,7 +101,7 @@ export class Workspace {
     const before = this.snapshots.get(uri);
     if (!(before && before.analysis !== EMPTY) && !INTERESTING.test(text)) return undefined;
     const options = this.options(uri, this.now());
-    const reused = this.reusable(uri, version, text);
+    const reused = this.reusable(uri, version, text, options);
     job = { version, text, options, steps: analyseInSteps(text, options, { known: reused.structure }), lines: reused.lines ?? new LineIndex(text) };
     this.jobs.set(uri, job);
     return job;
@@ -109,14 +109,17 @@ export class Workspace {
 
   /**
    * The line index and structure of this version, derived from the last version's when a single edit led here: the
-   * lines when it added or removed no line break, the structure when it stayed inside one value. Neither reads the
-   * new text.
+   * lines when it added or removed no line break, the structure when it stayed inside one value (neither reads the new
+   * text), or the other documents' when it stayed inside a few documents of a manifest stream.
    */
-  private reusable(uri: string, version: number, text: string): { structure?: Structure; lines?: LineIndex } {
+  private reusable(uri: string, version: number, text: string, options: AnalysisOptions): { structure?: Structure; lines?: LineIndex } {
     const last = this.lastEdit(uri, version, text);
     if (!last) return {};
     const { base, edit } = last;
-    return { structure: reuseStructure(base.structure, base.text, edit), lines: base.lines.edited(edit.span, edit.newText, text) };
+    return {
+      structure: reuseStructure(base.structure, base.text, edit) ?? reuseDocuments(base.structure, edit, text, options),
+      lines: base.lines.edited(edit.span, edit.newText, text),
+    };
   }
 
   /** The last version whose structure is known, when one recorded edit leads from its text to this version's. */
