@@ -5,7 +5,7 @@
 // seeded random edits inside documents, at their `---` lines and across them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyseInSteps, structureOf, type Analysis, type AnalysisOptions, type Structure } from '../../server/src/core/analysis';
+import { analyseInSteps, structureOf, type Analysis, type AnalysisOptions, type Progress, type Structure } from '../../server/src/core/analysis';
 import type { TextEdit } from '../../server/src/core/ide/edits';
 import { reuseDocuments } from '../../server/src/core/syntax/documents';
 import { DecodeCache } from '../../server/src/core/x509/decode';
@@ -125,22 +125,37 @@ function apply(text: string, edit: TextEdit): string {
   return text.slice(0, edit.span.start) + edit.newText + text.slice(edit.span.end);
 }
 
-function analyseOn(text: string, known?: Structure): Analysis {
-  const steps = analyseInSteps(text, OPTIONS, { known });
+function analyseOn(text: string, known?: Structure, previous?: Progress): Analysis {
+  return finished(analyseInSteps(text, OPTIONS, { known, previous }));
+}
+
+function finished(steps: Generator<Progress, Analysis, void>): Analysis {
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
   }
 }
 
+/** The analysis of `text` and what it decoded, as a server keeps it for the next version. */
+function progressOf(text: string, structure: Structure): Progress {
+  const steps = analyseInSteps(text, OPTIONS, { known: structure });
+  let progress: Progress | undefined;
+  for (let r = steps.next(); !r.done; r = steps.next()) progress = r.value;
+  return progress!;
+}
+
 /** reuseDocuments' answer, held to a fresh structure and a fresh analysis of the new text when it answers. */
-function check(text: string, edit: TextEdit, before = structureOf(text, OPTIONS)): Structure | undefined {
+function check(text: string, edit: TextEdit, before = structureOf(text, OPTIONS), previous?: Progress): Structure | undefined {
   const after = apply(text, edit);
   const reused = reuseDocuments(before, edit, after, OPTIONS);
   if (reused) {
     const fresh = structureOf(after, OPTIONS);
     assert.deepStrictEqual(reused, fresh, `structure after ${JSON.stringify(edit)}`);
-    assert.deepStrictEqual(analyseOn(after, reused).findings, analyseOn(after).findings, `findings after ${JSON.stringify(edit)}`);
+    const expected = analyseOn(after).findings;
+    assert.deepStrictEqual(analyseOn(after, reused).findings, expected, `findings after ${JSON.stringify(edit)}`);
+    // And with the sites the edit left or moved taken from the analysis before it, as the server does.
+    if (previous)
+      assert.deepStrictEqual(analyseOn(after, reused, previous).findings, expected, `findings on the previous decoding after ${JSON.stringify(edit)}`);
   }
   return reused;
 }
@@ -244,6 +259,7 @@ test('documents: 3,000 seeded random edits inside documents, at their separators
   const rng = new Random(20261203);
   const int = (n: number) => rng.int(n);
   const before = structureOf(text, OPTIONS);
+  const previous = progressOf(text, before);
   const separators = before.documentStarts.filter((s) => s > 0);
   let reused = 0;
   let parsed = 0;
@@ -253,7 +269,7 @@ test('documents: 3,000 seeded random edits inside documents, at their separators
     const end = Math.min(text.length, start + (rng.next() < 0.5 ? 0 : int(rng.next() < 0.1 ? 400 : 8)));
     let newText = '';
     for (let k = int(3); k > 0; k--) newText += PIECES[int(PIECES.length)];
-    if (check(text, { span: { start, end }, newText }, before)) reused++;
+    if (check(text, { span: { start, end }, newText }, before, previous)) reused++;
     else parsed++;
   }
   assert.ok(reused > 1000 && parsed > 100, `reused ${reused}, parsed again ${parsed}`);
@@ -265,6 +281,7 @@ test('documents: a chain of 300 edits as a person makes them, each on the struct
   const int = (n: number) => rng.int(n);
   let current = text;
   let structure = structureOf(current, OPTIONS);
+  let previous = progressOf(current, structure);
   let chained = 0;
   for (let i = 0; i < 300; i++) {
     const starts = [0];
@@ -283,9 +300,14 @@ test('documents: a chain of 300 edits as a person makes them, each on the struct
           : separator
             ? { span: { start: line, end: line + 4 }, newText: '' }
             : { span: { start: line, end: line }, newText: /^[a-z]/.test(current.slice(line, line + 1)) ? '---\n' : '' };
-    const reused = check(current, edit, structure);
-    current = apply(current, edit);
-    structure = reused ?? structureOf(current, OPTIONS);
+    const reused = check(current, edit, structure, previous);
+    const next = apply(current, edit);
+    const steps = analyseInSteps(next, OPTIONS, { known: reused, previous: reused && previous });
+    let progress: Progress | undefined;
+    for (let r = steps.next(); !r.done; r = steps.next()) progress = r.value;
+    current = next;
+    structure = progress!.structure;
+    previous = progress!;
     if (reused) chained++;
   }
   assert.ok(chained > 50, `chained ${chained}`);

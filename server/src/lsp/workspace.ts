@@ -50,6 +50,8 @@ export class Workspace {
   /** The latest structure known per document, and of which version: the base an edit inside one value reuses. */
   private readonly structures = new Map<string, { version: number; text: string; structure: Structure; lines: LineIndex }>();
   private readonly edits = new Map<string, Edit>();
+  /** The last finished analysis's decoded sites per document: what an analysis on a reused structure need not decode again. */
+  private readonly decoded = new Map<string, Progress>();
   readonly cache = new DecodeCache();
   private readonly maxTextLength = textLimit();
 
@@ -102,7 +104,8 @@ export class Workspace {
     if (!(before && before.analysis !== EMPTY) && !INTERESTING.test(text)) return undefined;
     const options = this.options(uri, this.now());
     const reused = this.reusable(uri, version, text, options);
-    job = { version, text, options, steps: analyseInSteps(text, options, { known: reused.structure }), lines: reused.lines ?? new LineIndex(text) };
+    const previous = reused.structure && this.decoded.get(uri);
+    job = { version, text, options, steps: analyseInSteps(text, options, { known: reused.structure, previous }), lines: reused.lines ?? new LineIndex(text) };
     this.jobs.set(uri, job);
     return job;
   }
@@ -152,6 +155,7 @@ export class Workspace {
     const r = this.advance(uri, job);
     if (!r.done) return undefined;
     this.jobs.delete(uri);
+    if (job.progress) this.decoded.set(uri, job.progress);
     return this.store(uri, version, text, r.value, job.lines, job.options.now);
   }
 
@@ -226,6 +230,7 @@ export class Workspace {
     this.jobs.delete(uri);
     this.structures.delete(uri);
     this.edits.delete(uri);
+    this.decoded.delete(uri);
   }
 }
 

@@ -14,6 +14,13 @@ import { LIMITS } from './parse';
 /** Documents this close to an edit are read again too: a `---` typed or broken at a document's edge moves that edge. */
 const MARGIN = 4;
 
+/** A site of a document the edit only moved, and the site it was: its decoding is the same, at the new place. */
+const origins = new WeakMap<Site, Site>();
+
+export function movedFrom(site: Site): Site | undefined {
+  return origins.get(site);
+}
+
 /**
  * The structure of `text`, which is the text of `before` with `edit` applied, when `before` is a stream of manifests
  * read without error and the documents the edit touches read again in the fast path's subset; otherwise undefined.
@@ -56,7 +63,9 @@ export function reuseDocuments(before: Structure, edit: TextEdit, text: string, 
   const moveSite = (s: Site): Site => {
     const document = s.document + added;
     const group = s.group.startsWith(`${s.document}/`) ? `${document}${s.group.slice(String(s.document).length)}` : s.group;
-    return { ...s, field: moveField(s.field), group, document };
+    const moved = { ...s, field: moveField(s.field), group, document };
+    origins.set(moved, s);
+    return moved;
   };
   const unmoved = delta === 0 && added === 0;
   const objects = [
