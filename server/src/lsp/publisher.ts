@@ -27,8 +27,11 @@ export class DiagnosticsPublisher {
     private readonly workspace: () => Workspace,
   ) {}
 
+  /** When the last diagnostics were written: background work waits IDLE_DELAY_MS after them, for the requests they prompt. */
+  private publishedAt = -Infinity;
+
   busy(): boolean {
-    return this.pending > 0;
+    return this.pending > 0 || performance.now() - this.publishedAt < IDLE_DELAY_MS;
   }
 
   publish(uri: string): void {
@@ -67,6 +70,7 @@ export class DiagnosticsPublisher {
     this.pending--;
     const diagnostics = features.diagnostics(snap, workspace.getSettings().maxProblems);
     const sent = this.connection.sendDiagnostics({ uri, version: snap.version, diagnostics });
+    this.publishedAt = performance.now();
     // After the write, not before: a timer due now would run first and hold the diagnostics back.
     if (this.pending === 0 && snap.text.length > IDLE_WORK_CHARS)
       void sent.then(
