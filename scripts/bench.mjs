@@ -53,6 +53,7 @@ function parseArgs(argv) {
     extension: true,
     activationRuns: 3,
     vsix: true,
+    out: 'latest',
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -79,6 +80,7 @@ function parseArgs(argv) {
     else if (name === '--no-extension') o.extension = false;
     else if (name === '--activation-runs') o.activationRuns = Number(value());
     else if (name === '--no-vsix') o.vsix = false;
+    else if (name === '--out') o.out = value();
     else if (name === '--servers')
       o.servers = value()
         .split(',')
@@ -92,6 +94,7 @@ function parseArgs(argv) {
   if (o.sizes.some((s) => !Number.isInteger(s) || s < 1)) usage('--sizes must be positive integers');
   if (!(o.timeoutMs > 0)) usage('--timeout must be a positive number of seconds');
   if (!Number.isInteger(o.activationRuns) || o.activationRuns < 1) usage('--activation-runs must be a positive integer');
+  if (!/^[\w.-]+$/.test(o.out)) usage('--out must be a plain file name');
   o.sizes = [...new Set(o.sizes)].sort((a, b) => a - b);
   return o;
 }
@@ -104,6 +107,7 @@ function usage(error) {
   --quick               sizes 10,100,1000 (no 5,000 and up), ${5} runs unless --runs is given
   --no-stream           skip the 4,000-document manifest stream (9 MB: keystrokes inside one document, and one that adds a document)
   --no-hover-at-diagnostics  skip the hover sent the moment the open's diagnostics arrive (${HOVER_AT_DIAGNOSTICS_SIZES.join(', ')} contexts)
+  --out NAME            write bench/results/NAME.json and NAME.md (default: latest)
   --no-plain-server     skip \`node dist/server.js\` (no flags) beside the bin's form at ${PLAIN_SERVER_SIZE.toLocaleString('en-US')} contexts
   --no-responsiveness   skip the hover sent right after opening the ${RESPONSIVENESS_SIZE.toLocaleString('en-US')}-context file
   --no-extension        skip the extension's activation in code-server (test/e2e/runInCodeServer.mjs)
@@ -882,10 +886,10 @@ async function main() {
     writeFileSync(join(dir, `${name}.tmp`), content);
     renameSync(join(dir, `${name}.tmp`), join(dir, name));
   };
-  writeAtomic('latest.json', JSON.stringify(report, null, 2) + '\n');
-  writeAtomic('latest.md', md);
+  writeAtomic(`${opts.out}.json`, JSON.stringify(report, null, 2) + '\n');
+  writeAtomic(`${opts.out}.md`, md);
   await new Promise((resolve) => process.stdout.write(md, resolve));
-  log(`bench: done in ${(report.durationMs / 1000).toFixed(0)} s; wrote bench/results/latest.json and bench/results/latest.md`);
+  log(`bench: done in ${(report.durationMs / 1000).toFixed(0)} s; wrote bench/results/${opts.out}.json and bench/results/${opts.out}.md`);
   if (failures.length) log(`bench: ${failures.length} failure(s)`);
   // Exit explicitly: a server that ignored shutdown must not keep the benchmark alive (the exit hook kills it).
   process.exit(failures.length ? 1 : 0);
