@@ -1,6 +1,6 @@
 // Benchmark inputs: deterministic kubeconfigs of N contexts and a multi-document manifest file.
 //
-//   node bench/generate.mjs [--sizes 10,100,1000,5000] [--no-manifests]
+//   node bench/generate.mjs [--sizes 10,100,1000,5000,7500,20000] [--no-manifests] [--stream]
 //
 // Every choice (key type, key format, which certificate is expired, names, serials, groups) comes
 // from a seeded PRNG, so the structure of every file is the same on every machine. The key *material*
@@ -23,8 +23,8 @@ import { fileURLToPath } from 'node:url';
 export const GENERATOR_VERSION = 2;
 export const SEED = 0x6b756265; // "kube"
 export const MANIFEST_DOCUMENTS = 2000;
-/** Kubecert's documented input limit (server/src/core/syntax/parse.ts LIMITS.maxTextLength). */
-export const KUBECERT_MAX_TEXT = 20 * 1024 * 1024;
+/** The manifest stream: 2,000 TLS Secrets and the 2,000 Ingresses that name them (about 9 MB). */
+export const STREAM_DOCUMENTS = 4000;
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const CACHE_DIR = join(HERE, '.cache', `gen-v${GENERATOR_VERSION}`);
@@ -404,7 +404,7 @@ export function kubeconfigText(pool, n) {
  * naming the Secret before it), ValidatingWebhookConfiguration (caBundle), Ingress: 40% Secrets, 40%
  * Ingresses, 20% webhook configurations. A few leaves are expired; a few Ingress hosts are not covered.
  */
-export function manifestText(pool, documents) {
+export function manifestText(pool, documents, { stream = false } = {}) {
   const docs = [];
   const cas = [];
   for (let j = 0; j < 8; j++) {
@@ -431,7 +431,8 @@ export function manifestText(pool, documents) {
   for (let d = 0; d < documents; d++) {
     const r = rngFor('manifest', d);
     const ns = `team-${r.pick(WORDS)}-${pad(d % 97)}`;
-    const slot = d % 5;
+    // The stream: TLS Secrets and the Ingresses that name them, one after the other.
+    const slot = stream ? (d % 2 === 0 ? 0 : 2) : d % 5;
     if (slot === 0 || slot === 1) {
       const ca = cas[r.int(cas.length)];
       const key = r.chance(0.5) ? pool.rsa[r.int(POOL_RSA)] : pool.ec[r.int(POOL_EC)];
@@ -451,6 +452,7 @@ export function manifestText(pool, documents) {
       });
       const name = `tls-${pad(d)}`;
       lastSecret = { name, host, ns };
+      if (stream && hoverDoc < 0 && d >= documents / 2) hoverDoc = d;
       counts.Secret++;
       docs.push(
         [
@@ -542,12 +544,32 @@ export function manifestText(pool, documents) {
   }
   const text = docs.join('\n---\n') + '\n';
   const all = text.split('\n');
-  const hoverLine = all.indexOf(`  name: policy-${pad(hoverDoc)}`) + 6;
-  if (!all[hoverLine].startsWith('    caBundle: ')) throw new Error('generator: caBundle line not found');
   const nsLine = all.indexOf(`  name: web-${pad(editDoc)}`) + 1;
   if (!all[nsLine].startsWith('  namespace: team-')) throw new Error('generator: Ingress namespace line not found');
   const nsChar = '  namespace: team-'.length;
   const old = all[nsLine][nsChar];
+  const edit = { line: nsLine, character: nsChar, old, new: old === 'x' ? 'y' : 'x', what: `Ingress web-${pad(editDoc)} metadata.namespace` };
+  if (stream) {
+    const hoverLine = all.indexOf(`  name: tls-${pad(hoverDoc)}`) + 5;
+    if (!all[hoverLine].startsWith('  tls.crt: ')) throw new Error('generator: tls.crt line not found');
+    const specLine = nsLine + 1;
+    if (all[specLine] !== 'spec:') throw new Error('generator: Ingress spec line not found');
+    const meta = {
+      kind: 'manifests',
+      documents,
+      chars: text.length,
+      lines: all.length - 1,
+      counts,
+      hover: { line: hoverLine, character: '  tls.crt: '.length + 40, what: `Secret tls-${pad(hoverDoc)} tls.crt` },
+      edit,
+      // A keystroke that adds a document: `---` typed on its own line splits the Ingress after its metadata.
+      addDocument: { line: specLine, character: 0, text: '---\n', what: `Ingress web-${pad(editDoc)} split before spec:` },
+      paste: pastedCertificate(pool, 'stream', hoverLine, '  tls.crt: '.length, all[hoverLine].slice('  tls.crt: '.length)),
+    };
+    return { text, meta };
+  }
+  const hoverLine = all.indexOf(`  name: policy-${pad(hoverDoc)}`) + 6;
+  if (!all[hoverLine].startsWith('    caBundle: ')) throw new Error('generator: caBundle line not found');
   const meta = {
     kind: 'manifests',
     documents,
@@ -555,7 +577,7 @@ export function manifestText(pool, documents) {
     lines: all.length - 1,
     counts,
     hover: { line: hoverLine, character: '    caBundle: '.length + 40, what: `ValidatingWebhookConfiguration policy-${pad(hoverDoc)} caBundle` },
-    edit: { line: nsLine, character: nsChar, old, new: old === 'x' ? 'y' : 'x', what: `Ingress web-${pad(editDoc)} metadata.namespace` },
+    edit,
     paste: pastedCertificate(pool, 'manifests', hoverLine, '    caBundle: '.length, all[hoverLine].slice('    caBundle: '.length)),
   };
   return { text, meta };
@@ -565,15 +587,16 @@ export function manifestText(pool, documents) {
 
 export const kubeconfigPath = (n) => join(CACHE_DIR, `kubeconfig-${n}.kubeconfig`);
 export const manifestPath = (d = MANIFEST_DOCUMENTS) => join(CACHE_DIR, `manifests-${d}.yaml`);
+export const streamPath = (d = STREAM_DOCUMENTS) => join(CACHE_DIR, `stream-${d}.yaml`);
 
 /**
  * Makes sure the files for these sizes exist in the cache; returns { path, meta } per input.
  * Cached files are reused as they are (delete bench/.cache to regenerate everything).
  */
-export function ensureInputs({ sizes, manifests = true, log = () => {} }) {
+export function ensureInputs({ sizes, manifests = true, stream = false, log = () => {} }) {
   let pool;
   const getPool = () => (pool ??= loadPool(CACHE_DIR));
-  const out = { kubeconfigs: {}, manifests: undefined };
+  const out = { kubeconfigs: {}, manifests: undefined, stream: undefined };
   const one = (path, make, label) => {
     const metaPath = `${path}.meta.json`;
     if (existsSync(path) && existsSync(metaPath)) return { path, meta: JSON.parse(readFileSync(metaPath, 'utf8')), cached: true };
@@ -586,6 +609,7 @@ export function ensureInputs({ sizes, manifests = true, log = () => {} }) {
   };
   for (const n of sizes) out.kubeconfigs[n] = one(kubeconfigPath(n), (p) => kubeconfigText(p, n), `kubeconfig with ${n} contexts`);
   if (manifests) out.manifests = one(manifestPath(), (p) => manifestText(p, MANIFEST_DOCUMENTS), `manifest file with ${MANIFEST_DOCUMENTS} documents`);
+  if (stream) out.stream = one(streamPath(), (p) => manifestText(p, STREAM_DOCUMENTS, { stream: true }), `manifest stream with ${STREAM_DOCUMENTS} documents`);
   return out;
 }
 
@@ -595,8 +619,13 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     return i >= 0 ? process.argv[i + 1] : undefined;
   };
   const sizes = (arg('--sizes') ?? '10,100,1000,5000').split(',').map(Number);
-  const r = ensureInputs({ sizes, manifests: !process.argv.includes('--no-manifests'), log: (s) => console.error(s) });
-  for (const [n, f] of Object.entries(r.kubeconfigs))
-    console.log(`${n}\t${f.path}\t${f.meta.chars} chars${f.meta.chars > KUBECERT_MAX_TEXT ? " (over Kubecert's 20 MB limit!)" : ''}`);
+  const r = ensureInputs({
+    sizes,
+    manifests: !process.argv.includes('--no-manifests'),
+    stream: process.argv.includes('--stream'),
+    log: (s) => console.error(s),
+  });
+  for (const [n, f] of Object.entries(r.kubeconfigs)) console.log(`${n}\t${f.path}\t${f.meta.chars} chars`);
   if (r.manifests) console.log(`manifests\t${r.manifests.path}\t${r.manifests.meta.chars} chars`);
+  if (r.stream) console.log(`stream\t${r.stream.path}\t${r.stream.meta.chars} chars`);
 }

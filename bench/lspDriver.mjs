@@ -333,6 +333,21 @@ export class LspServer {
     );
   }
 
+  /**
+   * didOpen, and a hover at `position` sent the moment the first publishDiagnostics for the uri is handled (a user
+   * hovers as soon as the squiggles appear), without any wait: its latency, request → result. Then waits for quiet.
+   */
+  async openThenHover(uri, text, position, { languageId = 'yaml', quietMs = 600 } = {}) {
+    this.versions.set(uri, 1);
+    const fromSeq = this.publishes.length;
+    const t = performance.now();
+    this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+    const first = await this.waitForPublish(`the first diagnostics of ${uri}`, (e) => e.uri === uri, fromSeq);
+    const h = await this.hover(uri, position);
+    await this.quiet(uri, quietMs);
+    return { openFirst: first.t - t, firstCount: first.count, hoverMs: h.ms, hoverEmpty: h.empty, hoverChars: h.chars };
+  }
+
   async hover(uri, position) {
     const t = performance.now();
     const result = await this.within(
@@ -403,11 +418,25 @@ export class LspServer {
   /** Peak (VmHWM) and current (VmRSS) resident set of the server process, in KiB. */
   memory() {
     try {
-      const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+      const status = readFileSync(`/proc/${this.serverPid()}/status`, 'utf8');
       const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
       return { hwmKb: kb('VmHWM'), rssKb: kb('VmRSS') };
     } catch {
       return { hwmKb: NaN, rssKb: NaN };
+    }
+  }
+
+  /**
+   * The process that serves: Kubecert's server started without its heap flags runs itself again with them
+   * (server/src/relaunch.ts) and stays as a relay; then its one child that runs server.js.
+   */
+  serverPid() {
+    try {
+      const children = readFileSync(`/proc/${this.pid}/task/${this.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+      if (children.length !== 1) return this.pid;
+      return readFileSync(`/proc/${children[0]}/cmdline`, 'utf8').includes('server.js') ? Number(children[0]) : this.pid;
+    } catch {
+      return this.pid;
     }
   }
 

@@ -18,6 +18,7 @@ export const METRICS = [
   { key: 'hoverWarm', label: 'warm hover (median of 10)' },
   { key: 'hoverNew', label: 'hover on a never-decoded certificate (pasted; hover sent with the edit)' },
   { key: 'keystroke', label: 'keystroke → diagnostics' },
+  { key: 'keystrokeAddDocument', label: 'keystroke that adds a document → diagnostics' },
   { key: 'peakRssMb', label: 'peak RSS (MB)', unit: 'MB' },
 ];
 
@@ -32,6 +33,7 @@ export function summarise(runs) {
   out.hoverChars = median(ok.map((r) => r.hoverChars));
   // A server whose every run published no non-empty list: say so rather than "n/a".
   out.neverNonEmpty = ok.length > 0 && ok.every((r) => r.openNonEmpty === null);
+  out.inputLimitRuns = ok.filter((r) => r.inputLimit).length;
   return out;
 }
 
@@ -62,6 +64,7 @@ export function fmt(v, unit = 'ms') {
   if (unit === 'MB') return v.toFixed(0);
   if (unit === 'bytes') return v >= 1024 * 1024 ? `${(v / 1024 / 1024).toFixed(2)} MB` : `${(v / 1024).toFixed(0)} KB`;
   if (unit === 'x') return `${v.toFixed(2)}×`;
+  if (unit === 'runs') return `${v}`;
   if (v >= 1000) return `${(v / 1000).toFixed(2)} s`;
   if (v >= 100) return `${v.toFixed(0)} ms`;
   if (v >= 10) return `${v.toFixed(1)} ms`;
@@ -134,6 +137,70 @@ export function targets(results) {
     { strict: true, reason: A?.reason },
   );
   add('vsix', '`.vsix` < 1.5 MB', V?.bytes ?? null, VSIX_LIMIT_BYTES, 'bytes', Boolean(V?.measured), { strict: true, reason: V?.reason });
+
+  // Large files (issue #16).
+  const S = results.stream;
+  add(
+    'stream-keystroke-vs-yls',
+    'manifest stream: keystroke inside one document ≤ 0.05× yaml-language-server',
+    S?.kubecert?.keystroke ?? null,
+    S?.yamlLs?.keystroke != null ? 0.05 * S.yamlLs.keystroke : null,
+    'ms',
+    Boolean(S?.kubecert && S?.yamlLs),
+  );
+  add('stream-keystroke-60', 'manifest stream: keystroke inside one document ≤ 60 ms', S?.kubecert?.keystroke ?? null, 60, 'ms', Boolean(S?.kubecert));
+  const k20000 = results.kubeconfig['20000'];
+  add(
+    'analysed-20000',
+    '20,000 contexts analysed (no input-limit finding), runs',
+    k20000?.kubecert ? k20000.kubecert.inputLimitRuns : null,
+    0,
+    'runs',
+    Boolean(k20000?.kubecert?.runs),
+  );
+  add(
+    'open-20000-vs-yls',
+    'open → diagnostics ≤ 0.5× yaml-language-server (20,000 contexts)',
+    k20000?.kubecert?.openFirst ?? null,
+    k20000?.yamlLs?.openFirst != null ? 0.5 * k20000.yamlLs.openFirst : null,
+    'ms',
+    Boolean(k20000?.kubecert && k20000?.yamlLs),
+  );
+  const k7500 = results.kubeconfig['7500'];
+  add(
+    'open-growth-7500',
+    'open growth from 1,000 to 7,500 contexts ≤ 8×',
+    ratio(k7500?.kubecert?.openFirst, k1000?.kubecert?.openFirst),
+    8,
+    'x',
+    Boolean(k7500?.kubecert && k1000?.kubecert),
+  );
+  add(
+    'hover-at-diagnostics-1000',
+    'hover sent the moment diagnostics arrive ≤ 15 ms (1,000 contexts)',
+    k1000?.hoverAtDiagnostics?.kubecert?.hoverMs ?? null,
+    15,
+    'ms',
+    Boolean(k1000?.hoverAtDiagnostics?.kubecert?.runs),
+  );
+  const k5000 = results.kubeconfig['5000'];
+  add(
+    'hover-at-diagnostics-5000',
+    'hover sent the moment diagnostics arrive ≤ 30 ms (5,000 contexts)',
+    k5000?.hoverAtDiagnostics?.kubecert?.hoverMs ?? null,
+    30,
+    'ms',
+    Boolean(k5000?.hoverAtDiagnostics?.kubecert?.runs),
+  );
+  const P = k1000?.kubecertPlain;
+  add(
+    'plain-vs-bin',
+    '`node dist/server.js` open → diagnostics within 5 % of the bin (1,000 contexts)',
+    P?.openFirst ?? null,
+    K?.openFirst != null ? 1.05 * K.openFirst : null,
+    'ms',
+    Boolean(P?.runs && K),
+  );
   return out;
 }
 
@@ -156,6 +223,7 @@ function metricRows(K, Y) {
   const rows = [];
   for (const m of METRICS) {
     const unit = m.unit ?? 'ms';
+    if (m.key === 'keystrokeAddDocument' && K?.[m.key] == null && Y?.[m.key] == null) continue;
     let yv = fmt(Y?.[m.key], unit);
     if (m.key === 'openNonEmpty' && Y?.neverNonEmpty) yv = `— (valid file: ${Y.openDiagnostics ?? 0} diagnostics)`;
     let kv = fmt(K?.[m.key], unit);
@@ -242,6 +310,20 @@ export function markdown(report) {
     );
     if (r.kubecert?.failed || r.yamlLs?.failed) L.push(`| failed runs | ${r.kubecert?.failed ?? 0} | ${r.yamlLs?.failed ?? 0} | |`);
     if (r.responsiveness) L.push(...responsivenessRows(r.responsiveness));
+    if (r.hoverAtDiagnostics) {
+      const H = r.hoverAtDiagnostics;
+      L.push(
+        `| hover sent the moment the open's diagnostics arrive (fresh server per run) | ${fmt(H.kubecert?.hoverMs)} | ${fmt(H.yamlLs?.hoverMs)} | ${fmt(ratio(H.kubecert?.hoverMs, H.yamlLs?.hoverMs), 'x')} |`,
+      );
+    }
+    if (r.kubecert?.inputLimitRuns) L.push(`| runs in which Kubecert reported input-limit (did not analyse) | ${r.kubecert.inputLimitRuns} | | |`);
+    if (r.kubecertPlain) {
+      const P = r.kubecertPlain,
+        K = r.kubecert;
+      L.push(
+        `| \`node dist/server.js --stdio\` (no flags: relaunches itself with them): start / open → diagnostics / peak RSS of the server | ${fmt(P.start)} / ${fmt(P.openFirst)} / ${fmt(P.peakRssMb, 'MB')} MB | | ${fmt(ratio(P.openFirst, K?.openFirst), 'x')} of the bin's open |`,
+      );
+    }
     L.push('');
   }
   if (results.manifests) {
@@ -251,6 +333,24 @@ export function markdown(report) {
       '',
     );
     L.push('yaml-language-server has no schema for this file (it is not `*.kubeconfig`): it checks YAML syntax only.', '');
+    L.push('| metric | Kubecert | yaml-ls | Kubecert / yaml-ls |', '| --- | ---: | ---: | ---: |');
+    L.push(...metricRows(r.kubecert, r.yamlLs));
+    L.push(`| bare \`yaml.parseAllDocuments\` (floor, median of 5) | ${fmt(r.bareParse)} | | |`);
+    L.push(
+      `| diagnostics after open / after keystroke | ${r.kubecert?.openDiagnostics ?? '—'} / ${r.kubecert?.keystrokeDiagnostics ?? '—'} | ${r.yamlLs?.openDiagnostics ?? '—'} / ${r.yamlLs?.keystrokeDiagnostics ?? '—'} | |`,
+    );
+    L.push('');
+  }
+  if (results.stream) {
+    const r = results.stream;
+    L.push(
+      `## Manifest stream: ${n(r.input.documents)} documents (${(r.input.chars / 1024 / 1024).toFixed(2)} MB; ${r.input.counts.Secret} TLS Secrets, ${r.input.counts.Ingress} Ingresses)`,
+      '',
+    );
+    L.push(
+      `The keystroke replaces one letter of an Ingress's namespace (${r.input.edit.what}); the keystroke that adds a document types \`---\` on its own line (${r.input.addDocument?.what ?? '—'}). yaml-language-server checks YAML syntax only.`,
+      '',
+    );
     L.push('| metric | Kubecert | yaml-ls | Kubecert / yaml-ls |', '| --- | ---: | ---: | ---: |');
     L.push(...metricRows(r.kubecert, r.yamlLs));
     L.push(`| bare \`yaml.parseAllDocuments\` (floor, median of 5) | ${fmt(r.bareParse)} | | |`);
@@ -283,8 +383,23 @@ export function markdown(report) {
     L.push(`## Growth from 1,000 to 5,000 contexts`, '');
     L.push(`Value at 5,000 ÷ value at 1,000 (the text grows ${g.chars.toFixed(2)}×; linear ≈ 5, constant ≈ 1).`, '');
     L.push('| metric | Kubecert | yaml-ls |', '| --- | ---: | ---: |');
-    for (const m of METRICS) L.push(`| ${m.label} | ${fmt(g.kubecert[m.key], 'x')} | ${fmt(g.yamlLs[m.key], 'x')} |`);
+    for (const m of METRICS) if (m.key !== 'keystrokeAddDocument') L.push(`| ${m.label} | ${fmt(g.kubecert[m.key], 'x')} | ${fmt(g.yamlLs[m.key], 'x')} |`);
     L.push(`| bare parse | ${fmt(g.bareParse, 'x')} | |`, '');
+  }
+  const growthTo = Object.keys(results.kubeconfig)
+    .map(Number)
+    .filter((size) => size > 1000 && results.kubeconfig['1000']);
+  if (growthTo.length) {
+    const a = results.kubeconfig['1000'];
+    L.push('## Growth from 1,000 contexts, open → diagnostics and peak RSS', '');
+    L.push('| contexts | text | Kubecert open | yaml-ls open | Kubecert peak RSS | yaml-ls peak RSS |', '| ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const size of growthTo) {
+      const b = results.kubeconfig[size];
+      L.push(
+        `| ${n(size)} | ${fmt(ratio(b.input.chars, a.input.chars), 'x')} | ${fmt(ratio(b.kubecert?.openFirst, a.kubecert?.openFirst), 'x')} | ${fmt(ratio(b.yamlLs?.openFirst, a.yamlLs?.openFirst), 'x')} | ${fmt(ratio(b.kubecert?.peakRssMb, a.kubecert?.peakRssMb), 'x')} | ${fmt(ratio(b.yamlLs?.peakRssMb, a.yamlLs?.peakRssMb), 'x')} |`,
+      );
+    }
+    L.push('');
   }
   L.push('## Notes', '');
   L.push(

@@ -4,9 +4,10 @@
 // activation in a real extension host (code-server) and the size of the packaged .vsix.
 // `npm run bench` builds first; see bench/README.md for what each number means.
 //
-//   node scripts/bench.mjs [--runs N] [--sizes 10,100,1000,5000] [--quick] [--timeout SECONDS]
-//                          [--no-manifests] [--no-cli] [--servers kubecert,yaml-ls] [--no-network-guard]
-//                          [--no-responsiveness] [--no-extension] [--activation-runs N] [--no-vsix]
+//   node scripts/bench.mjs [--runs N] [--sizes 10,100,1000,5000,7500,20000] [--quick] [--timeout SECONDS]
+//                          [--no-manifests] [--no-stream] [--no-cli] [--servers kubecert,yaml-ls] [--no-network-guard]
+//                          [--no-responsiveness] [--no-hover-at-diagnostics] [--no-plain-server]
+//                          [--no-extension] [--activation-runs N] [--no-vsix]
 //
 // Writes bench/results/latest.json and bench/results/latest.md and prints the Markdown.
 import { spawn, spawnSync } from 'node:child_process';
@@ -16,7 +17,7 @@ import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseAllDocuments, parseDocument } from 'yaml';
-import { CACHE_DIR, ensureInputs, KUBECERT_MAX_TEXT } from '../bench/generate.mjs';
+import { CACHE_DIR, ensureInputs } from '../bench/generate.mjs';
 import { BenchError, LspServer } from '../bench/lspDriver.mjs';
 import { growth, markdown, median, summarise, summariseResponsiveness, targets } from '../bench/report.mjs';
 
@@ -26,6 +27,12 @@ const WARM_HOVERS = 10;
 const PARSE_SAMPLES = 5;
 /** The size at which the responsiveness during the first analysis is measured (when it is among --sizes). */
 const RESPONSIVENESS_SIZE = 5000;
+/** The sizes at which a hover is sent the moment the open's diagnostics arrive. */
+const HOVER_AT_DIAGNOSTICS_SIZES = [1000, 5000];
+/** The size at which `node dist/server.js` (no flags: it relaunches itself with them) runs beside the bin's form. */
+const PLAIN_SERVER_SIZE = 1000;
+/** The CLI is timed at this size when it is measured (its target), else at the largest. */
+const CLI_SIZE = 5000;
 
 // ------------------------------------------------------------------ arguments
 
@@ -36,6 +43,9 @@ function parseArgs(argv) {
     quick: false,
     timeoutMs: 120_000,
     manifests: true,
+    stream: true,
+    hoverAtDiagnostics: true,
+    plainServer: true,
     cli: true,
     servers: ['kubecert', 'yamlLs'],
     guard: true,
@@ -43,6 +53,7 @@ function parseArgs(argv) {
     extension: true,
     activationRuns: 3,
     vsix: true,
+    out: 'latest',
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -60,12 +71,16 @@ function parseArgs(argv) {
     else if (name === '--quick') o.quick = true;
     else if (name === '--timeout') o.timeoutMs = Number(value()) * 1000;
     else if (name === '--no-manifests') o.manifests = false;
+    else if (name === '--no-stream') o.stream = false;
+    else if (name === '--no-hover-at-diagnostics') o.hoverAtDiagnostics = false;
+    else if (name === '--no-plain-server') o.plainServer = false;
     else if (name === '--no-cli') o.cli = false;
     else if (name === '--no-network-guard') o.guard = false;
     else if (name === '--no-responsiveness') o.responsiveness = false;
     else if (name === '--no-extension') o.extension = false;
     else if (name === '--activation-runs') o.activationRuns = Number(value());
     else if (name === '--no-vsix') o.vsix = false;
+    else if (name === '--out') o.out = value();
     else if (name === '--servers')
       o.servers = value()
         .split(',')
@@ -73,21 +88,27 @@ function parseArgs(argv) {
     else if (name === '--help' || name === '-h') usage();
     else usage(`unknown argument ${a}`);
   }
-  o.sizes ??= o.quick ? [10, 100, 1000] : [10, 100, 1000, 5000];
+  o.sizes ??= o.quick ? [10, 100, 1000] : [10, 100, 1000, 5000, 7500, 20000];
   o.runs ??= 5;
   if (!Number.isInteger(o.runs) || o.runs < 1) usage('--runs must be a positive integer');
   if (o.sizes.some((s) => !Number.isInteger(s) || s < 1)) usage('--sizes must be positive integers');
   if (!(o.timeoutMs > 0)) usage('--timeout must be a positive number of seconds');
   if (!Number.isInteger(o.activationRuns) || o.activationRuns < 1) usage('--activation-runs must be a positive integer');
+  if (!/^[\w.-]+$/.test(o.out)) usage('--out must be a plain file name');
   o.sizes = [...new Set(o.sizes)].sort((a, b) => a - b);
   return o;
 }
 
 function usage(error) {
-  const text = `usage: node scripts/bench.mjs [--runs N] [--sizes 10,100,1000,5000] [--quick] [--timeout SECONDS]
-                              [--no-manifests] [--no-cli] [--servers kubecert,yaml-ls] [--no-network-guard]
-                              [--no-responsiveness] [--no-extension] [--activation-runs N] [--no-vsix]
-  --quick               sizes 10,100,1000 (no 5,000), ${5} runs unless --runs is given
+  const text = `usage: node scripts/bench.mjs [--runs N] [--sizes 10,100,1000,5000,7500,20000] [--quick] [--timeout SECONDS]
+                              [--no-manifests] [--no-stream] [--no-cli] [--servers kubecert,yaml-ls] [--no-network-guard]
+                              [--no-responsiveness] [--no-hover-at-diagnostics] [--no-plain-server]
+                              [--no-extension] [--activation-runs N] [--no-vsix]
+  --quick               sizes 10,100,1000 (no 5,000 and up), ${5} runs unless --runs is given
+  --no-stream           skip the 4,000-document manifest stream (9 MB: keystrokes inside one document, and one that adds a document)
+  --no-hover-at-diagnostics  skip the hover sent the moment the open's diagnostics arrive (${HOVER_AT_DIAGNOSTICS_SIZES.join(', ')} contexts)
+  --out NAME            write bench/results/NAME.json and NAME.md (default: latest)
+  --no-plain-server     skip \`node dist/server.js\` (no flags) beside the bin's form at ${PLAIN_SERVER_SIZE.toLocaleString('en-US')} contexts
   --no-responsiveness   skip the hover sent right after opening the ${RESPONSIVENESS_SIZE.toLocaleString('en-US')}-context file
   --no-extension        skip the extension's activation in code-server (test/e2e/runInCodeServer.mjs)
   --activation-runs N   fresh code-server runs for the activation figure (default 3)
@@ -139,6 +160,8 @@ const SERVER_FLAGS = shebangFlags('bin/kubecert-language-server.js');
 const CLI_FLAGS = shebangFlags('bin/kubecert.js');
 const SERVERS = {
   kubecert: { label: 'Kubecert', args: [...SERVER_FLAGS, ...guard, join(ROOT, 'dist/server.js'), '--stdio'], initializationOptions: { now: NOW } },
+  // As the README's other-editor instructions could start it: no flags, so it relaunches itself with them.
+  kubecertPlain: { label: 'node dist/server.js', args: [...guard, join(ROOT, 'dist/server.js'), '--stdio'], initializationOptions: { now: NOW } },
   yamlLs: {
     label: 'yaml-language-server',
     args: [...guard, join(ROOT, 'node_modules/yaml-language-server/bin/yaml-language-server'), '--stdio'],
@@ -192,6 +215,14 @@ async function runOnce(key, input, text, { sanity = false } = {}) {
     for (let i = 0; i < WARM_HOVERS; i++) warm.push((await s.hover(uri, input.meta.hover)).ms);
     const e = input.meta.edit;
     const edit = await s.change(uri, { start: { line: e.line, character: e.character }, end: { line: e.line, character: e.character + 1 } }, e.new);
+    const diagnosed = s.lastDiagnostics.get(uri) ?? [];
+    // A keystroke that adds a document (the stream: `---` typed on its own line inside a document), a moment later.
+    let addDocument;
+    if (input.meta.addDocument) {
+      await s.quiet(uri, 300);
+      const a = input.meta.addDocument;
+      addDocument = await s.change(uri, { start: { line: a.line, character: a.character }, end: { line: a.line, character: a.character } }, a.text);
+    }
     // A moment later (300 ms without diagnostics, as a person pastes), a certificate the server has never seen is
     // pasted over the hovered value and hovered at once.
     await s.quiet(uri, 300);
@@ -224,6 +255,8 @@ async function runOnce(key, input, text, { sanity = false } = {}) {
       hoverNew: pasted.hoverMs,
       keystroke: edit.ms,
       keystrokeCount: edit.count,
+      ...(addDocument ? { keystrokeAddDocument: addDocument.ms, addDocumentCount: addDocument.count } : {}),
+      inputLimit: diagnosed.some((d) => d.code === 'input-limit'),
       keystrokeVersioned: edit.versioned,
       peakRssMb: mem.hwmKb / 1024,
       ...(schemaCheck ? { schemaCoversWholeFile: schemaCheck } : {}),
@@ -280,6 +313,21 @@ function runCli(path) {
       else reject(new BenchError(`kubecert check exited with ${code}: ${stderr.trim()}`));
     });
   });
+}
+
+/** A fresh server, didOpen, and a hover sent the moment the first diagnostics arrive (LspServer.openThenHover). */
+async function runHoverAtDiagnostics(key, input, text) {
+  const uri = pathToFileURL(input.path).href;
+  const s = await startServer(key);
+  try {
+    await s.configure();
+    const r = await s.openThenHover(uri, text, input.meta.hover);
+    if (r.hoverEmpty || r.hoverChars === 0) throw new BenchError(`${s.name} returned an empty hover at ${input.meta.hover.line}:${input.meta.hover.character}`);
+    if (s.networkBlocked) throw new BenchError(`${s.name} tried to use the network (blocked)${s.stderrSuffix()}`);
+    return r;
+  } finally {
+    await s.stop();
+  }
 }
 
 /**
@@ -649,6 +697,9 @@ async function main() {
     serverFlags: SERVER_FLAGS,
     cliFlags: CLI_FLAGS,
     responsiveness: responsivenessSize,
+    stream: opts.stream,
+    hoverAtDiagnostics: opts.hoverAtDiagnostics ? HOVER_AT_DIAGNOSTICS_SIZES.filter((n) => opts.sizes.includes(n)) : [],
+    plainServer: opts.plainServer && withKubecert && opts.sizes.includes(PLAIN_SERVER_SIZE) ? PLAIN_SERVER_SIZE : null,
     extension: opts.extension && withKubecert,
     activationRuns: opts.activationRuns,
     vsix: opts.vsix && withKubecert,
@@ -660,12 +711,8 @@ async function main() {
   if (opts.runs < 5) log('bench: fewer than 5 runs — medians will be noisy');
 
   const t = performance.now();
-  const inputs = ensureInputs({ sizes: opts.sizes, manifests: opts.manifests, log: (s) => log(`bench: ${s}`) });
+  const inputs = ensureInputs({ sizes: opts.sizes, manifests: opts.manifests, stream: opts.stream, log: (s) => log(`bench: ${s}`) });
   log(`bench: inputs ready in ${((performance.now() - t) / 1000).toFixed(1)} s (${CACHE_DIR})`);
-  for (const [size, input] of Object.entries(inputs.kubeconfigs)) {
-    if (input.meta.chars > KUBECERT_MAX_TEXT)
-      log(`bench: WARNING: the ${size}-context file is over Kubecert's 20 MB limit; Kubecert will report input-limit instead of analysing it`);
-  }
 
   const failures = [];
   const preflight = {};
@@ -680,21 +727,21 @@ async function main() {
       failures.push({ input: 'preflight', server: 'yamlLs', run: 0, error: `schema validation does not run: ${preflight.yamlLsSchema.message}` });
   }
 
-  const cliSize = opts.cli && opts.servers.includes('kubecert') ? opts.sizes[opts.sizes.length - 1] : null;
-  const results = { kubeconfig: {}, manifests: undefined, cli: undefined, activation: undefined, vsix: undefined };
+  const cliSize = opts.cli && opts.servers.includes('kubecert') ? (opts.sizes.includes(CLI_SIZE) ? CLI_SIZE : opts.sizes[opts.sizes.length - 1]) : null;
+  const results = { kubeconfig: {}, manifests: undefined, stream: undefined, cli: undefined, activation: undefined, vsix: undefined };
   const cliRuns = [];
 
   /** Runs every server `runs` times on one input, interleaved; with `cli`, a CLI run after each round. */
-  async function measure(label, input, multi, withCli) {
+  async function measure(label, input, multi, withCli, servers = opts.servers) {
     const text = readFileSync(input.path, 'utf8');
-    const runs = Object.fromEntries(opts.servers.map((k) => [k, []]));
+    const runs = Object.fromEntries(servers.map((k) => [k, []]));
     for (let r = 1; r <= opts.runs; r++) {
-      for (const key of opts.servers) {
+      for (const key of servers) {
         try {
           const m = await runOnce(key, input, text, { sanity: r === 1 });
           runs[key].push(m);
           log(
-            `  ${label} run ${r}/${opts.runs} ${SERVERS[key].label.padEnd(20)} start ${m.start.toFixed(0)} · open ${m.openFirst.toFixed(0)} (${m.openCount} diags) · hover ${m.hoverFirst.toFixed(1)}/${m.hoverWarm.toFixed(1)} · keystroke ${m.keystroke.toFixed(1)} · peak ${m.peakRssMb.toFixed(0)} MB`,
+            `  ${label} run ${r}/${opts.runs} ${SERVERS[key].label.padEnd(20)} start ${m.start.toFixed(0)} · open ${m.openFirst.toFixed(0)} (${m.openCount} diags) · hover ${m.hoverFirst.toFixed(1)}/${m.hoverWarm.toFixed(1)} · keystroke ${m.keystroke.toFixed(1)}${m.keystrokeAddDocument !== undefined ? ` · adds a document ${m.keystrokeAddDocument.toFixed(1)}` : ''} · peak ${m.peakRssMb.toFixed(0)} MB`,
           );
         } catch (e) {
           runs[key].push({ error: e.message });
@@ -715,7 +762,40 @@ async function main() {
     }
     const parse = bareParse(text, multi);
     const out = { input: input.meta, file: input.path, bareParse: parse.median, bareParseSamples: parse.samples };
-    for (const key of opts.servers) out[key] = { ...summarise(runs[key]), all: runs[key] };
+    for (const key of servers) out[key] = { ...summarise(runs[key]), all: runs[key] };
+    return out;
+  }
+
+  /** A hover sent the moment the open's diagnostics arrive: per run and server (interleaved), a fresh process. */
+  async function measureHoverAtDiagnostics(label, input) {
+    const text = readFileSync(input.path, 'utf8');
+    const out = {};
+    for (const key of opts.servers) out[key] = [];
+    for (let r = 1; r <= opts.runs; r++) {
+      for (const key of opts.servers) {
+        try {
+          const m = await runHoverAtDiagnostics(key, input, text);
+          out[key].push(m);
+          log(
+            `  ${label} hover at diagnostics run ${r}/${opts.runs} ${SERVERS[key].label.padEnd(20)} open ${m.openFirst.toFixed(0)} · hover ${m.hoverMs.toFixed(1)} ms`,
+          );
+        } catch (e) {
+          out[key].push({ error: e.message });
+          failures.push({ input: `${label} hover at diagnostics`, server: key, run: r, error: e.message });
+          log(`  ${label} hover at diagnostics run ${r}/${opts.runs} ${SERVERS[key].label}: FAILED: ${e.message}`);
+        }
+      }
+    }
+    for (const key of opts.servers) {
+      const ok = out[key].filter((m) => !m.error);
+      out[key] = {
+        runs: ok.length,
+        failed: out[key].length - ok.length,
+        hoverMs: median(ok.map((m) => m.hoverMs)),
+        openFirst: median(ok.map((m) => m.openFirst)),
+        all: out[key],
+      };
+    }
     return out;
   }
 
@@ -749,7 +829,12 @@ async function main() {
 
   for (const size of opts.sizes) {
     log(`bench: ${size} contexts`);
-    results.kubeconfig[size] = await measure(`${size}`, inputs.kubeconfigs[size], false, size === cliSize);
+    const servers = size === config.plainServer ? [...opts.servers, 'kubecertPlain'] : opts.servers;
+    results.kubeconfig[size] = await measure(`${size}`, inputs.kubeconfigs[size], false, size === cliSize, servers);
+    if (config.hoverAtDiagnostics.includes(size)) {
+      log(`bench: ${size} contexts: a hover sent the moment the open's diagnostics arrive`);
+      results.kubeconfig[size].hoverAtDiagnostics = await measureHoverAtDiagnostics(`${size}`, inputs.kubeconfigs[size]);
+    }
     if (size === responsivenessSize) {
       log(`bench: ${size} contexts: a hover sent right after didOpen, during the first analysis`);
       results.kubeconfig[size].responsiveness = await measureResponsiveness(`${size}`, inputs.kubeconfigs[size]);
@@ -767,6 +852,10 @@ async function main() {
   if (opts.manifests) {
     log(`bench: manifest file`);
     results.manifests = await measure('manifests', inputs.manifests, true, false);
+  }
+  if (opts.stream) {
+    log(`bench: manifest stream`);
+    results.stream = await measure('stream', inputs.stream, true, false);
   }
   const skipped = (flag) => ({ measured: false, reason: withKubecert ? `skipped with ${flag}` : 'skipped: --servers without kubecert' });
   if (config.extension) {
@@ -797,10 +886,10 @@ async function main() {
     writeFileSync(join(dir, `${name}.tmp`), content);
     renameSync(join(dir, `${name}.tmp`), join(dir, name));
   };
-  writeAtomic('latest.json', JSON.stringify(report, null, 2) + '\n');
-  writeAtomic('latest.md', md);
+  writeAtomic(`${opts.out}.json`, JSON.stringify(report, null, 2) + '\n');
+  writeAtomic(`${opts.out}.md`, md);
   await new Promise((resolve) => process.stdout.write(md, resolve));
-  log(`bench: done in ${(report.durationMs / 1000).toFixed(0)} s; wrote bench/results/latest.json and bench/results/latest.md`);
+  log(`bench: done in ${(report.durationMs / 1000).toFixed(0)} s; wrote bench/results/${opts.out}.json and bench/results/${opts.out}.md`);
   if (failures.length) log(`bench: ${failures.length} failure(s)`);
   // Exit explicitly: a server that ignored shutdown must not keep the benchmark alive (the exit hook kills it).
   process.exit(failures.length ? 1 : 0);

@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { LineIndex } from '../../server/src/positions';
+import { NODE_FLAGS } from '../../shared/nodeFlags';
 import { DOC_PATH, leakedSecret, ROOT, type Corpus } from './corpus';
 import { errorOf, FUZZ_NOW, limitMs, UNANSWERED_MS, type CheckRequest, type Failure } from './oracle';
 
@@ -58,7 +59,9 @@ export class ServerUnderTest {
     const server = join(ROOT, 'dist/server.js');
     if (!existsSync(server)) throw new Error(`${server} is missing: run \`npm run build\` first`);
     this.restarts++;
-    const child = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+    // With the bins' heap flags: without them the server relaunches itself (server/src/relaunch.ts), and this pid, whose
+    // memory is read and which is killed on a hang, would be the relay.
+    const child = spawn(process.execPath, [...NODE_FLAGS, server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
     this.child = child;
     this.stderr = '';
     this.exited = undefined;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { NODE_FLAGS } from '../../shared/nodeFlags';
 import { pki } from '../support/fixtures';
 import { LspClient } from '../support/lspClient';
 import { b64 } from '../support/pki';
@@ -74,6 +75,60 @@ for (const script of ['dist/server.js', 'bin/kubecert-language-server.js']) {
     });
   });
 }
+
+/** The processes node started for this one: the relay's children. */
+function childrenOf(pid: number): number[] {
+  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('node dist/server.js --stdio without the heap flags', () => {
+  test('runs the server in a child started with every flag of shared/nodeFlags.ts, which ends when the relay is killed', async () => {
+    const client = spawnServer('dist/server.js');
+    const relay = client.child!.pid!;
+    let server: number | undefined;
+    try {
+      await client.initialize(INIT);
+      const children = childrenOf(relay);
+      assert.equal(children.length, 1, 'one child: the server');
+      server = children[0];
+      const argv = readFileSync(`/proc/${server}/cmdline`, 'utf8').split('\0');
+      for (const flag of NODE_FLAGS) assert.ok(argv.includes(flag), `the server runs without ${flag}: ${argv.join(' ')}`);
+      assert.ok(argv.includes('--stdio') && argv.some((a) => a.endsWith('dist/server.js')), argv.join(' '));
+      assert.equal(childrenOf(server).length, 0, 'the server itself relaunches nothing');
+      const uri = pathToFileURL(seedPath).toString();
+      const diags = await client.open(uri, readFileSync(seedPath, 'utf8'));
+      assert.ok(
+        diags.some((d) => d.code === 'cert-expired'),
+        'and serves through the relay',
+      );
+    } finally {
+      client.child!.kill('SIGKILL');
+    }
+    for (let i = 0; i < 100 && alive(server); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(alive(server), false, 'the server outlived its relay by 5 s');
+  });
+
+  test('started with the flags, it serves in that process', async () => {
+    const client = LspClient.spawn(process.execPath, [...NODE_FLAGS, join(root, 'dist/server.js'), '--stdio'], { ...process.env, NODE_OPTIONS: '' });
+    try {
+      await client.initialize(INIT);
+      assert.deepEqual(childrenOf(client.child!.pid!), []);
+    } catch (e) {
+      client.child?.kill('SIGKILL');
+      throw e;
+    }
+    assert.equal(await shutdownAndExit(client), 0);
+  });
+});
 
 describe('nothing in a kubeconfig is ever run', () => {
   test('a user with exec: open, hover, lens, outline, actions — the command never runs', async () => {

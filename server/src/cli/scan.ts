@@ -9,7 +9,6 @@ import {
   DecodeCache,
   fileInput,
   joinRoot,
-  LIMITS,
   Workspace,
   type Analysis,
   type Certificate,
@@ -19,7 +18,7 @@ import {
   type Span,
   type VerdictSeverity,
 } from '../core';
-import { fileHost } from '../host';
+import { fileHost, textLimit } from '../host';
 import { LineIndex } from '../positions';
 import { readRegularFile } from '../readFile';
 import { fileReport, type FileReport } from './report';
@@ -97,7 +96,8 @@ export async function scanPaths(options: ScanOptions): Promise<Scan> {
 
   const host = rootedHost(fileHost(), root);
   const cache = new DecodeCache();
-  const analysisOptions = { now, warnDays, host, cache, serverCertificate };
+  const maxTextLength = textLimit();
+  const analysisOptions = { now, warnDays, host, cache, serverCertificate, maxTextLength };
   const workspace = new Workspace({ ...analysisOptions, root });
   const read = new Map<string, { input: FileInput; named: boolean }>();
   const analyses = new Map<string, Analysis>();
@@ -105,7 +105,7 @@ export async function scanPaths(options: ScanOptions): Promise<Scan> {
     // Between files, a server answers its requests (a scrape during a scan gets the last complete one).
     if (options.pause) await options.pause();
     // Never more than the core analyses: a device, a fifo or a 1 GiB file ends here, before it is read.
-    const bytes = readRegularFile(file, LIMITS.maxTextLength);
+    const bytes = readRegularFile(file, maxTextLength);
     if ('error' in bytes) {
       readErrors.push(`${shownPath(file)}: ${bytes.error}`);
       continue;

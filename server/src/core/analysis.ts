@@ -15,6 +15,7 @@ import { isKubeconfig, readKubeconfig, type Field, type Kubeconfig } from './mod
 import { scanManifests, type ManifestObject } from './model/manifests';
 import { aliasFindings, parseText } from './syntax/parse';
 import { kubeconfigSites, type Site } from './model/sites';
+import { movedFrom } from './syntax/documents';
 
 export interface AnalysisOptions {
   /** The moment validity is judged at (milliseconds since the epoch). Never read from a clock here. */
@@ -30,6 +31,8 @@ export interface AnalysisOptions {
   probed?: Record<string, Served>;
   /** Per-code severity overrides; 'off' drops the finding. */
   severities?: Partial<Record<Code, Severity | 'off'>>;
+  /** Longer texts are not analysed (one input-limit finding says so); LIMITS.maxTextLength when absent. */
+  maxTextLength?: number;
 }
 
 export interface CertificateOccurrence {
@@ -63,10 +66,12 @@ export interface Structure {
   linked?: ManifestObject[];
   sites: Site[];
   findings: Finding[];
+  /** Where each YAML document starts (its `---` line, or the text's start): the documents an edit touches are re-read alone. */
+  documentStarts: number[];
 }
 
-export function structureOf(text: string, options: Pick<AnalysisOptions, 'path'>): Structure {
-  const parsed = parseText(text);
+export function structureOf(text: string, options: Pick<AnalysisOptions, 'path' | 'maxTextLength'>): Structure {
+  const parsed = parseText(text, options.maxTextLength);
   let kubeconfig: Kubeconfig | undefined;
   const sites: Site[] = [];
   const kubeconfigDocs = new Set<number>();
@@ -87,20 +92,37 @@ export function structureOf(text: string, options: Pick<AnalysisOptions, 'path'>
     linked: scan.linked,
     sites,
     findings: [...parsed.findings, ...aliasFindings(parsed.documents, text)],
+    // The first document starts with the text, whatever comes before its content (a comment, a `---`).
+    documentStarts: parsed.documents.map((doc, i) => (i === 0 ? 0 : doc.range[0])),
   };
 }
+
+type Decoded = { material: Material; findings: Finding[] };
 
 /** An analysis under way: the structure, and the sites decoded so far (by site index). */
 export interface Progress {
   structure: Structure;
-  decoded: Array<{ material: Material; findings: Finding[] } | undefined>;
+  decoded: Array<Decoded | undefined>;
+  /** What the analysis of the version before decoded, by site: a site an edit left as it was (or only moved) is not decoded again. */
+  previous?: Map<Site, Decoded>;
 }
 
 /** Decodes one site now (from the cache when its text was seen before), whatever the order of the rest. */
 export function decodeAt(progress: Progress, index: number, options: AnalysisOptions, cache: DecodeCache): Material {
   let d = progress.decoded[index];
-  if (!d) d = progress.decoded[index] = decodeSite(progress.structure.sites[index], options.host, cache);
+  if (!d) d = progress.decoded[index] = reused(progress, progress.structure.sites[index]) ?? decodeSite(progress.structure.sites[index], options.host, cache);
   return d.material;
+}
+
+/** The previous version's decoding of `site`, or of the site it was moved from (its findings at the new place); never a file's, which may have changed. */
+function reused(progress: Progress, site: Site): Decoded | undefined {
+  if (!progress.previous || site.encoding === 'file') return undefined;
+  const same = progress.previous.get(site);
+  if (same) return same;
+  const from = movedFrom(site);
+  const before = from && progress.previous.get(from);
+  if (!before) return undefined;
+  return { material: { ...before.material, site }, findings: before.findings.map((f) => ({ ...f, span: site.field.span })) };
 }
 
 /** The analysis so far, as features read it: only decoded sites have materials, and there are no findings yet. */
@@ -117,10 +139,11 @@ export function partialAnalysis(progress: Progress): Analysis {
 export function* analyseInSteps(
   text: string,
   options: AnalysisOptions,
-  { batch = 100, known }: { batch?: number; known?: Structure } = {},
+  { batch = 100, known, previous }: { batch?: number; known?: Structure; previous?: Progress } = {},
 ): Generator<Progress, Analysis, void> {
   const cache = options.cache ?? new DecodeCache();
   const progress: Progress = { structure: known ?? structureOf(text, options), decoded: [] };
+  if (known && previous) progress.previous = decodedBySite(previous);
   yield progress;
   const { sites } = progress.structure;
   for (let i = 0; i < sites.length; i++) {
@@ -128,6 +151,15 @@ export function* analyseInSteps(
     if ((i + 1) % batch === 0 && i + 1 < sites.length) yield progress;
   }
   return finish(progress, options);
+}
+
+function decodedBySite(progress: Progress): Map<Site, Decoded> {
+  const out = new Map<Site, Decoded>();
+  progress.structure.sites.forEach((site, i) => {
+    const d = progress.decoded[i];
+    if (d) out.set(site, d);
+  });
+  return out;
 }
 
 export function analyse(text: string, options: AnalysisOptions): Analysis {

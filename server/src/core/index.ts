@@ -15,6 +15,7 @@ export {
   type Structure,
 } from './analysis';
 export { editedSite, reuseStructure } from './syntax/incremental';
+export { reuseDocuments } from './syntax/documents';
 export { LIMITS, nestingLimits, parseText } from './syntax/parse';
 export { textOfBytes } from './syntax/encoding';
 

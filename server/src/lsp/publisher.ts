@@ -1,31 +1,37 @@
 // When diagnostics are computed and sent: one analysis step per event-loop turn, never an older version after a newer
-// one, and the housekeeping a large document's next edit would pay for done once its diagnostics are out.
+// one, and the housekeeping a large document's next edit would pay for done once its diagnostics are out and the
+// requests that follow them (a hover as soon as the squiggles appear) are answered.
 import type { Connection, TextDocuments } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { OpenDocument } from './document';
 import * as features from './features';
 import { IdleWork } from './idle';
 import type { Workspace } from './workspace';
 
 /** Below this size a document leaves nothing worth doing in idle time. */
 const IDLE_WORK_CHARS = 1_000_000;
+/** Quiet after diagnostics before the housekeeping: the requests a user sends on seeing them come first. */
+const IDLE_DELAY_MS = 150;
 
 export class DiagnosticsPublisher {
   /** The latest version scheduled per document. */
   private readonly scheduled = new Map<string, number>();
   /** Analyses scheduled and not yet done: background work (warm-up) waits while this is non-zero. */
   private pending = 0;
-  private readonly idle = new IdleWork(0);
+  private readonly idle = new IdleWork(IDLE_DELAY_MS);
   /** False when the client pulls diagnostics instead. */
   push = true;
 
   constructor(
     private readonly connection: Connection,
-    private readonly documents: TextDocuments<TextDocument>,
+    private readonly documents: TextDocuments<OpenDocument>,
     private readonly workspace: () => Workspace,
   ) {}
 
+  /** When the last diagnostics were written: background work waits IDLE_DELAY_MS after them, for the requests they prompt. */
+  private publishedAt = -Infinity;
+
   busy(): boolean {
-    return this.pending > 0;
+    return this.pending > 0 || performance.now() - this.publishedAt < IDLE_DELAY_MS;
   }
 
   publish(uri: string): void {
@@ -64,6 +70,7 @@ export class DiagnosticsPublisher {
     this.pending--;
     const diagnostics = features.diagnostics(snap, workspace.getSettings().maxProblems);
     const sent = this.connection.sendDiagnostics({ uri, version: snap.version, diagnostics });
+    this.publishedAt = performance.now();
     // After the write, not before: a timer due now would run first and hold the diagnostics back.
     if (this.pending === 0 && snap.text.length > IDLE_WORK_CHARS)
       void sent.then(
@@ -72,7 +79,7 @@ export class DiagnosticsPublisher {
       );
   }
 
-  /** The text flattened (an edited text is a rope until read whole) and the library's line offsets computed. */
+  /** The text flattened (an edited text is a rope until read whole) and its line index made (derived after most edits). */
   private settle(uri: string): void {
     const doc = this.documents.get(uri);
     if (!doc) return;

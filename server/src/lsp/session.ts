@@ -1,10 +1,10 @@
 // The server's state: open documents, the workspace of their analyses, what the client can do, the settings.
 // Every handler reads a document's analysis through one of three doors: finished, hover, current-so-far.
 import { TextDocumentContentChangeEvent, TextDocuments, type InitializeParams } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Host } from '../core';
 import { resolveSettings } from '../../../shared/settings';
 import type { Position } from '../positions';
+import { OpenDocument } from './document';
 import { Workspace, type Snapshot } from './workspace';
 
 export interface ClientTraits {
@@ -37,7 +37,7 @@ export class Session {
   };
   /** What initialize said; later configuration changes override it key by key (a fixed clock stays fixed). */
   private initialSettings: Record<string, unknown> = {};
-  readonly documents: TextDocuments<TextDocument>;
+  readonly documents: TextDocuments<OpenDocument>;
 
   constructor(
     readonly host: Host,
@@ -45,15 +45,15 @@ export class Session {
   ) {
     this.workspace = new Workspace(host, resolveSettings({}), clock);
     // Each edit is told to the workspace: one change inside one value lets it reuse the document's structure.
-    this.documents = new TextDocuments<TextDocument>({
-      create: TextDocument.create,
+    this.documents = new TextDocuments<OpenDocument>({
+      create: OpenDocument.create,
       update: (document, changes, version) => {
         const change = changes.length === 1 && TextDocumentContentChangeEvent.isIncremental(changes[0]) ? changes[0] : undefined;
         const edit = change
           ? { span: { start: document.offsetAt(change.range.start), end: document.offsetAt(change.range.end) }, newText: change.text }
           : undefined;
         this.workspace.edited(document.uri, document.version, version, edit);
-        return TextDocument.update(document, changes, version);
+        return OpenDocument.update(document, changes, version);
       },
     });
   }

@@ -4,11 +4,12 @@ import { URI } from 'vscode-uri';
 import { analyseInSteps, decodeAt, partialAnalysis, type Analysis, type AnalysisOptions, type Progress, type Structure } from '../core';
 import { DecodeCache, decodeSite, type Host } from '../core';
 import type { TextEdit } from '../core';
-import { editedSite, reuseStructure } from '../core';
+import { editedSite, reuseDocuments, reuseStructure } from '../core';
 import { inside } from '../core';
 import { nestingLimits } from '../core';
 import { LineIndex, type Position } from '../positions';
 import type { Settings } from '../../../shared/settings';
+import { textLimit } from '../host';
 
 export interface Snapshot {
   uri: string;
@@ -50,7 +51,10 @@ export class Workspace {
   /** The latest structure known per document, and of which version: the base an edit inside one value reuses. */
   private readonly structures = new Map<string, { version: number; text: string; structure: Structure; lines: LineIndex }>();
   private readonly edits = new Map<string, Edit>();
+  /** The last finished analysis's decoded sites per document: what an analysis on a reused structure need not decode again. */
+  private readonly decoded = new Map<string, Progress>();
   readonly cache = new DecodeCache();
+  private readonly maxTextLength = textLimit();
 
   constructor(
     private readonly host: Host,
@@ -82,7 +86,15 @@ export class Workspace {
   }
 
   private options(uri: string, now: number): AnalysisOptions {
-    return { now, warnDays: this.settings.warnDays, path: pathOf(uri), host: this.host, cache: this.cache, severities: this.settings.severities };
+    return {
+      now,
+      warnDays: this.settings.warnDays,
+      path: pathOf(uri),
+      host: this.host,
+      cache: this.cache,
+      severities: this.settings.severities,
+      maxTextLength: this.maxTextLength,
+    };
   }
 
   private job(uri: string, version: number, text: string): Job | undefined {
@@ -92,22 +104,26 @@ export class Workspace {
     const before = this.snapshots.get(uri);
     if (!(before && before.analysis !== EMPTY) && !INTERESTING.test(text)) return undefined;
     const options = this.options(uri, this.now());
-    const reused = this.reusable(uri, version, text);
-    job = { version, text, options, steps: analyseInSteps(text, options, { known: reused.structure }), lines: reused.lines ?? new LineIndex(text) };
+    const reused = this.reusable(uri, version, text, options);
+    const previous = reused.structure && this.decoded.get(uri);
+    job = { version, text, options, steps: analyseInSteps(text, options, { known: reused.structure, previous }), lines: reused.lines ?? new LineIndex(text) };
     this.jobs.set(uri, job);
     return job;
   }
 
   /**
    * The line index and structure of this version, derived from the last version's when a single edit led here: the
-   * lines when it added or removed no line break, the structure when it stayed inside one value. Neither reads the
-   * new text.
+   * lines when it added or removed no line break, the structure when it stayed inside one value (neither reads the new
+   * text), or the other documents' when it stayed inside a few documents of a manifest stream.
    */
-  private reusable(uri: string, version: number, text: string): { structure?: Structure; lines?: LineIndex } {
+  private reusable(uri: string, version: number, text: string, options: AnalysisOptions): { structure?: Structure; lines?: LineIndex } {
     const last = this.lastEdit(uri, version, text);
     if (!last) return {};
     const { base, edit } = last;
-    return { structure: reuseStructure(base.structure, base.text, edit), lines: base.lines.edited(edit.span, edit.newText, text) };
+    return {
+      structure: reuseStructure(base.structure, base.text, edit) ?? reuseDocuments(base.structure, edit, text, options),
+      lines: base.lines.edited(edit.span, edit.newText, text),
+    };
   }
 
   /** The last version whose structure is known, when one recorded edit leads from its text to this version's. */
@@ -140,6 +156,7 @@ export class Workspace {
     const r = this.advance(uri, job);
     if (!r.done) return undefined;
     this.jobs.delete(uri);
+    if (job.progress) this.decoded.set(uri, job.progress);
     return this.store(uri, version, text, r.value, job.lines, job.options.now);
   }
 
@@ -222,6 +239,7 @@ export class Workspace {
     this.jobs.delete(uri);
     this.structures.delete(uri);
     this.edits.delete(uri);
+    this.decoded.delete(uri);
   }
 }
 

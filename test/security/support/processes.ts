@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { NODE_FLAGS } from '../../../shared/nodeFlags';
 
 export const ROOT = process.env.KUBECERT_ROOT ?? join(__dirname, '../../../..');
 export const GUARD = join(__dirname, 'guard.js');
@@ -47,7 +48,8 @@ export class ServerProcess {
   constructor(env: NodeJS.ProcessEnv, cwd: string) {
     const server = join(ROOT, 'dist/server.js');
     assert.ok(existsSync(server), 'dist/server.js is missing: run `npm run build` first');
-    this.child = spawn(process.execPath, ['--require', GUARD, server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env, cwd });
+    // The bins' heap flags: without them the server would relaunch itself (server/src/relaunch.ts), a process the guard refuses.
+    this.child = spawn(process.execPath, [...NODE_FLAGS, '--require', GUARD, server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env, cwd });
     this.child.stderr!.on('data', (d: Buffer) => void (this.stderr += d.toString('utf8')));
     this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.connection.onNotification((method: string, params: unknown) => {

@@ -5,6 +5,7 @@ import { finding, type Finding } from './finding';
 import { coversHost, coversPattern, serverHost } from '../x509/hostnames';
 import { findEntry } from '../model/kubeconfig';
 import { CERTIFICATE_ROLES, KEY_ROLES } from '../model/sites';
+import type { ManifestObject } from '../model/manifests';
 import { formatDate } from '../base/time';
 import { type CheckInput, isSelfSigned, issuedBy, ordinal } from './context';
 
@@ -184,15 +185,20 @@ function checkServerNames(input: CheckInput): Finding[] {
 
 function checkIngressHosts(input: CheckInput): Finding[] {
   const out: Finding[] = [];
+  // Secrets by name, in document order: a stream of 2,000 Ingresses and 2,000 Secrets was 8 million comparisons.
+  const secrets = new Map<string, ManifestObject[]>();
+  for (const o of input.objects) {
+    if (o.kind !== 'Secret') continue;
+    const named = secrets.get(o.name);
+    if (named) named.push(o);
+    else secrets.set(o.name, [o]);
+  }
   for (const ingress of input.objects) {
     for (const tls of ingress.ingressTls ?? []) {
       if (!tls.secretName) continue;
-      const secret = input.objects.find(
-        (o) =>
-          o.kind === 'Secret' &&
-          o.name === tls.secretName?.value &&
-          (o.namespace === undefined || ingress.namespace === undefined || o.namespace === ingress.namespace),
-      );
+      const secret = secrets
+        .get(tls.secretName.value)
+        ?.find((o) => o.namespace === undefined || ingress.namespace === undefined || o.namespace === ingress.namespace);
       const crt =
         secret && input.groups.get(`${secret.document}/${secret.label}`)?.find((m) => m.site.role === 'serving-certificate' && m.certificates.length > 0);
       if (!crt) continue;

@@ -87,10 +87,11 @@ const KUBELET_CONFIG_FILES: Array<[string[], Role]> = [
   [['authentication', 'x509', 'clientCAFile'], 'ca-bundle'],
 ];
 
-export function scanManifests(documents: Document.Parsed[], skip: ReadonlySet<number>, documentPath: string | undefined): ManifestScan {
+/** `first`: the index of the first of `documents` in its text (a stream re-read from one of its documents on). */
+export function scanManifests(documents: Document.Parsed[], skip: ReadonlySet<number>, documentPath: string | undefined, first = 0): ManifestScan {
   const scan: ManifestScan = { objects: [], sites: [], linked: [] };
-  documents.forEach((doc, index) => {
-    if (!skip.has(index)) scanObject(doc.contents as YNode, doc, index, scan, documentPath, 0);
+  documents.forEach((doc, i) => {
+    if (!skip.has(first + i)) scanObject(doc.contents as YNode, doc, first + i, scan, documentPath, 0);
   });
   return scan;
 }

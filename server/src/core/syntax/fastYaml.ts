@@ -168,8 +168,10 @@ class Parser {
   constructor(
     private readonly text: string,
     private readonly maxDepth: number,
+    private readonly from = 0,
+    to = text.length,
   ) {
-    this.n = text.length;
+    this.n = to;
   }
 
   /** The line starting at `start`, or undefined at the end of the text. */
@@ -177,7 +179,7 @@ class Parser {
     if (start >= this.n) return undefined;
     const t = this.text;
     let end = t.indexOf('\n', start);
-    if (end < 0) end = this.n;
+    if (end < 0 || end > this.n) end = this.n;
     let content = start;
     while (content < end && t.charCodeAt(content) === SPACE) content++;
     const c = t.charCodeAt(content);
@@ -231,7 +233,7 @@ class Parser {
 
   parseStream(): Document.Parsed[] {
     const docs: Document.Parsed[] = [];
-    let pos = 0;
+    let pos = this.from;
     let first = true;
     for (;;) {
       const line = this.next(pos);
@@ -239,7 +241,7 @@ class Parser {
         if (first) throw OUTSIDE; // empty or comment-only text
         return docs;
       }
-      let docStart = 0;
+      let docStart = this.from;
       let l: Line | undefined = line;
       if (this.isSeparator(line)) {
         docStart = line.start;
@@ -550,7 +552,6 @@ function plainNull(at: number, nodeEnd: number): Scalar {
   return scalar(null, at, at, nodeEnd);
 }
 
-/** The documents of `text` if it lies inside the fast path's subset; undefined if the library must parse it. */
 /** A fast-parsed scalar's value range (the first two of `range`) without making the array; undefined for other nodes. */
 export function fastScalarSpan(node: unknown): { start: number; end: number } | undefined {
   return node instanceof LightScalar ? node.span() : undefined;
@@ -561,11 +562,18 @@ export function isFastParsed(doc: Document.Parsed): boolean {
   return doc instanceof LightDocument;
 }
 
-export function fastParse(text: string, maxDepth: number): Document.Parsed[] | undefined {
+/**
+ * The documents of `text` if it lies inside the fast path's subset; undefined if the library must parse it. With `from`
+ * and `to`, only the documents between them (`from` at the text's start or a `---` line, `to` at the start of one or
+ * the text's end), with their offsets in the whole text.
+ */
+export function fastParse(text: string, maxDepth: number, from = 0, to = text.length): Document.Parsed[] | undefined {
   // Tabs, CR line endings and a byte-order mark are rare in kubeconfigs and subtle in YAML: the library's.
-  if (text.includes('\t') || text.includes('\r') || text.charCodeAt(0) === 0xfeff) return undefined;
+  const window = from === 0 && to === text.length ? text : text.slice(from, to);
+  const has = (c: string): boolean => window.includes(c);
+  if (has('\t') || has('\r') || text.charCodeAt(from) === 0xfeff) return undefined;
   try {
-    return new Parser(text, maxDepth).parseStream();
+    return new Parser(text, maxDepth, from, to).parseStream();
   } catch (e) {
     if (e === OUTSIDE) return undefined;
     // A RangeError (stack) or anything unforeseen: the library decides, the fast path never fails the caller.

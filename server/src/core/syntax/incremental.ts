@@ -69,7 +69,8 @@ export function reuseStructure(before: Structure, beforeText: string, edit: Text
     const f = moved.get(s.field);
     return f ? { ...s, field: f } : s;
   });
-  return { kind: before.kind, kubeconfig, objects: before.objects, linked: before.linked, sites, findings: before.findings };
+  const documentStarts = before.documentStarts.map((start) => (start > edit.span.start ? start + delta : start));
+  return { kind: before.kind, kubeconfig, objects: before.objects, linked: before.linked, sites, findings: before.findings, documentStarts };
 }
 
 /**

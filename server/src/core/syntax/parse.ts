@@ -6,8 +6,11 @@ import { fastParse, fastScalarSpan, isFastParsed } from './fastYaml';
 import { finding, type Finding, type Span } from '../findings/finding';
 
 export const LIMITS = {
-  /** Larger documents are not analysed; the editor stays responsive. */
-  maxTextLength: 32 * 1024 * 1024,
+  /**
+   * Larger texts are not analysed: V8 holds no longer string (2^29 - 24 characters). The server and the CLI pass a
+   * lower limit, what their heap can hold (textLimit in server/src/host.ts); the analysis takes ~8 bytes per character.
+   */
+  maxTextLength: 512 * 1024 * 1024,
   /**
    * Deeper nesting is refused before the YAML composer recurses into it. It recurses once per level, and on
    * Node 20's default stack (~1 MB) overflowed from 700 levels on (flow sequences in block maps, cold code),
@@ -38,16 +41,16 @@ export interface ParsedText {
   findings: Finding[];
 }
 
-export function parseText(text: string): ParsedText {
+export function parseText(text: string, maxTextLength = LIMITS.maxTextLength): ParsedText {
   const findings: Finding[] = [];
-  if (text.length > LIMITS.maxTextLength) {
+  if (text.length > maxTextLength) {
     const mb = (text.length / 1024 / 1024).toFixed(1);
     findings.push(
       finding(
         'input-limit',
         { start: 0, end: 0 },
         '(document)',
-        `This document is ${mb} MB; Kubecert analyses documents up to ${LIMITS.maxTextLength / 1024 / 1024} MB and skipped it.`,
+        `This document is ${mb} MB; Kubecert analyses documents up to ${Math.floor(maxTextLength / 1024 / 1024)} MB here (what this process's memory holds) and skipped it: nothing in it was analysed.`,
       ),
     );
     return { documents: [], findings };

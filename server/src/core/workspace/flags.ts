@@ -72,5 +72,5 @@ export function flagsStructure(text: string, path: string | undefined): Structur
       document: 0,
     });
   }
-  return { kind: 'flags', objects: [object], sites, findings: [] };
+  return { kind: 'flags', objects: [object], sites, findings: [], documentStarts: [0] };
 }

@@ -72,7 +72,7 @@ export function pkiStructure(text: string, form: 'pem' | 'der'): Structure {
       sites.push(site(blockField(b.label, text.slice(b.start, b.end), b.start, b.end, nl < 0 || nl > b.end ? b.end : nl), i, blocks.length));
     });
   }
-  return { kind: 'pki', objects: [], sites, findings: [] };
+  return { kind: 'pki', objects: [], sites, findings: [], documentStarts: [0] };
 }
 
 /**
