@@ -97,7 +97,7 @@ export default tseslint.config(
     'server/src/core/syntax/**/*.ts',
     ['../x509/*', '../model/*', '../ide/*', '../analysis', '../findings/*', '!../findings/finding'],
     'syntax/ knows text and YAML only.',
-    ['server/src/core/syntax/incremental.ts'],
+    ['server/src/core/syntax/incremental.ts', 'server/src/core/syntax/documents.ts'],
   ),
   ...layer(
     'server/src/core/x509/**/*.ts',
