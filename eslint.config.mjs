@@ -31,6 +31,13 @@ const CORE_ROOMS = {
   message: 'Import the core through its entry point (server/src/core), not its rooms.',
 };
 
+/** A room of the core that may not use the values of the rooms matched by `group` (types are allowed). */
+function layer(files, group, message, ignores = []) {
+  return [
+    { files: [files], ignores, rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group, message, allowTypeImports: true }] }] } },
+  ];
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -84,6 +91,25 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  // The core's rooms are layered (ARCHITECTURE.md): a lower room never uses a higher one's values.
+  ...layer('server/src/core/base/**/*.ts', ['../*', '../../*'], 'base/ stands on nothing.'),
+  ...layer(
+    'server/src/core/syntax/**/*.ts',
+    ['../x509/*', '../model/*', '../ide/*', '../analysis', '../findings/*', '!../findings/finding'],
+    'syntax/ knows text and YAML only.',
+    ['server/src/core/syntax/incremental.ts'],
+  ),
+  ...layer(
+    'server/src/core/x509/**/*.ts',
+    ['../ide/*', '../analysis', '../findings/*', '!../findings/finding', '../syntax/incremental'],
+    'x509/ decodes; it does not judge or present.',
+  ),
+  ...layer(
+    'server/src/core/model/**/*.ts',
+    ['../ide/*', '../analysis', '../findings/*', '!../findings/finding'],
+    'model/ says what the text means; findings and editors read it.',
+  ),
+  ...layer('server/src/core/findings/**/*.ts', ['../ide/*', '../analysis'], 'findings/ judge materials; they do not present them.'),
   {
     // shared/ is imported by the client's activation bundle and by the server: plain values, no libraries.
     files: ['shared/**/*.ts'],

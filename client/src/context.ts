@@ -1,31 +1,18 @@
 // The one object commands and the status bar share: the language client (when running), settings, output.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { resolveSettings, type Settings } from '../../shared/settings';
 
-export interface Settings {
-  kubeconfig: string[];
-  warnDays: number;
-  statusBar: boolean;
-  codeLens: boolean;
-  severities: Record<string, string>;
-  now?: string;
-}
+export type { Settings };
 
+/** VS Code's `kubecert` section through the one validation the server uses too. */
 export function readSettings(): Settings {
   const c = vscode.workspace.getConfiguration('kubecert');
-  const paths = c.get<unknown>('kubeconfig');
-  const list = Array.isArray(paths) ? paths.filter((p): p is string => typeof p === 'string' && p !== '') : typeof paths === 'string' && paths ? [paths] : [];
-  const warnDays = c.get<number>('warnDays');
-  return {
-    kubeconfig: list,
-    warnDays: typeof warnDays === 'number' && warnDays >= 0 ? warnDays : 30,
-    statusBar: c.get<boolean>('statusBar.enabled') !== false,
-    codeLens: c.get<boolean>('codeLens.enabled') !== false,
-    severities: (c.get<Record<string, string>>('severities') ?? {}) as Record<string, string>,
-    now: c.get<string>('now') || undefined,
-  };
+  const keys = ['kubeconfig', 'warnDays', 'severities', 'now', 'codeLens', 'statusBar', 'maxProblems'];
+  return resolveSettings(Object.fromEntries(keys.map((k) => [k, c.get<unknown>(k)])));
 }
 
+/** The extension's context (Ctx): what every command and the status bar share, re-read when settings change. */
 export interface Ctx {
   extension: vscode.ExtensionContext;
   output: vscode.OutputChannel;

@@ -25,7 +25,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Ctx>
     extension,
     output,
     settings: readSettings(),
-    now: () => (ctx.settings.now ? Date.parse(ctx.settings.now) : Date.now()),
+    now: () => ctx.settings.now ?? Date.now(),
     refreshStatus: () => refresh(),
   };
 
@@ -126,6 +126,7 @@ async function startClient(ctx: Ctx): Promise<LanguageClient> {
     warnDays: ctx.settings.warnDays,
     severities: ctx.settings.severities,
     codeLens: ctx.settings.codeLens,
+    maxProblems: ctx.settings.maxProblems,
     now: ctx.settings.now,
   });
   const client = new LanguageClient(

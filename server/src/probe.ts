@@ -1,7 +1,8 @@
 // The only network Kubecert ever uses, and only when asked: a TLS handshake with a cluster's server,
 // sending no client certificate, token or password, to read the certificate chain it serves.
 import { connect, type DetailedPeerCertificate } from 'node:tls';
-import type { Analysis } from './core';
+import { judgeProbe, type Analysis } from './core';
+import type { ProbeResult } from '../../shared/protocol';
 import { decodeCertificate, type Certificate } from './core';
 import type { Served } from './core';
 import { serverHost } from './core';
@@ -75,4 +76,13 @@ export async function probeKubeconfig(analysis: Analysis, log: (s: string) => vo
     out[cluster.name] = await probeServer({ url: server, serverName: cluster.fields.get('tls-server-name')?.value });
   }
   return out;
+}
+
+/** The user asked to probe one cluster of an analysed kubeconfig: the handshake, judged, named as hovers name it. */
+export async function probeCluster(analysis: Analysis, name: string, options: { now: number; warnDays: number }): Promise<ProbeResult> {
+  const cluster = analysis.kubeconfig?.clusters.find((c) => c.name === name);
+  const server = cluster?.fields.get('server')?.value;
+  if (!cluster || !server) return { server: shownServer(server ?? ''), ok: false, error: `no cluster "${name}" in this document`, summary: [] };
+  const served = await probeServer({ url: server, serverName: cluster.fields.get('tls-server-name')?.value });
+  return { server: shownServer(server), ...judgeProbe(analysis, name, served, options) };
 }

@@ -1,7 +1,7 @@
 // Part of the test command (`node scripts/test.mjs fuzz`): a short bounded round with a fixed seed and a fixed number
 // of inputs, which must find nothing, and a replay of every input that ever failed, each of which must now pass.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -69,3 +69,8 @@ for (const r of regressions) {
     );
   });
 }
+
+test('the regressions folder stays small: inputs too large to keep as text are kept as generate recipes', () => {
+  const bytes = readdirSync(REGRESSIONS_DIR).reduce((sum, f) => sum + statSync(join(REGRESSIONS_DIR, f)).size, 0);
+  assert.ok(bytes < 300 * 1024, `test/fuzz/regressions holds ${bytes} bytes; keep it under 300 KB (store large inputs as "generate" recipes)`);
+});

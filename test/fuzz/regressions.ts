@@ -26,14 +26,18 @@ export interface RegressionMeta {
   generate?: Part[];
 }
 
-/** Text as is; a text repeated; or `count` lines, the i-th indented by i × `indent` spaces, with {i} replaced by i. */
-export type Part = string | { repeat: string; times: number } | { line: string; count: number; indent?: number };
+/**
+ * Text as is; a text repeated; `count` lines, the i-th indented by i × `indent` spaces, with {i} replaced by i; or the
+ * base64 of what the inner parts make (read as Latin-1 bytes).
+ */
+export type Part = string | { repeat: string; times: number } | { line: string; count: number; indent?: number } | { base64: Part[] };
 
 export function generate(parts: Part[]): string {
   const out: string[] = [];
   for (const part of parts) {
     if (typeof part === 'string') out.push(part);
     else if ('repeat' in part) out.push(part.repeat.repeat(part.times));
+    else if ('base64' in part) out.push(Buffer.from(generate(part.base64), 'latin1').toString('base64'));
     else for (let i = 0; i < part.count; i++) out.push(' '.repeat(i * (part.indent ?? 0)) + part.line.replaceAll('{i}', String(i)) + '\n');
   }
   return out.join('');

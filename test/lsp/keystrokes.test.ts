@@ -8,7 +8,7 @@ import { NOW, pki } from '../support/fixtures';
 import { kubeconfig } from '../support/kubeconfig';
 import { LspClient } from '../support/lspClient';
 import { Workspace } from '../../server/src/lsp/workspace';
-import { resolveSettings } from '../../server/src/lsp/settings';
+import { resolveSettings } from '../../shared/settings';
 import { hover as hoverOf } from '../../server/src/lsp/features';
 import { fileHost } from '../../server/src/host';
 

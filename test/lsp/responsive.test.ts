@@ -54,7 +54,7 @@ test('hover is answered while the first analysis of a large kubeconfig is under 
 
 test('the analysis so far: the site under the cursor is decoded on demand, the rest waits for its turn', async () => {
   const { Workspace } = await import('../../server/src/lsp/workspace');
-  const { resolveSettings } = await import('../../server/src/lsp/settings');
+  const { resolveSettings } = await import('../../shared/settings');
   const { fileHost } = await import('../../server/src/host');
   const text = bigKubeconfig(400);
   const ws = new Workspace(fileHost(), resolveSettings({}), () => NOW);

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { parseForEdit } from '../../../server/src/core';
+import { parseForEdit, type EditError } from '../../../server/src/core';
+import { LineIndex } from '../../../shared/positions';
 
 export interface ContextInfo {
   name: string;
@@ -49,7 +50,7 @@ export function loadMerged(files: string[]): Merged {
     }
     const parsed = parseForEdit(text);
     if (!parsed.ok) {
-      merged.errors.push(`${file}: ${parsed.error}`);
+      merged.errors.push(`${file}: ${editError(text, parsed)}`);
       continue;
     }
     const { config } = parsed;
@@ -72,4 +73,9 @@ export function loadMerged(files: string[]): Merged {
   }
   for (const c of merged.contexts) c.server = clusters.get(c.cluster);
   return merged;
+}
+
+/** A refusal as a person reads it: with the line of what is wrong, when it has one. */
+export function editError(text: string, e: EditError): string {
+  return e.at === undefined ? e.error : `line ${new LineIndex(text).position(e.at).line + 1}: ${e.error}`;
 }

@@ -21,6 +21,7 @@ import {
 import { dirname, resolve } from 'node:path';
 import { parseForEdit, setCurrentContext, setNamespace, type EditResult } from '../../../server/src/core';
 import type { Kubeconfig } from '../../../server/src/core';
+import { editError } from './load';
 import { auxName, lockAll, newNonce, sweepLeftovers, why } from './lock';
 
 export type WriteResult = { ok: true; file: string; changed: boolean } | { ok: false; error: string };
@@ -93,7 +94,7 @@ function readList(files: string[]): { ok: true; loaded: Loaded[] } | { ok: false
       return { ok: false, error: `cannot read ${file}: ${why(e)}; nothing was written` };
     }
     const parsed = parseForEdit(text);
-    if (!parsed.ok) return { ok: false, error: `${file}: ${parsed.error}; kubectl cannot read it either; nothing was written` };
+    if (!parsed.ok) return { ok: false, error: `${file}: ${editError(text, parsed)}; kubectl cannot read it either; nothing was written` };
     loaded.push({ file, config: parsed.config });
   }
   return { ok: true, loaded };
@@ -177,7 +178,7 @@ function writeOnce(file: string, edit: (text: string) => EditResult, note: strin
     }
   }
   const result = edit(before);
-  if (!result.ok) return { ok: false, error: `${file}: ${result.error}${note}; nothing was written` };
+  if (!result.ok) return { ok: false, error: `${file}: ${editError(before, result)}${note}; nothing was written` };
   if (exists && result.text === before) return { ok: true, file: target, changed: false };
   const tmp = auxName(target, 'tmp', newNonce());
   let fd: number | undefined;

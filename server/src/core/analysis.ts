@@ -4,7 +4,7 @@ import { DecodeCache, decodeSite, type Host, type Material } from './x509/decode
 import { CODES, type Code, type Finding, type Severity } from './findings/finding';
 import { checkCsrs } from './findings/csr';
 import { groupMaterials, type CheckInput } from './findings/context';
-import { checkServed, type Served } from './findings/probe';
+import { checkServed, probeReport, type ProbeReport, type Served } from './findings/probe';
 import { checkIdentity } from './findings/identity';
 import { checkReferences } from './findings/references';
 import { checkStrength } from './findings/strength';
@@ -51,7 +51,8 @@ export interface Analysis {
   findings: Finding[];
 }
 
-export const DEFAULT_WARN_DAYS = 30;
+import { DEFAULT_WARN_DAYS } from '../../../shared/settings';
+export { DEFAULT_WARN_DAYS };
 
 /** What a document holds before anything is decoded: parsed once, enough to locate every site. */
 export interface Structure {
@@ -167,9 +168,15 @@ function finish(progress: Progress, options: AnalysisOptions): Analysis {
     ...structure,
     materials,
     certificates: occurrences(materials),
-    // Codes compared as plain strings (the same order for every code): localeCompare's first call loads ICU's collator, 8 ms.
+    // Codes compared as plain strings: localeCompare's first call loads ICU's collator, which a fresh server pays for.
     findings: applySeverities(findings, options.severities).sort((a, b) => a.span.start - b.span.start || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)),
   };
+}
+
+/** A chain a cluster's server served, judged against that cluster of an analysed kubeconfig: a probe's answer. */
+export function judgeProbe(analysis: Analysis, cluster: string, served: Served, options: { now: number; warnDays: number }): ProbeReport {
+  const { kubeconfig, materials } = analysis;
+  return probeReport({ kubeconfig, objects: [], materials, groups: groupMaterials(materials), ...options }, cluster, served);
 }
 
 /** A block scalar's range runs through its final line break; a value's range (and an edit of it) should not. */

@@ -5,6 +5,7 @@
 export {
   DEFAULT_WARN_DAYS,
   analyse,
+  judgeProbe,
   analyseInSteps,
   decodeAt,
   partialAnalysis,
@@ -18,8 +19,7 @@ export { LIMITS, parseText } from './syntax/parse';
 
 // Findings: codes, severities, what each means.
 export { ALL_CODES, CODES, SUMMARIES, mostSevere, type Code, type Finding, type Related, type Severity, type Span } from './findings/finding';
-export { groupMaterials } from './findings/context';
-export { checkServed, type Served } from './findings/probe';
+export { checkServed, type ProbeReport, type Served } from './findings/probe';
 
 // Certificates and keys, decoded.
 export { decodeCertificate, decodePem, type Certificate } from './x509/certificates';
@@ -38,7 +38,7 @@ export { fixesFor, refactorsAt, type Fix } from './ide/fixes';
 export { applyEdits, type TextEdit } from './ide/edits';
 export { decodedTextAt } from './ide/decodedText';
 export { renewalSteps } from './ide/renewal';
-export { parseForEdit, setCurrentContext, setNamespace, type EditResult } from './ide/kubeconfigEdit';
+export { parseForEdit, setCurrentContext, setNamespace, type EditError, type EditResult } from './ide/kubeconfigEdit';
 
 // Dates in words.
 export { isoDate, residual } from './base/time';

@@ -7,7 +7,7 @@ import type { TextEdit } from '../core';
 import { editedSite, reuseStructure } from '../core';
 import { inside } from '../core';
 import { LineIndex, type Position } from '../positions';
-import type { Settings } from './settings';
+import type { Settings } from '../../../shared/settings';
 
 export interface Snapshot {
   uri: string;

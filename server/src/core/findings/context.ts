@@ -27,10 +27,6 @@ export function groupMaterials(materials: Material[]): Map<string, Material[]> {
   return groups;
 }
 
-export function materialsOf(input: CheckInput, predicate: (site: Site) => boolean): Material[] {
-  return input.materials.filter((m) => predicate(m.site));
-}
-
 /** "certificate 2 of 3 " for bundles, "" for a single certificate. */
 export function ordinal(index: number, count: number): string {
   return count > 1 ? `certificate ${index + 1} of ${count} ` : '';

@@ -5,44 +5,9 @@ export interface Span {
   end: number;
 }
 
-export type Severity = 'error' | 'warning' | 'information' | 'hint';
+import { CODES, type Code, type Severity } from '../../../../shared/codes';
 
-/** Every code Kubecert reports, with its default severity. CI users, tests and quick fixes key on these strings. */
-export const CODES = {
-  'cert-expired': 'error',
-  'cert-not-yet-valid': 'error',
-  'cert-expiring-soon': 'warning',
-  'chain-untrusted': 'warning',
-  'key-mismatch': 'error',
-  'group-in-ou': 'warning',
-  'superuser-group': 'warning',
-  'missing-client-auth': 'error',
-  'not-a-ca': 'error',
-  'weak-key': 'warning',
-  'weak-signature': 'warning',
-  'san-mismatch': 'error',
-  'invalid-base64': 'error',
-  'pem-not-base64': 'error',
-  'not-a-certificate': 'error',
-  'unknown-context': 'error',
-  'unknown-cluster': 'error',
-  'unknown-user': 'error',
-  'duplicate-name': 'error',
-  'insecure-with-ca': 'error',
-  'conflicting-ca-source': 'warning',
-  'missing-file': 'error',
-  'insecure-server-url': 'warning',
-  'csr-subject-mismatch': 'error',
-  'yaml-syntax': 'error',
-  'input-limit': 'warning',
-  'probe-failed': 'warning',
-  'ca-bundle-mismatch': 'error',
-  'server-ca-mismatch': 'error',
-  'client-ca-mismatch': 'error',
-  'ca-key-exposed': 'warning',
-} as const satisfies Record<string, Severity>;
-
-export type Code = keyof typeof CODES;
+export { CODES, type Code, type Severity };
 
 /** One line per code: what it means. SARIF rules and documentation use it. */
 export const SUMMARIES: Record<Code, string> = {
@@ -105,8 +70,7 @@ const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, informat
 
 /**
  * At most `max` findings, in document order: the most severe first when there are more (errors, then warnings, …, each
- * in document order), and how many were left out. An editor's problem list of tens of thousands helps nobody, and
- * publishing them took seconds (a damaged 0.5 MB file gave 47,000).
+ * in document order), and how many were left out: a problem list of tens of thousands helps nobody and takes seconds to publish.
  */
 export function mostSevere(findings: Finding[], max: number): { shown: Finding[]; hidden: number } {
   if (findings.length <= max) return { shown: findings, hidden: 0 };

@@ -72,3 +72,26 @@ export function checkServed(input: CheckInput, served: Record<string, Served>): 
   }
   return out;
 }
+
+/** What a user-requested probe of one cluster tells: the served leaf in lines, and the findings about it. */
+export interface ProbeReport {
+  ok: boolean;
+  error?: string;
+  summary: string[];
+}
+
+export function probeReport(input: CheckInput, cluster: string, served: Served): ProbeReport {
+  if ('error' in served) return { ok: false, error: served.error, summary: [] };
+  const findings = checkServed(input, { [cluster]: served });
+  const leaf = served.certificates[0];
+  return {
+    ok: findings.length === 0,
+    summary: [
+      `Serving certificate: ${leaf.subject.text}`,
+      `Issuer: ${leaf.issuer.text}`,
+      `Valid until ${new Date(leaf.notAfter).toISOString()}`,
+      `Names: ${leaf.sans.join(', ') || '(none)'}`,
+      ...findings.map((f) => `${f.code}: ${f.message}`),
+    ],
+  };
+}

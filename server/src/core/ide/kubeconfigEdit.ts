@@ -4,16 +4,15 @@ import { lineEnding, lineStart, nextLineStart, replaceValue, scalar, type TextEd
 import { findEntry, isKubeconfig, readKubeconfig, type Kubeconfig } from '../model/kubeconfig';
 import { parseText } from '../syntax/parse';
 
-export type EditResult = { ok: true; edits: TextEdit[]; text: string } | { ok: false; error: string };
+/** A refusal; `at` is the offset of what is wrong, when it has a place (the caller names its line). */
+export type EditError = { ok: false; error: string; at?: number };
+export type EditResult = { ok: true; edits: TextEdit[]; text: string } | EditError;
 
 /** Parses a kubeconfig for editing; refuses anything with a syntax error. */
-export function parseForEdit(text: string): { ok: true; config: Kubeconfig } | { ok: false; error: string } {
+export function parseForEdit(text: string): { ok: true; config: Kubeconfig } | EditError {
   const parsed = parseText(text);
   const syntax = parsed.findings.find((f) => f.code === 'yaml-syntax' || f.code === 'input-limit');
-  if (syntax) {
-    const line = text.slice(0, syntax.span.start).split(/\r\n|\r|\n/).length;
-    return { ok: false, error: `line ${line}: ${syntax.message}` };
-  }
+  if (syntax) return { ok: false, error: syntax.message, at: syntax.span.start };
   const index = parsed.documents.findIndex((d) => isKubeconfig(d));
   if (parsed.documents.length === 0 || text.trim() === '') return { ok: true, config: readKubeconfig(parseText('{}').documents[0], 0, '{}') };
   if (index < 0) return { ok: false, error: 'not a kubeconfig (no kind: Config, clusters, users or contexts)' };

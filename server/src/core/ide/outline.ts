@@ -4,7 +4,7 @@ import { attributes } from '../x509/certificates';
 import type { Span } from '../findings/finding';
 import { oneLine, shownServer } from './hover';
 import { groupMaterials } from '../findings/context';
-import { findEntry, type Entry } from '../model/kubeconfig';
+import type { Entry } from '../model/kubeconfig';
 import { inside, locate } from '../model/locate';
 import { residual } from '../base/time';
 
@@ -154,8 +154,4 @@ export function completions(analysis: Analysis, offset: number): Completion[] {
     }
   }
   return [];
-}
-
-export function contextEntry(analysis: Analysis, name: string): Entry | undefined {
-  return analysis.kubeconfig ? findEntry(analysis.kubeconfig.contexts, name) : undefined;
 }

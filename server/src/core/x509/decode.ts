@@ -9,6 +9,10 @@ export interface Host {
   readFile(path: string): { bytes: Uint8Array } | { error: string };
 }
 
+/**
+ * What one site (a field that holds certificate material, like `client-certificate-data` or a Secret's `tls.crt`) turned
+ * out to hold once decoded: its certificates, certificate requests and key facts, and where each came from.
+ */
 export interface Material {
   site: Site;
   certificates: Certificate[];

@@ -1,0 +1,82 @@
+// The server's state: open documents, the workspace of their analyses, what the client can do, the settings.
+// Every handler reads a document's analysis through one of three doors: finished, hover, current-so-far.
+import { TextDocumentContentChangeEvent, TextDocuments, type InitializeParams } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Host } from '../core';
+import { resolveSettings } from '../../../shared/settings';
+import type { Position } from '../positions';
+import { Workspace, type Snapshot } from './workspace';
+
+export interface ClientTraits {
+  /** The client pulls diagnostics (textDocument/diagnostic). */
+  canPull: boolean;
+  /** Diagnostics are pushed unless the client chose pull only (initializationOptions.diagnosticMode: 'pull'). */
+  push: boolean;
+  /** The client answers workspace/configuration or registers for configuration changes. */
+  configurable: boolean;
+  /** The VS Code client shows renewal steps itself. */
+  showsRenewalSteps: boolean;
+}
+
+export class Session {
+  workspace: Workspace;
+  traits: ClientTraits = { canPull: false, push: true, configurable: false, showsRenewalSteps: false };
+  /** What initialize said; later configuration changes override it key by key (a fixed clock stays fixed). */
+  private initialSettings: Record<string, unknown> = {};
+  readonly documents: TextDocuments<TextDocument>;
+
+  constructor(
+    readonly host: Host,
+    private readonly clock: () => number,
+  ) {
+    this.workspace = new Workspace(host, resolveSettings({}), clock);
+    // Each edit is told to the workspace: one change inside one value lets it reuse the document's structure.
+    this.documents = new TextDocuments<TextDocument>({
+      create: TextDocument.create,
+      update: (document, changes, version) => {
+        const change = changes.length === 1 && TextDocumentContentChangeEvent.isIncremental(changes[0]) ? changes[0] : undefined;
+        const edit = change
+          ? { span: { start: document.offsetAt(change.range.start), end: document.offsetAt(change.range.end) }, newText: change.text }
+          : undefined;
+        this.workspace.edited(document.uri, document.version, version, edit);
+        return TextDocument.update(document, changes, version);
+      },
+    });
+  }
+
+  initialize(params: InitializeParams): void {
+    const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
+    this.initialSettings = (init.settings ?? init) as Record<string, unknown>;
+    this.workspace = new Workspace(this.host, resolveSettings(this.initialSettings), this.clock);
+    const canPull = Boolean(params.capabilities.textDocument?.diagnostic) && init.diagnosticMode !== 'push';
+    this.traits = {
+      canPull,
+      push: !(canPull && init.diagnosticMode === 'pull'),
+      configurable:
+        Boolean(params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) || Boolean(params.capabilities.workspace?.configuration),
+      showsRenewalSteps: Boolean(init.clientShowsRenewalSteps),
+    };
+  }
+
+  configure(raw: unknown): void {
+    if (raw && typeof raw === 'object') this.workspace.setSettings(resolveSettings({ ...this.initialSettings, ...(raw as Record<string, unknown>) }));
+  }
+
+  /** The finished analysis of the document's current version. */
+  snapshotOf(uri: string): Snapshot | undefined {
+    const doc = this.documents.get(uri);
+    return doc ? this.workspace.snapshot(uri, doc.version, doc.getText()) : undefined;
+  }
+
+  /** What is known now, the site under the cursor decoded on the spot: code actions do not wait for a large analysis. */
+  currentOf(uri: string, position: Position): Snapshot | undefined {
+    const doc = this.documents.get(uri);
+    return doc ? this.workspace.current(uri, doc.version, doc.getText(), position) : undefined;
+  }
+
+  /** Like currentOf, and a value just pasted is decoded before the new version's analysis begins. */
+  hoverOf(uri: string, position: Position): Snapshot | undefined {
+    const doc = this.documents.get(uri);
+    return doc ? this.workspace.forHover(uri, doc.version, doc.getText(), position) : undefined;
+  }
+}
