@@ -4,8 +4,11 @@ import { TextDocumentContentChangeEvent, TextDocuments, type InitializeParams } 
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Host } from '../core';
 import { resolveSettings } from '../../../shared/settings';
+import { rootedHost } from '../host';
 import type { Position } from '../positions';
 import { Workspace, type Snapshot } from './workspace';
+import { ClusterIndex } from './cluster';
+import { URI } from 'vscode-uri';
 
 export interface ClientTraits {
   /** The client pulls diagnostics (textDocument/diagnostic). */
@@ -16,11 +19,20 @@ export interface ClientTraits {
   configurable: boolean;
   /** The VS Code client shows renewal steps itself. */
   showsRenewalSteps: boolean;
+  /** The client watches the workspace's files itself (VS Code); else the server registers a watcher when it can. */
+  watchesFiles: boolean;
+  /** The client accepts a dynamic registration of workspace/didChangeWatchedFiles. */
+  canWatch: boolean;
 }
 
 export class Session {
   workspace: Workspace;
-  traits: ClientTraits = { canPull: false, push: true, configurable: false, showsRenewalSteps: false };
+  traits: ClientTraits = { canPull: false, push: true, configurable: false, showsRenewalSteps: false, watchesFiles: false, canWatch: false };
+  /** The workspace folders the index reads (file paths). */
+  folders: string[] = [];
+  cluster?: ClusterIndex;
+  /** The host analyses read files through: absolute paths are looked up under the first workspace folder first. */
+  private analysisHost: Host;
   /** What initialize said; later configuration changes override it key by key (a fixed clock stays fixed). */
   private initialSettings: Record<string, unknown> = {};
   readonly documents: TextDocuments<TextDocument>;
@@ -29,10 +41,14 @@ export class Session {
     readonly host: Host,
     private readonly clock: () => number,
   ) {
+    this.analysisHost = host;
     this.workspace = new Workspace(host, resolveSettings({}), clock);
     // Each edit is told to the workspace: one change inside one value lets it reuse the document's structure.
     this.documents = new TextDocuments<TextDocument>({
-      create: TextDocument.create,
+      create: (uri, languageId, version, content) => {
+        this.workspace.languages.set(uri, languageId);
+        return TextDocument.create(uri, languageId, version, content);
+      },
       update: (document, changes, version) => {
         const change = changes.length === 1 && TextDocumentContentChangeEvent.isIncremental(changes[0]) ? changes[0] : undefined;
         const edit = change
@@ -47,7 +63,6 @@ export class Session {
   initialize(params: InitializeParams): void {
     const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
     this.initialSettings = (init.settings ?? init) as Record<string, unknown>;
-    this.workspace = new Workspace(this.host, resolveSettings(this.initialSettings), this.clock);
     const canPull = Boolean(params.capabilities.textDocument?.diagnostic) && init.diagnosticMode !== 'push';
     this.traits = {
       canPull,
@@ -55,7 +70,24 @@ export class Session {
       configurable:
         Boolean(params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) || Boolean(params.capabilities.workspace?.configuration),
       showsRenewalSteps: Boolean(init.clientShowsRenewalSteps),
+      watchesFiles: Boolean(init.clientWatchesFiles),
+      canWatch: Boolean(params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration),
     };
+    const uris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    this.folders = uris.flatMap((u) => {
+      const parsed = URI.parse(u);
+      return parsed.scheme === 'file' ? [parsed.fsPath] : [];
+    });
+    this.analysisHost = rootedHost(this.host, this.folders[0]);
+    this.workspace = new Workspace(this.analysisHost, resolveSettings(this.initialSettings), this.clock);
+  }
+
+  /** A new index of the workspace folders, with the current settings and clock; the old one stops. */
+  newCluster(busy: () => boolean): ClusterIndex {
+    this.cluster?.stop();
+    const settings = this.workspace.getSettings();
+    this.cluster = new ClusterIndex({ host: this.analysisHost, root: this.folders[0], settings, now: this.workspace.now(), busy });
+    return this.cluster;
   }
 
   configure(raw: unknown): void {
