@@ -10,7 +10,9 @@ import { kubeconfigFiles, loadMerged } from './kubeconfig/load';
 import { NODE_FLAGS } from '../../shared/nodeFlags';
 import { renderStatus, type StatusState } from './statusBar';
 
-const SERVED_LANGUAGES = ['kubeconfig', 'yaml', 'json', 'jsonc'];
+const SERVED_LANGUAGES = ['kubeconfig', 'yaml', 'json', 'jsonc', 'pem'];
+/** Files the background index could read: a workspace holding one starts the server without an open document. */
+const CLUSTER_FILES = '**/*.{yaml,yml,json,conf,kubeconfig,pem,crt,cer,key,csr,service}';
 
 export async function activate(extension: vscode.ExtensionContext): Promise<Ctx> {
   const activateStart = performance.now();
@@ -84,9 +86,8 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Ctx>
 
   // One client, however many documents open at once while it starts.
   let starting: Promise<void> | undefined;
-  const startIfNeeded = (doc: vscode.TextDocument): Promise<void> | undefined => {
-    if (starting || !SERVED_LANGUAGES.includes(doc.languageId) || (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled')) return starting;
-    starting = startClient(ctx).then(
+  const start = (): Promise<void> => {
+    starting ??= startClient(ctx).then(
       (client) => {
         ctx.client = client;
         extension.subscriptions.push({ dispose: () => void client.stop() });
@@ -95,9 +96,25 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Ctx>
     );
     return starting;
   };
+  const startIfNeeded = (doc: vscode.TextDocument): Promise<void> | undefined => {
+    if (starting || !SERVED_LANGUAGES.includes(doc.languageId) || (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled')) return starting;
+    return start();
+  };
   extension.subscriptions.push(vscode.workspace.onDidOpenTextDocument((d) => void startIfNeeded(d)));
   // The server starts in the background: activation returns without waiting for it.
   for (const d of vscode.workspace.textDocuments) void startIfNeeded(d);
+  // A workspace folder is indexed as one cluster: its cross-file problems show without opening a file.
+  const startForWorkspace = (): void => {
+    if (starting || !vscode.workspace.workspaceFolders?.some((f) => f.uri.scheme === 'file')) return;
+    void Promise.resolve(vscode.workspace.findFiles(CLUSTER_FILES, '**/node_modules/**', 1)).then(
+      (found) => {
+        if (found.length) void start();
+      },
+      () => undefined,
+    );
+  };
+  setImmediate(startForWorkspace);
+  extension.subscriptions.push(vscode.workspace.onDidChangeWorkspaceFolders(startForWorkspace));
 
   // The status bar reads and checks kubeconfig right after activation, not during it.
   setImmediate(refresh);
@@ -128,6 +145,7 @@ async function startClient(ctx: Ctx): Promise<LanguageClient> {
     codeLens: ctx.settings.codeLens,
     maxProblems: ctx.settings.maxProblems,
     now: ctx.settings.now,
+    workspace: ctx.settings.workspace,
   });
   const client = new LanguageClient(
     'kubecert',
@@ -142,8 +160,9 @@ async function startClient(ctx: Ctx): Promise<LanguageClient> {
         { language, scheme: 'untitled' },
       ]),
       outputChannel: ctx.output,
-      initializationOptions: { settings: serverSettings(), diagnosticMode: 'push', clientShowsRenewalSteps: true },
-      synchronize: { configurationSection: 'kubecert' },
+      initializationOptions: { settings: serverSettings(), diagnosticMode: 'push', clientShowsRenewalSteps: true, clientWatchesFiles: true },
+      // The server's workspace index follows files changed outside the editor.
+      synchronize: { configurationSection: 'kubecert', fileEvents: vscode.workspace.createFileSystemWatcher('**/*') },
       middleware: {
         workspace: {
           configuration: (params, token, next) => {

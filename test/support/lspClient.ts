@@ -56,7 +56,11 @@ export class LspClient {
     return new LspClient(createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!)), child);
   }
 
-  async initialize(initializationOptions: unknown = {}, capabilities: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  async initialize(
+    initializationOptions: unknown = {},
+    capabilities: Record<string, unknown> = {},
+    extra: Record<string, unknown> = {},
+  ): Promise<Record<string, unknown>> {
     const result = await this.connection.sendRequest('initialize', {
       ...extra,
       // In-process, the server must not watch our pid (a timer that keeps the test alive) nor exit it.
