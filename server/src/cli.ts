@@ -1,13 +1,15 @@
 // `kubecert`: the command-line front end over the core. Thin: read files, analyse, print.
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { analyse, DEFAULT_WARN_DAYS } from './core';
+import { analyseFile, DEFAULT_WARN_DAYS, fileInput, joinRoot, Workspace, type Analysis, type FileInput, type Host, type Span } from './core';
 import { decodeCertificate, decodePem, type Certificate } from './core';
 import { DecodeCache } from './core';
 import { defaultKubeconfigs, expandPaths } from './cli/files';
 import { formatSarif, terminalSafeJson } from './cli/formatSarif';
 import { formatText } from './cli/formatText';
 import { fileReport, type FileReport } from './cli/report';
+import { SCAN_LIMITS, scanFolders } from './cli/scan';
+import { LineIndex } from './positions';
 import { fileHost } from './host';
 import { probeKubeconfig } from './probe';
 
@@ -21,7 +23,11 @@ Usage:
   kubecert --help | --version
 
 With no PATH, checks the kubeconfig kubectl would use: every file in $KUBECONFIG,
-else ~/.kube/config. A folder is searched for YAML, JSON and kubeconfig files.
+else ~/.kube/config. All PATHs form one workspace: a folder is searched (symlinks
+followed, .git and node_modules skipped) for kubeconfigs, manifests, PEM/DER files,
+systemd units and option files, recognised by content; findings between files
+(an Ingress and its Secret, a kubeconfig and the apiserver's certificate, a
+webhook's caBundle and its Service's certificate) are reported on both sides.
 
 Options:
   --now <ISO-8601>       judge validity at this moment instead of the clock
@@ -29,6 +35,9 @@ Options:
   --server-cert <FILE>   hold every kubeconfig server address (or tls-server-name)
                          against this serving certificate (PEM or DER), e.g. an
                          apiserver.crt copied from a control plane
+  --root <DIR>           read absolute paths written in manifests, flags and
+                         kubeconfigs under DIR (a node's /etc copied elsewhere)
+  --max-files <N>        read at most N files in folder scans (default ${SCAN_LIMITS.maxFiles})
   --format <F>           text (default), json or sarif
   --probe                also connect to each cluster's server with TLS (no
                          credentials sent) and check the certificate it serves
@@ -59,12 +68,14 @@ interface Options {
   format: 'text' | 'json' | 'sarif';
   probe: boolean;
   color?: boolean;
+  root?: string;
+  maxFiles: number;
 }
 
 class UsageError extends Error {}
 
 function parseArgs(args: string[]): Options {
-  const o: Options = { paths: [], warnDays: DEFAULT_WARN_DAYS, format: 'text', probe: false };
+  const o: Options = { paths: [], warnDays: DEFAULT_WARN_DAYS, format: 'text', probe: false, maxFiles: SCAN_LIMITS.maxFiles };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -90,6 +101,15 @@ function parseArgs(args: string[]): Options {
       case '--server-cert':
         o.serverCert = value();
         break;
+      case '--root':
+        o.root = value();
+        break;
+      case '--max-files': {
+        const v = value();
+        if (!/^[1-9]\d*$/.test(v)) throw new UsageError(`--max-files: "${v}" is not a positive whole number`);
+        o.maxFiles = Number(v);
+        break;
+      }
       case '--format': {
         const v = value();
         if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format: "${v}" is not one of text, json, sarif`);
@@ -165,8 +185,21 @@ export async function main(io: CliIo): Promise<number> {
   }
   const now = options.now ?? io.clock();
   const explicit = options.paths.length > 0;
+  let root: string | undefined;
+  if (options.root !== undefined) {
+    root = resolve(io.cwd, options.root);
+    try {
+      if (!statSync(root).isDirectory()) throw new Error('not a folder');
+    } catch {
+      io.stderr(`kubecert: --root: ${options.root} is not a folder\n`);
+      return 2;
+    }
+  }
   // kubectl skips $KUBECONFIG entries that do not exist; named paths must exist.
-  const { files, errors } = explicit ? expandPaths(options.paths.map((p) => resolve(io.cwd, p))) : expandPaths(defaultKubeconfigs(io.env, io.cwd), true);
+  const given: Given = explicit ? classify(options.paths.map((p) => resolve(io.cwd, p))) : expandPaths(defaultKubeconfigs(io.env, io.cwd), true);
+  const scan = scanFolders(given.folders ?? [], { ...SCAN_LIMITS, maxFiles: options.maxFiles });
+  const files = orderFiles(given, scan.files);
+  const errors = [...given.errors, ...scan.errors];
   let readError = errors.length > 0;
   if (!explicit && files.length === 0) {
     io.stderr(
@@ -175,34 +208,119 @@ export async function main(io: CliIo): Promise<number> {
     return 2;
   }
   for (const e of errors) io.stderr(`kubecert: ${e}\n`);
-  const host = fileHost();
+  const host = rootedHost(fileHost(), root);
   const cache = new DecodeCache();
-  const reports: FileReport[] = [];
-  for (const file of files) {
-    let text: string;
+  const workspace = new Workspace({ now, warnDays: options.warnDays, host, cache, serverCertificate, root });
+  const read = new Map<string, { input: FileInput; named: boolean; text: string }>();
+  for (const { path: file, named } of files) {
+    let bytes: Uint8Array;
     try {
-      text = readFileSync(file, 'utf8');
+      bytes = readFileSync(file);
     } catch (e) {
       io.stderr(`kubecert: ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
       readError = true;
       continue;
     }
-    let analysis = analyse(text, { now, warnDays: options.warnDays, path: file, host, cache, serverCertificate });
-    // A searched folder holds many YAML files; report only those Kubecert understands.
-    if (analysis.kind === 'none' && !explicit) continue;
-    if (analysis.kind === 'none' && options.paths.length > 0 && !options.paths.map((p) => resolve(io.cwd, p)).includes(file)) continue;
-    if (options.probe && analysis.kubeconfig) {
+    const input = fileInput(bytes);
+    read.set(file, { input, named, text: input.text });
+  }
+  const analyses = new Map<string, Analysis>();
+  for (const [file, { input }] of read) analyses.set(file, analyseFile(input, { now, warnDays: options.warnDays, path: file, host, cache, serverCertificate }));
+  workspace.updateAll(analyses);
+  if (options.probe) {
+    for (const [file, analysis] of analyses) {
+      if (!analysis.kubeconfig) continue;
       const probed = await probeKubeconfig(analysis, io.stderr);
-      analysis = analyse(text, { now, warnDays: options.warnDays, path: file, host, cache, serverCertificate, probed });
+      workspace.update(file, analyseFile(read.get(file)!.input, { now, warnDays: options.warnDays, path: file, host, cache, serverCertificate, probed }));
     }
+  }
+  const shownPath = (file: string): string => {
     const shown = relative(io.cwd, file);
-    reports.push(fileReport(shown.startsWith('..') ? file : shown, text, analysis));
+    return shown.startsWith('..') ? file : shown;
+  };
+  const lineIndexes = new Map<string, LineIndex>();
+  const elsewhere = (path: string, span: Span) => {
+    const text = read.get(path)?.text;
+    if (text === undefined) return { path: shownPath(path), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+    let lines = lineIndexes.get(path);
+    if (!lines) lineIndexes.set(path, (lines = new LineIndex(text)));
+    return { path: shownPath(path), range: lines.range(span) };
+  };
+  const reports: FileReport[] = [];
+  for (const [file, { named, text }] of read) {
+    const analysis = workspace.analysis(file);
+    if (!analysis) continue;
+    // A searched folder holds many files; report only those Kubecert understands.
+    if (!named && (analysis.kind === 'none' || (analysis.kind === 'flags' && analysis.sites.length === 0))) continue;
+    reports.push(fileReport(shownPath(file), text, analysis, { findings: workspace.findings(file), elsewhere }));
+  }
+  for (const limit of scan.limits) {
+    const zero = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    reports.push({
+      path: shownPath(limit.under),
+      kind: 'none',
+      certificates: [],
+      findings: [{ code: 'input-limit', severity: 'warning', message: limit.message, where: '(folder)', range: zero }],
+    });
   }
   if (options.format === 'json') io.stdout(terminalSafeJson({ files: reports }));
   else if (options.format === 'sarif') io.stdout(formatSarif(reports, VERSION, (p) => p.split('\\').join('/')));
   else io.stdout(formatText(reports, { color: options.color ?? (io.isTTY && !io.env.NO_COLOR), now }));
   if (readError) return 2;
   return reports.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+}
+
+interface Given {
+  files: string[];
+  folders?: string[];
+  errors: string[];
+  /** Every PATH in order, files and folders, to report in the order given. */
+  order?: string[];
+}
+
+/** Named PATHs: files are read whatever they hold, folders are searched. */
+function classify(paths: string[]): Given {
+  const out: Given & { folders: string[]; order: string[] } = { files: [], folders: [], errors: [], order: [] };
+  for (const p of paths) {
+    let stat;
+    try {
+      stat = statSync(p);
+    } catch (e) {
+      out.errors.push(`${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (e as Error).message}`);
+      continue;
+    }
+    (stat.isDirectory() ? out.folders : out.files).push(p);
+    out.order.push(p);
+  }
+  return out;
+}
+
+/** Files named and files found, in the order of the PATHs, each real file once. */
+function orderFiles(given: Given, found: Array<{ path: string; under: string }>): Array<{ path: string; named: boolean }> {
+  const out: Array<{ path: string; named: boolean }> = [];
+  const seen = new Set<string>();
+  const add = (path: string, named: boolean): void => {
+    let real = path;
+    try {
+      real = realpathSync(path);
+    } catch {
+      // read (and reported) as named
+    }
+    if (seen.has(real)) return;
+    seen.add(real);
+    out.push({ path, named });
+  };
+  for (const p of given.order ?? given.files) {
+    if (given.files.includes(p)) add(p, true);
+    else for (const f of found) if (f.under === p) add(f.path, false);
+  }
+  return out;
+}
+
+/** With --root, an absolute path written in a file is read under the root (unless it already points there). */
+function rootedHost(host: Host, root: string | undefined): Host {
+  if (!root) return host;
+  return { readFile: (path) => host.readFile(path === root || path.startsWith(root + '/') ? path : joinRoot(root, path)) };
 }
 
 /** The process wiring, called by bin/kubecert.js. */

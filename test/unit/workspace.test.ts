@@ -243,3 +243,33 @@ test('every workspace code is raised by one tree here and absent from a close-bu
   );
   for (const c of ['ca-bundle-mismatch', 'server-ca-mismatch', 'client-ca-mismatch'] as Code[]) assert.ok(!fine.has(c), `${c} absent`);
 });
+
+test('Gateway listener hostname with certificateRefs: san-mismatch at the hostname when the Secret (any file) does not cover it', () => {
+  const gateway = (host: string): string => `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: gw
+  namespace: web
+spec:
+  gatewayClassName: example
+  listeners:
+  - name: https
+    protocol: HTTPS
+    port: 443
+    hostname: ${host}
+    tls:
+      certificateRefs:
+      - kind: Secret
+        name: web-tls
+`;
+  const tree = ingressSplit('a.example.com');
+  tree.delete('ingress.yaml');
+  tree.set('gateway.yaml', gateway('b.example.com'));
+  const found = all(load(tree));
+  assert.deepEqual(
+    found.map((f) => [f.path, f.code, text(tree, f.path, f), f.related?.[0]?.path]),
+    [['gateway.yaml', 'san-mismatch', 'b.example.com', `${ROOT}/secret.yaml`]],
+  );
+  tree.set('gateway.yaml', gateway('a.example.com'));
+  assert.equal(summary(all(load(tree))), '');
+});

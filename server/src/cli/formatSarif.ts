@@ -33,6 +33,23 @@ export function formatSarif(reports: FileReport[], toolVersion: string, toUri: (
           logicalLocations: [{ fullyQualifiedName: f.where }],
         },
       ],
+      ...(f.related?.length
+        ? {
+            relatedLocations: f.related.map((r, id) => ({
+              id,
+              message: { text: r.message },
+              physicalLocation: {
+                artifactLocation: { uri: toUri(r.path ?? report.path) },
+                region: {
+                  startLine: r.range.start.line + 1,
+                  startColumn: r.range.start.character + 1,
+                  endLine: r.range.end.line + 1,
+                  endColumn: r.range.end.character + 1,
+                },
+              },
+            })),
+          }
+        : {}),
     })),
   );
   const log = {

@@ -57,6 +57,10 @@ export function formatText(reports: FileReport[], options: TextOptions): string 
       const where = `${oneLine(report.path)}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
       const sev = f.severity === 'error' ? paint('red', 'error') : f.severity === 'warning' ? paint('yellow', 'warning') : paint('cyan', f.severity);
       out.push(`${where} ${sev} ${f.code} ${oneLine(f.message)}`);
+      // Only places in other files: the file a cross-file finding joins this one to.
+      for (const r of f.related ?? [])
+        if (r.path !== undefined)
+          out.push(`  ${paint('dim', `↳ ${oneLine(r.path)}:${r.range.start.line + 1}:${r.range.start.character + 1} ${oneLine(r.message)}`)}`);
     }
   }
   const files = reports.length;

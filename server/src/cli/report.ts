@@ -1,6 +1,6 @@
 // An analysis as the plain JSON shape `kubecert check --format json` prints; text and SARIF are drawn from it.
 import type { Analysis } from '../core';
-import type { Related, Severity } from '../core';
+import type { Finding, Related, Severity, Span } from '../core';
 import { identityOf } from '../core';
 import { isoDate } from '../core';
 import { LineIndex, type Range } from '../positions';
@@ -33,7 +33,8 @@ export interface FindingReport {
   message: string;
   where: string;
   range: Range;
-  related?: Array<{ message: string; range: Range }>;
+  /** `path` when the related place is in another file. */
+  related?: Array<{ message: string; range: Range; path?: string }>;
 }
 
 export interface FileReport {
@@ -43,8 +44,19 @@ export interface FileReport {
   findings: FindingReport[];
 }
 
-export function fileReport(path: string, text: string, analysis: Analysis): FileReport {
+export interface ReportOptions {
+  /** The findings to report when they are not the analysis's own (a workspace adds cross-file ones). */
+  findings?: Finding[];
+  /** A place in another file: the path to show and its range there. */
+  elsewhere?: (path: string, span: Span) => { path: string; range: Range };
+}
+
+export function fileReport(path: string, text: string, analysis: Analysis, options: ReportOptions = {}): FileReport {
   const lines = new LineIndex(text);
+  const relatedOf = (r: Related): { message: string; range: Range; path?: string } =>
+    r.path !== undefined && options.elsewhere
+      ? { message: r.message, ...options.elsewhere(r.path, r.span) }
+      : { message: r.message, range: lines.range(r.span) };
   return {
     path,
     kind: analysis.kind,
@@ -72,13 +84,13 @@ export function fileReport(path: string, text: string, analysis: Analysis): File
         groups: c.ca ? [] : id.groups,
       };
     }),
-    findings: analysis.findings.map((f) => ({
+    findings: (options.findings ?? analysis.findings).map((f) => ({
       code: f.code,
       severity: f.severity,
       message: f.message,
       where: f.where,
       range: lines.range(f.span),
-      ...(f.related?.length ? { related: f.related.map((r: Related) => ({ message: r.message, range: lines.range(r.span) })) } : {}),
+      ...(f.related?.length ? { related: f.related.map(relatedOf) } : {}),
     })),
   };
 }

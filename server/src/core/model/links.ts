@@ -20,12 +20,14 @@ export interface ObjectLinks {
   services?: ServiceRef[];
   /** cert-manager Certificate. */
   certificate?: { secretName?: Field; dnsNames: string[]; issuer?: string };
+  /** Gateway: each listener's hostname and the Secrets its tls.certificateRefs name. */
+  listeners?: Array<{ hostname?: Field; secrets: Array<{ name: Field; namespace?: string }> }>;
   /** The `cert-manager.io/inject-ca-from` annotation (`namespace/certificate`). */
   injectCaFrom?: Field;
 }
 
 /** Kinds that carry no certificate themselves but join the files that do. */
-export const LINK_KINDS: ReadonlySet<string> = new Set(['Service', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'Certificate']);
+export const LINK_KINDS: ReadonlySet<string> = new Set(['Service', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'Certificate', 'Gateway']);
 
 function stringMap(node: YNode, doc: Document.Parsed): Record<string, string> {
   const out: Record<string, string> = {};
@@ -67,6 +69,18 @@ export function linksOf(kind: string, obj: YNode, doc: Document.Parsed, label: s
         dnsNames: items(get(spec, 'dnsNames', doc), doc).map((n) => scalarText(n, doc) ?? ''),
         issuer: scalarText(get(get(spec, 'issuerRef', doc), 'name', doc), doc),
       };
+      break;
+    case 'Gateway':
+      links.listeners = items(get(spec, 'listeners', doc), doc).map((listener) => ({
+        hostname: fieldOf(pair(listener, 'hostname', doc), doc),
+        secrets: items(get(get(listener, 'tls', doc), 'certificateRefs', doc), doc).flatMap((ref) => {
+          const kind = scalarText(get(ref, 'kind', doc), doc);
+          const name = fieldOf(pair(ref, 'name', doc), doc);
+          return name?.isScalar && name.value && (kind === undefined || kind === 'Secret')
+            ? [{ name, namespace: scalarText(get(ref, 'namespace', doc), doc) }]
+            : [];
+        }),
+      }));
       break;
     case 'ValidatingWebhookConfiguration':
     case 'MutatingWebhookConfiguration':

@@ -39,6 +39,7 @@ export function evaluate(path: string, analysis: Analysis, lookup: Lookup, now: 
   checkApiservers(cx);
   checkKubeconfig(cx);
   checkIngresses(cx);
+  checkGateways(cx);
   checkClientConfigs(cx);
   if (analysis.kind === 'pki') checkLooseFiles(cx);
   return cx.out;
@@ -222,6 +223,38 @@ function checkIngresses(cx: Context): void {
             ),
           );
         }
+      }
+    }
+  }
+}
+
+/** Gateway listeners: the hostname against each Secret its certificateRefs name, wherever that Secret lives. */
+function checkGateways(cx: Context): void {
+  for (const gateway of cx.analysis.linked ?? []) {
+    for (const listener of gateway.links?.listeners ?? []) {
+      for (const ref of listener.secrets) {
+        const secret = secretsNamed(cx, ref.name.value, ref.namespace ?? gateway.namespace).find(
+          (o): o is Offer & { kind: 'secret' } => o.kind === 'secret' && Boolean(o.serving?.certificates.length),
+        );
+        if (!secret?.serving) continue;
+        cx.out.links.push({ kind: 'secret', from: { path: cx.path, span: ref.name.span }, to: { path: secret.path, span: secret.object.span } });
+        const host = listener.hostname;
+        const leaf = secret.serving.certificates[0];
+        if (!host?.value || coversPattern(leaf, host.value)) continue;
+        cx.out.findings.push(
+          finding(
+            'san-mismatch',
+            host.span,
+            `${gateway.label}.spec.listeners.hostname`,
+            `The Gateway listener serves "${host.value}" with Secret "${ref.name.value}"${secret.path === cx.path ? '' : ` (${secret.path})`}, whose certificate ${leaf.subject.text} covers only ${names(leaf)}: clients will reject it.`,
+            {
+              related: [
+                { path: secret.path, span: secret.serving.site.field.span, message: `the certificate in Secret ${ref.name.value}: ${leaf.subject.text}` },
+              ],
+              data: { host: host.value },
+            },
+          ),
+        );
       }
     }
   }

@@ -181,6 +181,8 @@ export function pemBlocks(text: string): PemBlock[] {
 export function decodePem(text: string): DecodedItem[] {
   return pemBlocks(text).map((block) => {
     if (block.error) return { block, error: block.error };
+    // A public key (kubeadm's sa.pub, --service-account-key-file) is a valid thing to find; it has nothing to check.
+    if (block.label === 'PUBLIC KEY') return { block };
     try {
       return { block, value: decodeBlock(block.label, block.der) };
     } catch (e) {
