@@ -1,18 +1,14 @@
 // The language server's folder walk: which files of the workspace folders are read, found by content (never by name),
-// bounded as `kubecert check` bounds its walk. Asynchronous, so the server answers requests while it runs.
-import { constants } from 'node:fs';
-import { open, readdir, realpath, stat } from 'node:fs/promises';
+// bounded as `kubecert check` bounds its walk (cli/scan.ts), but in slices: the server answers between them.
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { sniff, SNIFF_BYTES, type FileForm } from './core';
+import { SCAN_LIMITS as CLI_LIMITS } from './cli/scan';
+import { DEFAULT_SETTINGS } from '../../shared/settings';
 
-export const SCAN_LIMITS = {
-  /** A file larger than this is not read (a kubeconfig or manifest of that size is no one's). */
-  maxFileBytes: 32 * 1024 * 1024,
-  /** Files kept per scan; past it the scan stops. */
-  maxFiles: 10_000,
-  /** Folder depth below each workspace folder. */
-  maxDepth: 40,
-};
+/** The CLI's bounds (file size, depth); the server's file count is the kubecert.workspace.maxFiles setting. */
+export const SCAN_LIMITS = { ...CLI_LIMITS, maxFiles: DEFAULT_SETTINGS.workspace.maxFiles };
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 
@@ -100,9 +96,27 @@ export function excluder(globs: string[] | undefined): (relativePath: string) =>
 /**
  * Walks each folder as `find -L` does: symlinked files and folders followed, a folder reached twice (a loop, or two
  * links to one place) walked once, each real file read once; `.git`, `node_modules` and excluded paths skipped. A file
- * is kept when its first bytes are YAML/JSON Kubecert reads, PEM, DER, or binary-install flags.
+ * is kept when its first bytes are YAML/JSON Kubecert reads, PEM, DER, or binary-install flags. The walk runs in slices
+ * of a few milliseconds, so requests and an open document's analysis are served between them.
  */
 export async function scanFolders(folders: string[], options: ScanOptions = {}): Promise<Scan> {
+  const walk = walkFolders(folders, options);
+  for (;;) {
+    const until = performance.now() + SLICE_MS;
+    for (;;) {
+      const r = walk.next();
+      if (r.done) return r.value;
+      if (performance.now() >= until) break;
+    }
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Time the walk runs before it lets the event loop turn. */
+export const SLICE_MS = 8;
+
+/** The walk itself, synchronous, one step per entry looked at. */
+function* walkFolders(folders: string[], options: ScanOptions): Generator<void, Scan, void> {
   const maxFiles = options.maxFiles ?? SCAN_LIMITS.maxFiles;
   const maxFileBytes = options.maxFileBytes ?? SCAN_LIMITS.maxFileBytes;
   const excluded = excluder(options.exclude);
@@ -111,42 +125,42 @@ export async function scanFolders(folders: string[], options: ScanOptions = {}):
   const seenFiles = new Set<string>();
   let tooLarge: { count: number; first: string } | undefined;
   let stopped = false;
-  const walk = async (dir: string, root: string, depth: number): Promise<void> => {
+  function* walk(dir: string, root: string, depth: number): Generator<void, void, void> {
     if (stopped || depth > SCAN_LIMITS.maxDepth) return;
-    let real: string;
     let names: string[];
     try {
-      real = await realpath(dir);
+      const real = realpathSync(dir);
       if (seenDirs.has(real)) return;
       seenDirs.add(real);
-      names = (await readdir(dir)).sort();
+      names = readdirSync(dir).sort();
     } catch {
       return;
     }
     for (const name of names) {
       if (stopped) return;
+      yield;
       const full = join(dir, name);
       if (excluded(relative(root, full).split(sep).join('/'))) continue;
       let st;
       try {
-        st = await stat(full); // follows symlinks; a dangling link is skipped
+        st = statSync(full); // follows symlinks; a dangling link is skipped
       } catch {
         continue;
       }
       if (st.isDirectory()) {
-        if (!SKIP_DIRS.has(name)) await walk(full, root, depth + 1);
+        if (!SKIP_DIRS.has(name)) yield* walk(full, root, depth + 1);
         continue;
       }
       if (!st.isFile()) continue;
       let realFile: string;
       try {
-        realFile = await realpath(full);
+        realFile = realpathSync(full);
       } catch {
         continue;
       }
       if (seenFiles.has(realFile)) continue;
       seenFiles.add(realFile);
-      const h = await head(full);
+      const h = headSync(full);
       const form = h && sniff(h.bytes.toString('latin1'));
       if (!h || !form) continue;
       if (h.size > maxFileBytes) {
@@ -161,11 +175,43 @@ export async function scanFolders(folders: string[], options: ScanOptions = {}):
       }
       scan.files.push({ path: full, form });
     }
-  };
-  for (const folder of folders) await walk(folder, folder, 0);
+  }
+  for (const folder of folders) yield* walk(folder, folder, 0);
   if (tooLarge)
     scan.limits.push(
       `${tooLarge.count} file${tooLarge.count === 1 ? '' : 's'} over ${maxFileBytes / 1024 / 1024} MB not read in the workspace index (the first: ${tooLarge.first}).`,
     );
   return scan;
+}
+
+/** A whole regular file within the size bound, read at once (the index reads in slices of its own). */
+export function readBoundedSync(path: string, maxBytes = SCAN_LIMITS.maxFileBytes): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > maxBytes) return undefined;
+    return readFileSync(fd);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The first bytes of a regular file, or undefined; a pipe, socket or device is never opened for reading. */
+function headSync(path: string): { bytes: Buffer; size: number } | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st = fstatSync(fd);
+    if (!st.isFile()) return undefined;
+    const buf = Buffer.alloc(Math.min(SNIFF_BYTES, st.size));
+    const n = buf.length ? readSync(fd, buf, 0, buf.length, 0) : 0;
+    return { bytes: buf.subarray(0, n), size: st.size };
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

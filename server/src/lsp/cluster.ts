@@ -2,7 +2,7 @@
 // Workspace. Disk files are analysed here; an open document's analysis (made by the session) replaces its disk version.
 import { Workspace as ClusterWorkspace, analyseFile, fileInput, type Analysis, type Finding, type Host, type Link } from '../core';
 import { LineIndex } from '../positions';
-import { readBounded, scanFolders, excluder, head, type ScanOptions } from '../scan';
+import { readBounded, readBoundedSync, scanFolders, excluder, head, SLICE_MS, type ScanOptions } from '../scan';
 import { sniff } from '../core';
 import type { Settings } from '../../../shared/settings';
 import { relative, sep } from 'node:path';
@@ -52,11 +52,15 @@ export class ClusterIndex {
     const scan = folders.length && settings.workspace.maxFiles > 0 ? await scanFolders(folders, scanOptions) : { files: [], limits: [] };
     this.limits = scan.limits;
     const analyses = new Map<string, Analysis>();
+    let until = 0;
     for (const file of scan.files) {
+      if (performance.now() >= until) {
+        await this.idle();
+        until = performance.now() + SLICE_MS;
+      }
       if (this.stopped) return [];
-      await this.idle();
       if (this.open.has(file.path)) continue;
-      const bytes = await readBounded(file.path);
+      const bytes = readBoundedSync(file.path);
       if (!bytes) continue;
       const analysis = this.analyse(file.path, bytes);
       if (analysis) analyses.set(file.path, analysis);
