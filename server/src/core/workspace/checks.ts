@@ -31,11 +31,31 @@ interface Context {
   now: number;
   /** Where an absolute path written in a file is found among the workspace's paths (`--root`). */
   locate: (written: string | undefined) => string | undefined;
+  /** Does `issuer` sign `cert`? Remembered across the workspace: one CA appears in hundreds of files. */
+  signedBy: (cert: Certificate, issuer: Certificate) => boolean;
   out: Evaluation;
 }
 
-export function evaluate(path: string, analysis: Analysis, lookup: Lookup, now: number, locate: Context['locate']): Evaluation {
-  const cx: Context = { path, analysis, lookup, now, locate, out: { findings: [], links: [] } };
+/** A signature check remembered by both certificates' fingerprints. */
+export function signatureMemo(): Context['signedBy'] {
+  const seen = new Map<string, boolean>();
+  return (cert, issuer) => {
+    const key = `${cert.sha256}:${issuer.sha256}`;
+    let ok = seen.get(key);
+    if (ok === undefined) seen.set(key, (ok = cert.issuer.derHex === issuer.subject.derHex && isSignedBy(cert, issuer)));
+    return ok;
+  };
+}
+
+export function evaluate(
+  path: string,
+  analysis: Analysis,
+  lookup: Lookup,
+  now: number,
+  locate: Context['locate'],
+  signedBy: Context['signedBy'] = signatureMemo(),
+): Evaluation {
+  const cx: Context = { path, analysis, lookup, now, locate, signedBy, out: { findings: [], links: [] } };
   checkApiservers(cx);
   checkKubeconfig(cx);
   checkIngresses(cx);
@@ -52,8 +72,8 @@ function otherFile<T extends Offer>(cx: Context, offers: T[]): T[] {
 }
 
 /** Does some certificate of `bundle` sign `leaf` (or is the leaf itself in it, pinned)? */
-function signs(bundle: Certificate[], leaf: Certificate): boolean {
-  return bundle.some((c) => c.sha256 === leaf.sha256 || (c.subject.derHex === leaf.issuer.derHex && isSignedBy(leaf, c)));
+function signs(cx: Context, bundle: Certificate[], leaf: Certificate): boolean {
+  return bundle.some((c) => c.sha256 === leaf.sha256 || cx.signedBy(leaf, c));
 }
 
 /** Where a material's file lives, as a related location: the file in the workspace when it is there, else its path. */
@@ -140,7 +160,7 @@ function checkKubeconfig(cx: Context): void {
         ),
       );
     const ca = materialIn(cx.analysis, `clusters/${cluster.index}`, ['certificate-authority-data', 'certificate-authority']);
-    if (ca && ca.certificates.length > 0 && !signs(ca.certificates, leaf))
+    if (ca && ca.certificates.length > 0 && !signs(cx, ca.certificates, leaf))
       cx.out.findings.push(
         finding(
           'server-ca-mismatch',
@@ -158,7 +178,7 @@ function checkKubeconfig(cx: Context): void {
       if (!user) continue;
       const client = materialIn(cx.analysis, `users/${user.index}`, ['client-certificate-data', 'client-certificate']);
       const cert = client?.certificates[0];
-      if (!client || !cert || cert.notAfter < cx.now || signs(clientCa.certificates, cert)) continue;
+      if (!client || !cert || cert.notAfter < cx.now || signs(cx, clientCa.certificates, cert)) continue;
       if (cx.out.findings.some((f) => f.code === 'client-ca-mismatch' && f.span.start === client.site.field.span.start)) continue;
       cx.out.findings.push(
         finding(
@@ -175,8 +195,10 @@ function checkKubeconfig(cx: Context): void {
 
 // ---------------------------------------------------------------- Ingress hosts ↔ a Secret in another file
 
+/** Secrets (and cert-manager Certificates producing them) named `name` in `namespace`, or in any when it is unset. */
 function secretsNamed(cx: Context, name: string, namespace: string | undefined): Offer[] {
-  return cx.lookup(`secret:${name}`).filter((o) => (o.kind === 'secret' || o.kind === 'certificate') && sameNamespace(o.object.namespace, namespace));
+  const offers = namespace === undefined ? cx.lookup(`secret:${name}`) : [...cx.lookup(`secret:${namespace}/${name}`), ...cx.lookup(`secret:*/${name}`)];
+  return offers.filter((o) => o.kind === 'secret' || o.kind === 'certificate');
 }
 
 function checkIngresses(cx: Context): void {
@@ -311,7 +333,7 @@ function checkClientConfigs(cx: Context): void {
             },
             { path: service.path, span: service.object.span, message: `${service.object.label}` },
           ];
-          if (caBundle && caBundle.certificates.length > 0 && !signs(caBundle.certificates, leaf))
+          if (caBundle && caBundle.certificates.length > 0 && !signs(cx, caBundle.certificates, leaf))
             cx.out.findings.push(
               finding(
                 'ca-bundle-mismatch',
@@ -405,7 +427,12 @@ function checkLooseFiles(cx: Context): void {
   for (const material of analysis.materials) {
     for (const cert of material.certificates) {
       if (!haveCas || isSelfSigned(cert) || cert.notAfter < cx.now) continue;
-      const issuers = cx.lookup(`ca:${cert.issuer.derHex}`).filter((o): o is Offer & { kind: 'ca' } => o.kind === 'ca' && isSignedBy(cert, o.certificate));
+      const seen = new Set<string>();
+      const issuers = cx.lookup(`ca:${cert.issuer.derHex}`).filter((o): o is Offer & { kind: 'ca' } => {
+        if (o.kind !== 'ca' || seen.has(o.certificate.sha256)) return false;
+        seen.add(o.certificate.sha256);
+        return cx.signedBy(cert, o.certificate);
+      });
       if (issuers.length === 0) {
         cx.out.findings.push(
           finding(

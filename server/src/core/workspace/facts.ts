@@ -54,13 +54,19 @@ export function apiserversOf(analysis: Analysis): Apiserver[] {
   return out;
 }
 
+/** A Secret's keys: by name (read where the namespace is unset), and by namespace/name (`*` when the Secret has none). */
+function secretKeys(name: string, namespace: string | undefined): string[] {
+  return [`secret:${name}`, `secret:${namespace ?? '*'}/${name}`];
+}
+
 /** Every key this file offers, with what it offers there. */
 export function offersOf(path: string, analysis: Analysis): Array<[string, Offer]> {
   const out: Array<[string, Offer]> = [[`file:${path}`, { kind: 'file', path, analysis }]];
   for (const object of analysis.objects) {
     if (object.kind === 'Secret') {
       const serving = analysis.materials.find((m) => m.site.group === `${object.document}/${object.label}` && m.site.role === 'serving-certificate');
-      out.push([`secret:${object.name}`, { kind: 'secret', path, object, serving }]);
+      const offer: Offer = { kind: 'secret', path, object, serving };
+      for (const key of secretKeys(object.name, object.namespace)) out.push([key, offer]);
     }
   }
   for (const object of analysis.linked ?? []) {
@@ -71,7 +77,7 @@ export function offersOf(path: string, analysis: Analysis): Array<[string, Offer
       const c = links.certificate;
       const offer: Offer = { kind: 'certificate', path, object, secretName: c.secretName?.value ?? '', dnsNames: c.dnsNames, issuer: c.issuer };
       out.push([`certificate:${object.name}`, offer]);
-      if (c.secretName?.value) out.push([`secret:${c.secretName.value}`, offer]);
+      if (c.secretName?.value) for (const key of secretKeys(c.secretName.value, object.namespace)) out.push([key, offer]);
     }
   }
   for (const apiserver of apiserversOf(analysis)) out.push(['apiserver', { kind: 'apiserver', path, apiserver }]);

@@ -16,7 +16,7 @@
  */
 import type { Analysis, AnalysisOptions, CertificateOccurrence } from '../analysis';
 import type { Finding } from '../findings/finding';
-import { evaluate, type Evaluation, type Link } from './checks';
+import { evaluate, signatureMemo, type Evaluation, type Link } from './checks';
 import { offersOf, type Offer } from './facts';
 import { analyseFile, byOffset, withSeverities, type FileInput } from './files';
 
@@ -43,6 +43,7 @@ export class Workspace {
   private readonly files = new Map<string, Entry>();
   private readonly offered = new Map<string, Offer[]>();
   private readonly readers = new Map<string, Set<string>>();
+  private readonly signedBy = signatureMemo();
 
   constructor(readonly options: WorkspaceOptions) {}
 
@@ -117,7 +118,7 @@ export class Workspace {
       for (const c of candidates) if (lookup(`file:${c}`).length) return c;
       return undefined;
     };
-    const evaluation = evaluate(path, entry.analysis, lookup, this.options.now, locate);
+    const evaluation = evaluate(path, entry.analysis, lookup, this.options.now, locate, this.signedBy);
     evaluation.findings = withSeverities(evaluation.findings, this.options.severities);
     entry.evaluation = evaluation;
   }
