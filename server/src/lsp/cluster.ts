@@ -3,7 +3,7 @@
 import { Workspace as ClusterWorkspace, analyseFile, fileInput, type Analysis, type Finding, type Host, type Link } from '../core';
 import { LineIndex } from '../positions';
 import { readBounded, readBoundedSync, scanFolders, excluder, head, SLICE_MS, type ScanOptions } from '../scan';
-import { sniff } from '../core';
+import { DecodeCache, sniff } from '../core';
 import type { Settings } from '../../../shared/settings';
 import { relative, sep } from 'node:path';
 
@@ -33,6 +33,8 @@ export class ClusterIndex {
   ready = false;
   limits: string[] = [];
   private stopped = false;
+  /** One decode cache for every disk file: a CA repeated in hundreds of files is decoded once. */
+  private readonly cache = new DecodeCache();
 
   constructor(private readonly options: ClusterOptions) {
     const { settings, host, now, root } = options;
@@ -41,7 +43,7 @@ export class ClusterIndex {
 
   private analysisOptions(path: string) {
     const { settings, host, now } = this.options;
-    return { now, warnDays: settings.warnDays, severities: settings.severities, host, path };
+    return { now, warnDays: settings.warnDays, severities: settings.severities, host, path, cache: this.cache };
   }
 
   /** Reads every folder in the background; resolves with the paths whose cross-file findings are new. */
