@@ -26,6 +26,8 @@ export interface Scan {
 export interface ScanOptions {
   maxFiles?: number;
   maxFileBytes?: number;
+  /** Awaited between slices of the walk (the server waits there while a document's analysis is scheduled). */
+  pause?: () => Promise<void>;
   /** Globs relative to the workspace folder (`**` any folders, `*` and `?` within a name, `{a,b}`); a match is skipped. */
   exclude?: string[];
 }
@@ -108,7 +110,7 @@ export async function scanFolders(folders: string[], options: ScanOptions = {}):
       if (r.done) return r.value;
       if (performance.now() >= until) break;
     }
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await (options.pause?.() ?? new Promise<void>((resolve) => setImmediate(resolve)));
   }
 }
 

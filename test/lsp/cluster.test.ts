@@ -9,7 +9,7 @@ import { URI } from 'vscode-uri';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { NOW } from '../support/fixtures';
 import { LspClient } from '../support/lspClient';
-import { ca, haNode, ingressSplit, leaf, secretYaml, type Tree } from '../support/trees';
+import { ca, haNode, ingressSplit, leaf, secretYaml, webhookTree, type Tree } from '../support/trees';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -224,3 +224,48 @@ async function waitForHover(client: LspClient, uri: string, position: { line: nu
   }
   return undefined;
 }
+
+test('go to definition from a webhook’s service to the Service, and from a kubeconfig’s certificate-authority: to the file', async () => {
+  const tree = webhookTree('right');
+  const caPem = ca('CN=kubeconfig-ca', 40).pem;
+  const config = `apiVersion: v1
+kind: Config
+clusters:
+- name: c
+  cluster:
+    server: https://192.0.2.1:6443
+    certificate-authority: pki/ca.crt
+`;
+  tree.set('pki/ca.crt', caPem);
+  tree.set('kubeconfig.yaml', config);
+  const dir = write(tree);
+  const client = await start(dir);
+  try {
+    const webhook = uriOf(dir, 'webhook.yaml');
+    const text = String(tree.get('webhook.yaml'));
+    const lines = text.split('\n');
+    const line = lines.findIndex((l) => l.trim() === 'name: hook' && l.startsWith('      '));
+    await client.open(webhook, text);
+    // The index links the webhook to the Service once it has read service.yaml: each try is a round trip.
+    let def: { uri: string } | null = null;
+    for (let i = 0; i < 200 && def?.uri !== uriOf(dir, 'service.yaml'); i++) {
+      def = await client.request<{ uri: string } | null>('textDocument/definition', {
+        textDocument: { uri: webhook },
+        position: { line, character: lines[line].indexOf('hook') + 1 },
+      });
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.equal(def?.uri, uriOf(dir, 'service.yaml'));
+
+    const kubeconfig = uriOf(dir, 'kubeconfig.yaml');
+    await client.open(kubeconfig, config);
+    const caLine = config.split('\n').findIndex((l) => l.includes('certificate-authority:'));
+    const toCa = await client.request<{ uri: string } | null>('textDocument/definition', {
+      textDocument: { uri: kubeconfig },
+      position: { line: caLine, character: config.split('\n')[caLine].indexOf('pki/') + 2 },
+    });
+    assert.equal(toCa?.uri, uriOf(dir, 'pki/ca.crt'));
+  } finally {
+    await client.shutdown();
+  }
+});

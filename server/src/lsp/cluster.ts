@@ -50,7 +50,7 @@ export class ClusterIndex {
   async index(folders: string[]): Promise<string[]> {
     this.folders = folders;
     const { settings } = this.options;
-    const scanOptions: ScanOptions = { maxFiles: settings.workspace.maxFiles, exclude: settings.workspace.exclude };
+    const scanOptions: ScanOptions = { maxFiles: settings.workspace.maxFiles, exclude: settings.workspace.exclude, pause: () => this.idle() };
     const scan = folders.length && settings.workspace.maxFiles > 0 ? await scanFolders(folders, scanOptions) : { files: [], limits: [] };
     this.limits = scan.limits;
     const analyses = new Map<string, Analysis>();
