@@ -41,7 +41,20 @@ function pki(dir) {
     const csr = openssl(['req', '-new', '-key', join(dir, 'leaf.key.tmp'), '-subj', `/CN=${host}`]);
     writeFileSync(join(dir, 'ext.tmp'), `subjectAltName=DNS:${host}\nextendedKeyUsage=serverAuth\n`);
     const pem = openssl(
-      ['x509', '-req', '-CA', join(dir, 'ca.crt.tmp'), '-CAkey', join(dir, 'ca.key.tmp'), '-set_serial', String(100 + i), '-days', '730', '-extfile', join(dir, 'ext.tmp')],
+      [
+        'x509',
+        '-req',
+        '-CA',
+        join(dir, 'ca.crt.tmp'),
+        '-CAkey',
+        join(dir, 'ca.key.tmp'),
+        '-set_serial',
+        String(100 + i),
+        '-days',
+        '730',
+        '-extfile',
+        join(dir, 'ext.tmp'),
+      ],
       csr,
     );
     return { host, pem, key };
@@ -94,7 +107,9 @@ export function ensureTree(log = () => {}) {
     writeFileSync(join(tmp, `secrets/s${i}.yaml`), q.map((j) => secretDoc(`tls-${i}-${j}`, leafOf(i, j))).join('---\n'));
     writeFileSync(
       join(tmp, `ingresses/g${i}.yaml`),
-      q.map((j) => ingressDoc(`web-${i}-${j}`, i % BROKEN_EVERY === 0 && j === 0 ? `wrong-${i}.bench.invalid` : leafOf(i, j).host, `tls-${i}-${j}`)).join('---\n'),
+      q
+        .map((j) => ingressDoc(`web-${i}-${j}`, i % BROKEN_EVERY === 0 && j === 0 ? `wrong-${i}.bench.invalid` : leafOf(i, j).host, `tls-${i}-${j}`))
+        .join('---\n'),
     );
     writeFileSync(join(tmp, `webhooks/w${i}.yaml`), q.map((j) => webhookDoc(`hook-${i}-${j}`, caPem)).join('---\n'));
     writeFileSync(join(tmp, `kubeconfigs/k${i}.kubeconfig`), kubeconfigText(i, caPem));
@@ -238,6 +253,8 @@ export async function measureWorkspaceLsp({ runs = 5, edits = 10, log = (s) => p
     );
   }
   const pick = (k) => median(all.map((m) => m[k]));
+  // Paired: each run's open with the index against the same run's open without a workspace.
+  const ratio = median(all.map((m) => m.wsOpen / m.aloneOpen));
   const result = {
     files: info.files,
     objects: info.objects,
@@ -247,16 +264,16 @@ export async function measureWorkspaceLsp({ runs = 5, edits = 10, log = (s) => p
     openAloneMs: pick('aloneOpen'),
     editMs: pick('editMs'),
     peakRssMb: pick('peakRssMb'),
+    openRatio: ratio,
     all,
   };
-  const ratio = result.openMs / result.openAloneMs;
   const markdown = [
     `Workspace of ${info.files.toLocaleString('en-US')} files (${info.objects.toLocaleString('en-US')} objects), ${runs} runs, medians:`,
     '',
     '| measure | result | target |',
     '| --- | --- | --- |',
     `| background index (initialized → the last cross-file diagnostic) | ${(result.indexMs / 1000).toFixed(2)} s | ≤ 2 s ${result.indexMs <= 2000 ? '✓' : '✗'} |`,
-    `| first opened file → diagnostics, with the index starting | ${result.openMs.toFixed(0)} ms (${ratio.toFixed(2)}× its ${result.openAloneMs.toFixed(0)} ms without a workspace) | ≤ 1.1× ${ratio <= 1.1 ? '✓' : '✗'} |`,
+    `| first opened file → diagnostics, with the index starting | ${result.openMs.toFixed(0)} ms against ${result.openAloneMs.toFixed(0)} ms without a workspace (${ratio.toFixed(2)}×, median of the runs' ratios) | ≤ 1.1× ${ratio <= 1.1 ? '✓' : '✗'} |`,
     `| edit of an open Secret → the closed Ingress file re-published | ${result.editMs.toFixed(1)} ms | ≤ 50 ms ${result.editMs <= 50 ? '✓' : '✗'} |`,
     `| server peak RSS after the index | ${result.peakRssMb.toFixed(0)} MB | |`,
   ].join('\n');
