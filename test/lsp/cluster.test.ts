@@ -269,3 +269,19 @@ clusters:
     await client.shutdown();
   }
 });
+
+test('a settings change the index depends on reads the workspace again: excluding the Secret withdraws the Ingress finding', async () => {
+  const dir = write(ingressSplit('b.example.com'));
+  const client = await start(dir);
+  try {
+    const ingress = uriOf(dir, 'ingress.yaml');
+    await until(client, ingress, hasSan);
+    const withdrawn = next(client, ingress);
+    await client.connection.sendNotification('workspace/didChangeConfiguration', {
+      settings: { kubecert: { now: NOW, workspace: { exclude: ['secret.yaml'] } } },
+    });
+    assert.deepEqual(codes(await withdrawn), []);
+  } finally {
+    await client.shutdown();
+  }
+});

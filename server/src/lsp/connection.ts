@@ -60,6 +60,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] }).catch(() => undefined);
     indexWorkspace();
   });
+  const indexKey = (): string => {
+    const { workspace, warnDays, severities, now } = settings();
+    return JSON.stringify({ workspace, warnDays, severities, now });
+  };
   // The workspace folders, read in the background once the first documents are served; again when settings change.
   const indexWorkspace = (): void => {
     if (!session.folders.length) return;
@@ -93,9 +97,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onDidChangeConfiguration(async (change) => {
     let raw: unknown = (change.settings as Record<string, unknown> | undefined)?.kubecert;
     if (raw === undefined && session.traits.configurable) raw = await connection.workspace.getConfiguration('kubecert').catch(() => undefined);
+    const before = indexKey();
     session.configure(raw);
     publisher.publishAll();
-    if (session.cluster) indexWorkspace();
+    // VS Code sends its settings once after initialize: the index is read again only when what it depends on changed.
+    if (session.cluster && indexKey() !== before) indexWorkspace();
     if (session.traits.canPull) void Promise.resolve(connection.languages.diagnostics.refresh()).catch(() => undefined);
   });
 
