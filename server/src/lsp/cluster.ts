@@ -49,6 +49,8 @@ export class ClusterIndex {
   /** Reads every folder in the background; resolves with the paths whose cross-file findings are new. */
   async index(folders: string[]): Promise<string[]> {
     this.folders = folders;
+    // A document opened together with initialized (an editor's restored tabs) is scheduled before the walk begins.
+    await this.idle();
     const { settings } = this.options;
     const scanOptions: ScanOptions = { maxFiles: settings.workspace.maxFiles, exclude: settings.workspace.exclude, pause: () => this.idle() };
     const scan = folders.length && settings.workspace.maxFiles > 0 ? await scanFolders(folders, scanOptions) : { files: [], limits: [] };

@@ -17,6 +17,9 @@ import { DiagnosticsPublisher } from './publisher';
 import { Session } from './session';
 import { warmUpSession } from './warmUp';
 
+/** How long after initialized the workspace index waits before it begins. */
+const INDEX_GRACE_MS = 250;
+
 export interface ServerOptions {
   host: Host;
   clock?: () => number;
@@ -58,7 +61,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (session.traits.configurable) void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
     if (session.folders.length && !session.traits.watchesFiles && session.traits.canWatch)
       void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] }).catch(() => undefined);
-    indexWorkspace();
+    // Documents an editor opens with initialized (its restored tabs) arrive in the next moments: they are analysed first.
+    setTimeout(indexWorkspace, INDEX_GRACE_MS);
   });
   const indexKey = (): string => {
     const { workspace, warnDays, severities, now } = settings();
