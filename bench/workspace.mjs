@@ -2,10 +2,11 @@
 // their Services and Deployments, kubeconfigs, PEM files), side by side:
 //   - `kubecert check TREE` as its bin runs it (fresh process: walk, sniff, read, analyse, link, print JSON);
 //   - the same files analysed one by one in-process (each alone, its own decode cache): the sum of single analyses;
-//   - the workspace in-process (the same analyses, then the links), and one incremental update of a linked Secret;
+//   - the workspace in-process (the same analyses with one decode cache, as the CLI has, then the links), and one
+//     incremental update of a linked Secret;
 //   - the by-hand loop `for f in …/cert.pem; do openssl x509 -noout -enddate -in "$f"; done` over the PEM files.
 //
-//   npm run build && npx tsc -p . && node bench/workspace.mjs [--files 5000] [--runs 3] [--keep DIR (the tree stays there)]
+//   npm run build && npx tsc -p . && node bench/workspace.mjs [--files 5000] [--runs 3] [--keep DIR (the tree stays there)] [--generate-only]
 //
 // Ratios, medians of the runs; nothing here is a test. Certificates come from the openssl command line (a CA and 32
 // leaves, reused), so the tree is the same shape on every machine.
@@ -167,9 +168,11 @@ function timeSingles(files, now) {
 
 function timeWorkspace(files, now) {
   const t = process.hrtime.bigint();
-  const ws = new core.Workspace({ now });
+  // One decode cache for the run, as kubecert check has.
+  const cache = new core.DecodeCache();
+  const ws = new core.Workspace({ now, cache });
   const analyses = new Map();
-  for (const [path, input] of files) analyses.set(path, core.analyseFile(input, { now, path }));
+  for (const [path, input] of files) analyses.set(path, core.analyseFile(input, { now, path, cache }));
   ws.updateAll(analyses);
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
   // One edit that changes a link: a Secret file rewritten with another certificate.
@@ -196,6 +199,10 @@ try {
   const pki = makeCerts(join(work, 'pki'));
   const tree = join(work, 'tree');
   const shape = generate(tree, pki);
+  if (args.includes('--generate-only')) {
+    console.log(tree);
+    process.exit(0);
+  }
   const now = Date.parse(NOW);
   const files = inputs(tree);
   timeSingles(files, now); // warm the JIT for the in-process figures

@@ -36,13 +36,14 @@ interface Context {
   out: Evaluation;
 }
 
-/** A signature check remembered by both certificates' fingerprints. */
+/** A signature check remembered per pair of certificate objects (a shared DecodeCache gives one object per value). */
 export function signatureMemo(): Context['signedBy'] {
-  const seen = new Map<string, boolean>();
+  const seen = new WeakMap<Certificate, WeakMap<Certificate, boolean>>();
   return (cert, issuer) => {
-    const key = `${cert.sha256}:${issuer.sha256}`;
-    let ok = seen.get(key);
-    if (ok === undefined) seen.set(key, (ok = cert.issuer.derHex === issuer.subject.derHex && isSignedBy(cert, issuer)));
+    let byIssuer = seen.get(cert);
+    if (!byIssuer) seen.set(cert, (byIssuer = new WeakMap()));
+    let ok = byIssuer.get(issuer);
+    if (ok === undefined) byIssuer.set(issuer, (ok = cert.issuer.derHex === issuer.subject.derHex && isSignedBy(cert, issuer)));
     return ok;
   };
 }
@@ -297,8 +298,9 @@ function servingBehind(cx: Context, service: Offer & { kind: 'service' }): Servi
   const out: Serving[] = [];
   const selector = Object.entries(service.selector);
   if (selector.length === 0) return out;
-  for (const w of cx.lookup('workloads')) {
-    if (w.kind !== 'workload' || !sameNamespace(w.object.namespace, service.object.namespace)) continue;
+  const ns = service.object.namespace;
+  for (const w of ns === undefined ? cx.lookup('workloads') : [...cx.lookup(`workloads:${ns}`), ...cx.lookup('workloads:*')]) {
+    if (w.kind !== 'workload') continue;
     if (!selector.every(([k, v]) => w.labels[k] === v)) continue;
     for (const secretField of w.secrets) {
       for (const o of secretsNamed(cx, secretField.value, w.object.namespace ?? service.object.namespace)) {
@@ -315,9 +317,9 @@ function checkClientConfigs(cx: Context): void {
   for (const object of cx.analysis.objects) {
     for (const ref of object.links?.services ?? []) {
       const namespace = ref.namespace ?? 'default';
-      const service = cx
-        .lookup(`service:${ref.name.value}`)
-        .find((o): o is Offer & { kind: 'service' } => o.kind === 'service' && sameNamespace(o.object.namespace, namespace));
+      const service = [...cx.lookup(`service:${namespace}/${ref.name.value}`), ...cx.lookup(`service:*/${ref.name.value}`)].find(
+        (o): o is Offer & { kind: 'service' } => o.kind === 'service',
+      );
       if (!service) continue;
       cx.out.links.push({ kind: 'service', from: { path: cx.path, span: ref.name.span }, to: { path: service.path, span: service.object.span } });
       const caBundle = cx.analysis.materials.find((m) => m.site.where === ref.caBundleWhere);
@@ -427,13 +429,17 @@ function checkLooseFiles(cx: Context): void {
   for (const material of analysis.materials) {
     for (const cert of material.certificates) {
       if (!haveCas || isSelfSigned(cert) || cert.notAfter < cx.now) continue;
-      const seen = new Set<string>();
-      const issuers = cx.lookup(`ca:${cert.issuer.derHex}`).filter((o): o is Offer & { kind: 'ca' } => {
-        if (o.kind !== 'ca' || seen.has(o.certificate.sha256)) return false;
-        seen.add(o.certificate.sha256);
-        return cx.signedBy(cert, o.certificate);
-      });
-      if (issuers.length === 0) {
+      // The first CA that signs it and is valid ends the search; an expired one is kept in case no other does.
+      const seen = new Set<Certificate>();
+      let issuer: (Offer & { kind: 'ca' }) | undefined;
+      for (const o of cx.lookup(`ca:${cert.issuer.derHex}`)) {
+        if (o.kind !== 'ca' || seen.has(o.certificate)) continue;
+        seen.add(o.certificate);
+        if (!cx.signedBy(cert, o.certificate)) continue;
+        if (!issuer || issuer.certificate.notAfter < cx.now) issuer = o;
+        if (o.certificate.notAfter >= cx.now) break;
+      }
+      if (!issuer) {
         cx.out.findings.push(
           finding(
             'chain-untrusted',
@@ -444,7 +450,6 @@ function checkLooseFiles(cx: Context): void {
         );
         continue;
       }
-      const issuer = issuers.find((o) => o.certificate.notAfter >= cx.now) ?? issuers[0];
       cx.out.links.push({ kind: 'ca', from: { path, span: material.site.field.span }, to: { path: issuer.path, span: issuer.material.site.field.span } });
       if (issuer.certificate.notAfter < cx.now)
         cx.out.findings.push(

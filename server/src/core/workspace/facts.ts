@@ -71,9 +71,12 @@ export function offersOf(path: string, analysis: Analysis): Array<[string, Offer
   }
   for (const object of analysis.linked ?? []) {
     const links = object.links;
-    if (object.kind === 'Service' && links?.selector) out.push([`service:${object.name}`, { kind: 'service', path, object, selector: links.selector }]);
-    else if (links?.podLabels) out.push(['workloads', { kind: 'workload', path, object, labels: links.podLabels, secrets: links.secretVolumes ?? [] }]);
-    else if (links?.certificate) {
+    if (object.kind === 'Service' && links?.selector)
+      out.push([`service:${object.namespace ?? '*'}/${object.name}`, { kind: 'service', path, object, selector: links.selector }]);
+    else if (links?.podLabels) {
+      const offer: Offer = { kind: 'workload', path, object, labels: links.podLabels, secrets: links.secretVolumes ?? [] };
+      out.push(['workloads', offer], [`workloads:${object.namespace ?? '*'}`, offer]);
+    } else if (links?.certificate) {
       const c = links.certificate;
       const offer: Offer = { kind: 'certificate', path, object, secretName: c.secretName?.value ?? '', dnsNames: c.dnsNames, issuer: c.issuer };
       out.push([`certificate:${object.name}`, offer]);
