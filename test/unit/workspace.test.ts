@@ -273,3 +273,43 @@ spec:
   tree.set('gateway.yaml', gateway('a.example.com'));
   assert.equal(summary(all(load(tree))), '');
 });
+
+test('a .crt that holds no certificate → not-a-certificate; a DER key is read; a .crt with a certificate is clean', () => {
+  const tree = haNode('shaolin');
+  const keyPem = tree.get('etc/kubernetes/pki/apiserver.key') as string;
+  tree.set('etc/kubernetes/pki/front-proxy-client.crt', keyPem);
+  const derKey = Buffer.from(keyPem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+  tree.set('etc/kubernetes/pki/apiserver-key.der', derKey);
+  const ws = load(tree);
+  const found = all(ws);
+  assert.deepEqual(
+    found.map((f) => [f.path, f.code]),
+    [['etc/kubernetes/pki/front-proxy-client.crt', 'not-a-certificate']],
+    summary(found),
+  );
+  assert.match(found[0].message, /holds a private key/);
+  assert.doesNotMatch(found[0].message, /BEGIN|MII|MHc/);
+  const der = ws.analysis(`${ROOT}/etc/kubernetes/pki/apiserver-key.der`);
+  assert.equal(der?.kind, 'pki');
+  assert.equal(der?.materials[0]?.keys[0]?.type, 'EC');
+});
+
+test('links: a key file to its certificate by public key, an Ingress to its Secret, a webhook to its Service', () => {
+  const bin = load(binaryInstall({ breakKey: true }));
+  const keyLinks = bin.links(`${ROOT}/opt/kubernetes/ssl/admin-key.pem`).filter((l) => l.kind === 'key-pair');
+  // admin-key.pem holds kube-proxy's key: its pair by public key is kube-proxy.pem, whatever the name says.
+  assert.deepEqual(
+    keyLinks.map((l) => l.to.path),
+    [`${ROOT}/opt/kubernetes/ssl/kube-proxy.pem`],
+  );
+  const split = load(ingressSplit('a.example.com'));
+  assert.deepEqual(
+    split.links(`${ROOT}/ingress.yaml`).map((l) => [l.kind, l.to.path]),
+    [['secret', `${ROOT}/secret.yaml`]],
+  );
+  const hook = load(webhookTree('right'));
+  assert.deepEqual(
+    hook.links(`${ROOT}/webhook.yaml`).map((l) => [l.kind, l.to.path]),
+    [['service', `${ROOT}/service.yaml`]],
+  );
+});

@@ -11,7 +11,7 @@ import { formatDate } from '../base/time';
 import { sameNamespace, apiserversOf, type Apiserver, type Offer } from './facts';
 
 export interface Link {
-  /** What joins the two places: `secret`, `service`, `workload`, `apiserver`, `file`, `ca`, `key`. */
+  /** What joins the two places: `secret`, `service`, `apiserver`, `certificate`, `file`, `ca`, `key` (by name), `key-pair` (by public key). */
   kind: string;
   from: { path: string; span: Span };
   to: { path: string; span: Span };
@@ -485,6 +485,10 @@ function checkLooseFiles(cx: Context): void {
           ),
         );
       if (!fp) continue;
+      // Its certificate, by public key: the pair a hover or go-to-definition follows.
+      const pair = holders.find((o) => o.path !== path);
+      if (pair)
+        cx.out.links.push({ kind: 'key-pair', from: { path, span: material.site.field.span }, to: { path: pair.path, span: pair.material.site.field.span } });
       const own = analysis.materials.find((m) => m.certificates.length > 0);
       const named = own
         ? { path, cert: own.certificates[0], span: own.site.field.span }
