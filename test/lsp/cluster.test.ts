@@ -217,7 +217,7 @@ test('kubecert.workspace.exclude and maxFiles bound the index; the server regist
 
 /** Hovers until the index is ready (the hover says so only then); each try is a round trip, not a sleep. */
 async function waitForHover(client: LspClient, uri: string, position: { line: number; character: number }, re: RegExp): Promise<string | undefined> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 20_000; i++) {
     const h = await client.hover(uri, position);
     if (h && re.test(h.contents.value)) return h.contents.value;
     await new Promise((r) => setImmediate(r));
@@ -248,7 +248,7 @@ clusters:
     await client.open(webhook, text);
     // The index links the webhook to the Service once it has read service.yaml: each try is a round trip.
     let def: { uri: string } | null = null;
-    for (let i = 0; i < 200 && def?.uri !== uriOf(dir, 'service.yaml'); i++) {
+    for (let i = 0; i < 20_000 && def?.uri !== uriOf(dir, 'service.yaml'); i++) {
       def = await client.request<{ uri: string } | null>('textDocument/definition', {
         textDocument: { uri: webhook },
         position: { line, character: lines[line].indexOf('hook') + 1 },

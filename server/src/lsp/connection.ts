@@ -145,7 +145,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onDefinition((p) => {
     const snap = session.snapshotOf(p.textDocument.uri);
     const links = snap?.path ? (session.cluster?.links(snap.path) ?? []) : [];
-    return snap ? features.gotoDefinition(snap, p.position, links, publisher.resolve) : null;
+    return snap ? features.gotoDefinition(snap, p.position, links, publisher.resolve, (path) => session.located(path)) : null;
   });
   connection.onReferences((p) => {
     const snap = session.snapshotOf(p.textDocument.uri);

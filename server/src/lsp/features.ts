@@ -131,7 +131,13 @@ export function documentSymbols(snap: Snapshot): DocumentSymbol[] {
   return outline(snap.analysis, snap.now).map(convert);
 }
 
-export function gotoDefinition(snap: Snapshot, position: Position, links: Link[] = [], resolve?: Resolve): Location | null {
+export function gotoDefinition(
+  snap: Snapshot,
+  position: Position,
+  links: Link[] = [],
+  resolve?: Resolve,
+  where: (path: string) => string = (p) => p,
+): Location | null {
   const offset = snap.lines.offset(position);
   const span = definition(snap.analysis, offset);
   if (span) return { uri: snap.uri, range: snap.lines.range(span) };
@@ -139,7 +145,7 @@ export function gotoDefinition(snap: Snapshot, position: Position, links: Link[]
   if (link) return locationIn(link.to.path, link.to.span, resolve);
   // A file reference the index does not hold (a kubeconfig's certificate-authority:, a flag's path): the file itself.
   const site = snap.analysis.sites.find((s) => s.encoding === 'file' && s.file?.resolved && inside(s.field.span, offset));
-  return site?.file?.resolved ? locationIn(site.file.resolved, { start: 0, end: 0 }, resolve) : null;
+  return site?.file?.resolved ? locationIn(where(site.file.resolved), { start: 0, end: 0 }, resolve) : null;
 }
 
 function locationIn(path: string, span: { start: number; end: number }, resolve?: Resolve): Location {

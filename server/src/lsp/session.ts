@@ -9,6 +9,7 @@ import type { Position } from '../positions';
 import { Workspace, type Snapshot } from './workspace';
 import { ClusterIndex } from './cluster';
 import { URI } from 'vscode-uri';
+import { existsSync } from 'node:fs';
 
 export interface ClientTraits {
   /** The client pulls diagnostics (textDocument/diagnostic). */
@@ -80,6 +81,12 @@ export class Session {
     });
     this.analysisHost = rootedHost(this.host, this.folders[0]);
     this.workspace = new Workspace(this.analysisHost, resolveSettings(this.initialSettings), this.clock);
+  }
+
+  /** Where a path written in a file is: under the first workspace folder when it is there (as the analyses read it). */
+  located(path: string): string {
+    const root = this.folders[0]?.replace(/\/+$/, '');
+    return root && path.startsWith('/') && !path.startsWith(root + '/') && existsSync(root + path) ? root + path : path;
   }
 
   /** A new index of the workspace folders, with the current settings and clock; the old one stops. */
