@@ -150,6 +150,12 @@ test('a loose .crt opened as pem: hover with its subject, a lens, go to definiti
     assert.ok(keyHover, 'a key has a hover');
     assert.ok(!keyHover.contents.value.includes(body.slice(0, 24)), 'no key bytes in the hover');
 
+    // Diagnostics in a pem document: a .crt that holds a key is not-a-certificate, and the key is not quoted.
+    const wrong = uriOf(dir, 'etc/kubernetes/pki/wrong.crt');
+    const diags = await client.open(wrong, keyText, 'pem');
+    assert.ok(codes(diags).includes('not-a-certificate'), JSON.stringify(codes(diags)));
+    assert.ok(!JSON.stringify(diags).includes(body.slice(0, 24)));
+
     const podText = String(tree.get('etc/kubernetes/manifests/kube-apiserver.yaml'));
     const pod = uriOf(dir, 'etc/kubernetes/manifests/kube-apiserver.yaml');
     await client.open(pod, podText);
