@@ -7,7 +7,7 @@
 //   node scripts/bench.mjs [--runs N] [--sizes 10,100,1000,5000,7500,20000] [--quick] [--timeout SECONDS]
 //                          [--no-manifests] [--no-stream] [--no-cli] [--servers kubecert,yaml-ls] [--no-network-guard]
 //                          [--no-responsiveness] [--no-hover-at-diagnostics] [--no-plain-server]
-//                          [--no-extension] [--activation-runs N] [--no-vsix]
+//                          [--no-extension] [--activation-runs N] [--no-vsix] [--no-workspace-lsp]
 //
 // Writes bench/results/latest.json and bench/results/latest.md and prints the Markdown.
 import { spawn, spawnSync } from 'node:child_process';
@@ -20,6 +20,7 @@ import { parseAllDocuments, parseDocument } from 'yaml';
 import { CACHE_DIR, ensureInputs } from '../bench/generate.mjs';
 import { BenchError, LspServer } from '../bench/lspDriver.mjs';
 import { growth, markdown, median, summarise, summariseResponsiveness, targets } from '../bench/report.mjs';
+import { measureWorkspaceLsp } from '../bench/workspaceLsp.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NOW = '2026-11-21T00:00:00Z';
@@ -54,6 +55,7 @@ function parseArgs(argv) {
     activationRuns: 3,
     vsix: true,
     out: 'latest',
+    workspaceLsp: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -68,6 +70,7 @@ function parseArgs(argv) {
       o.sizes = value()
         .split(',')
         .map((s) => Number(s.replace(/[_,]/g, '')));
+    else if (name === '--no-workspace-lsp') o.workspaceLsp = false;
     else if (name === '--quick') o.quick = true;
     else if (name === '--timeout') o.timeoutMs = Number(value()) * 1000;
     else if (name === '--no-manifests') o.manifests = false;
@@ -103,7 +106,7 @@ function usage(error) {
   const text = `usage: node scripts/bench.mjs [--runs N] [--sizes 10,100,1000,5000,7500,20000] [--quick] [--timeout SECONDS]
                               [--no-manifests] [--no-stream] [--no-cli] [--servers kubecert,yaml-ls] [--no-network-guard]
                               [--no-responsiveness] [--no-hover-at-diagnostics] [--no-plain-server]
-                              [--no-extension] [--activation-runs N] [--no-vsix]
+                              [--no-extension] [--activation-runs N] [--no-vsix] [--no-workspace-lsp]
   --quick               sizes 10,100,1000 (no 5,000 and up), ${5} runs unless --runs is given
   --no-stream           skip the 4,000-document manifest stream (9 MB: keystrokes inside one document, and one that adds a document)
   --no-hover-at-diagnostics  skip the hover sent the moment the open's diagnostics arrive (${HOVER_AT_DIAGNOSTICS_SIZES.join(', ')} contexts)
@@ -112,7 +115,8 @@ function usage(error) {
   --no-responsiveness   skip the hover sent right after opening the ${RESPONSIVENESS_SIZE.toLocaleString('en-US')}-context file
   --no-extension        skip the extension's activation in code-server (test/e2e/runInCodeServer.mjs)
   --activation-runs N   fresh code-server runs for the activation figure (default 3)
-  --no-vsix             skip packaging the .vsix (node scripts/package.mjs) and reporting its size`;
+  --no-vsix             skip packaging the .vsix (node scripts/package.mjs) and reporting its size
+  --no-workspace-lsp    skip the language server on a 5,000-file workspace (bench/workspaceLsp.mjs)`;
   if (error) {
     console.error(`bench: ${error}\n${text}`);
     process.exit(2);
@@ -866,6 +870,17 @@ async function main() {
     log('bench: .vsix (node scripts/package.mjs)');
     results.vsix = await measureVsix(failures);
   } else results.vsix = skipped('--no-vsix');
+  let workspaceMd = '';
+  if (opts.workspaceLsp && withKubecert) {
+    log('bench: the language server on a 5,000-file workspace (bench/workspaceLsp.mjs)');
+    try {
+      const w = await measureWorkspaceLsp({ runs: Math.min(opts.runs, 3), log: (s) => log(s) });
+      results.workspaceLsp = w.result;
+      workspaceMd = `\n${w.markdown}\n`;
+    } catch (e) {
+      failures.push({ input: 'workspace', server: 'kubecert', run: 0, error: e.message });
+    }
+  } else results.workspaceLsp = skipped('--no-workspace-lsp');
 
   const report = {
     generatedAt: new Date().toISOString(),
@@ -879,7 +894,7 @@ async function main() {
   };
   report.targets = targets(results);
   report.growth = growth(results);
-  const md = markdown(report);
+  const md = markdown(report) + workspaceMd;
   const dir = join(ROOT, 'bench/results');
   mkdirSync(dir, { recursive: true });
   const writeAtomic = (name, content) => {

@@ -8,7 +8,7 @@ export type { Settings };
 /** VS Code's `kubecert` section through the one validation the server uses too. */
 export function readSettings(): Settings {
   const c = vscode.workspace.getConfiguration('kubecert');
-  const keys = ['kubeconfig', 'warnDays', 'severities', 'now', 'codeLens', 'statusBar', 'maxProblems'];
+  const keys = ['kubeconfig', 'warnDays', 'severities', 'now', 'codeLens', 'statusBar', 'maxProblems', 'workspace'];
   return resolveSettings(Object.fromEntries(keys.map((k) => [k, c.get<unknown>(k)])));
 }
 

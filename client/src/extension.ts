@@ -12,7 +12,9 @@ import { NODE_FLAGS } from '../../shared/nodeFlags';
 import { renderStatus, type StatusState } from './statusBar';
 import { registerViews } from './views/register';
 
-const SERVED_LANGUAGES = ['kubeconfig', 'yaml', 'json', 'jsonc'];
+const SERVED_LANGUAGES = ['kubeconfig', 'yaml', 'json', 'jsonc', 'pem'];
+/** Files the background index could read: a workspace holding one starts the server without an open document. */
+const CLUSTER_FILES = '**/*.{yaml,yml,json,conf,kubeconfig,pem,crt,cer,key,csr,service}';
 
 export async function activate(extension: vscode.ExtensionContext): Promise<Ctx> {
   const activateStart = performance.now();
@@ -136,6 +138,18 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Ctx>
   extension.subscriptions.push(vscode.workspace.onDidOpenTextDocument((d) => void startIfNeeded(d)));
   // The server starts in the background: activation returns without waiting for it.
   for (const d of vscode.workspace.textDocuments) void startIfNeeded(d);
+  // A workspace folder is indexed as one cluster: its cross-file problems show without opening a file.
+  const startForWorkspace = (): void => {
+    if (starting || !vscode.workspace.workspaceFolders?.some((f) => f.uri.scheme === 'file')) return;
+    void Promise.resolve(vscode.workspace.findFiles(CLUSTER_FILES, '**/node_modules/**', 1)).then(
+      (found) => {
+        if (found.length) void start();
+      },
+      () => undefined,
+    );
+  };
+  setImmediate(startForWorkspace);
+  extension.subscriptions.push(vscode.workspace.onDidChangeWorkspaceFolders(startForWorkspace));
 
   // The status bar reads and checks kubeconfig right after activation, not during it.
   setImmediate(refresh);
@@ -171,6 +185,7 @@ async function startClient(ctx: Ctx): Promise<LanguageClient> {
     codeLens: ctx.settings.codeLens,
     maxProblems: ctx.settings.maxProblems,
     now: ctx.settings.now,
+    workspace: ctx.settings.workspace,
   });
   const client = new LanguageClient(
     'kubecert',
@@ -192,8 +207,10 @@ async function startClient(ctx: Ctx): Promise<LanguageClient> {
         clientShowsRenewalSteps: true,
         clientShowsDecodedCertificate: true,
         clientRendersIcons: true,
+        clientWatchesFiles: true,
       },
-      synchronize: { configurationSection: 'kubecert' },
+      // The server's workspace index follows files changed outside the editor.
+      synchronize: { configurationSection: 'kubecert', fileEvents: vscode.workspace.createFileSystemWatcher('**/*') },
       middleware: {
         // The server writes theme icons ($(error)) into hovers for this client; a MarkdownString draws them only when asked.
         provideHover: async (document, position, token, next) => {

@@ -19,3 +19,21 @@ const HEAP_PER_CHARACTER = 12;
 export function textLimit(): number {
   return Math.min(LIMITS.maxTextLength, Math.floor(getHeapStatistics().heap_size_limit / HEAP_PER_CHARACTER));
 }
+
+/**
+ * A host that looks up an absolute path under `root` first (a node's /etc copied into a workspace folder or a backup),
+ * then as written: as `kubecert check --root` does.
+ */
+export function rootedHost(host: Host, root: string | undefined): Host {
+  if (!root) return host;
+  const base = root.replace(/\/+$/, '');
+  return {
+    readFile(path: string) {
+      if (path.startsWith('/') && !path.startsWith(base + '/')) {
+        const under = host.readFile(base + path);
+        if (!('error' in under) || under.error !== 'no such file') return under;
+      }
+      return host.readFile(path);
+    },
+  };
+}

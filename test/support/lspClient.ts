@@ -56,11 +56,16 @@ export class LspClient {
     return new LspClient(createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!)), child);
   }
 
-  async initialize(initializationOptions: unknown = {}, capabilities: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  async initialize(
+    initializationOptions: unknown = {},
+    capabilities: Record<string, unknown> = {},
+    extra: Record<string, unknown> = {},
+  ): Promise<Record<string, unknown>> {
     const result = await this.connection.sendRequest('initialize', {
+      ...extra,
       // In-process, the server must not watch our pid (a timer that keeps the test alive) nor exit it.
       processId: this.child ? process.pid : null,
-      rootUri: null,
+      rootUri: extra.rootUri ?? null,
       // As VS Code: code action literals, and edits resolved when an action is picked.
       capabilities: {
         textDocument: {

@@ -20,10 +20,23 @@ test("package.json's defaults are the settings' defaults", () => {
   assert.equal(props['kubecert.maxProblems'].default, DEFAULT_SETTINGS.maxProblems);
   assert.equal(props['kubecert.codeLens.enabled'].default, DEFAULT_SETTINGS.codeLens);
   assert.equal(props['kubecert.statusBar.enabled'].default, DEFAULT_SETTINGS.statusBar);
+  assert.deepEqual(props['kubecert.workspace.exclude'].default, DEFAULT_SETTINGS.workspace.exclude);
+  assert.equal(props['kubecert.workspace.maxFiles'].default, DEFAULT_SETTINGS.workspace.maxFiles);
+});
+
+test('workspace settings: globs kept, an invalid maxFiles dropped', () => {
+  const s = resolveSettings({ workspace: { exclude: ['charts/**', 3, ' '], maxFiles: -2 } });
+  assert.deepEqual(s.workspace, { exclude: ['charts/**'], maxFiles: DEFAULT_SETTINGS.workspace.maxFiles });
+  assert.equal(resolveSettings({ workspace: { maxFiles: 0 } }).workspace.maxFiles, 0);
 });
 
 test('resolveSettings fills defaults and drops what is invalid', () => {
-  assert.deepEqual(resolveSettings(undefined), { ...DEFAULT_SETTINGS, severities: {}, kubeconfig: [] });
+  assert.deepEqual(resolveSettings(undefined), {
+    ...DEFAULT_SETTINGS,
+    severities: {},
+    kubeconfig: [],
+    workspace: { ...DEFAULT_SETTINGS.workspace, exclude: [] },
+  });
   const s = resolveSettings({
     kubeconfig: ['a', 3, ''],
     warnDays: -1,

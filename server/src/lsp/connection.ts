@@ -1,7 +1,16 @@
 // Every LSP method, wired in one place: a handler reads an analysis from the session, asks features.ts, returns.
-import { DidChangeConfigurationNotification, MessageType, ShowMessageNotification, TextDocumentSyncKind, type Connection } from 'vscode-languageserver';
+import {
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  MessageType,
+  ShowMessageNotification,
+  TextDocumentSyncKind,
+  type Connection,
+} from 'vscode-languageserver';
 import type { Host } from '../core';
 import { probeCluster } from '../probe';
+import { URI } from 'vscode-uri';
 import {
   CertificatesRequest,
   ContextHealthRequest,
@@ -19,6 +28,9 @@ import { DiagnosticsPublisher } from './publisher';
 import { Session } from './session';
 import { warmUpSession } from './warmUp';
 
+/** How long after initialized the workspace index waits before it begins. */
+const INDEX_GRACE_MS = 250;
+
 export interface ServerOptions {
   host: Host;
   clock?: () => number;
@@ -27,12 +39,18 @@ export interface ServerOptions {
 export function startServer(connection: Connection, options: ServerOptions): void {
   const session = new Session(options.host, options.clock ?? Date.now);
   const { documents } = session;
-  const publisher = new DiagnosticsPublisher(connection, documents, () => session.workspace);
+  const publisher = new DiagnosticsPublisher(
+    connection,
+    documents,
+    () => session.workspace,
+    () => session.cluster,
+  );
   const settings = () => session.workspace.getSettings();
 
   connection.onInitialize((params) => {
     session.initialize(params);
     publisher.push = session.traits.push;
+    publisher.onPullChanged = () => void Promise.resolve(connection.languages.diagnostics.refresh()).catch(() => undefined);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -58,12 +76,53 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onInitialized(() => {
     warmUpSession(session, () => publisher.busy());
     if (session.traits.configurable) void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
+    if (session.folders.length && !session.traits.watchesFiles && session.traits.canWatch)
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] }).catch(() => undefined);
+    // Documents an editor opens with initialized (its restored tabs) arrive in the next moments: they are analysed first.
+    setTimeout(indexWorkspace, INDEX_GRACE_MS);
+  });
+  const indexKey = (): string => {
+    const { workspace, warnDays, severities, now } = settings();
+    return JSON.stringify({ workspace, warnDays, severities, now });
+  };
+  // The workspace folders, read in the background once the first documents are served; again when settings change.
+  const indexWorkspace = (): void => {
+    if (!session.folders.length) return;
+    const cluster = session.newCluster(() => publisher.busy());
+    // Documents already analysed go in first: their text wins over the disk.
+    for (const doc of documents.all()) {
+      const snap = session.workspace.peek(doc.uri);
+      if (snap?.path && snap.version === doc.version) cluster.opened(snap.path, snap.analysis);
+    }
+    void cluster.index(session.folders).then(
+      (affected) => {
+        if (session.cluster !== cluster) return;
+        for (const limit of cluster.limits) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: limit });
+        publisher.refreshPaths(affected);
+      },
+      (e: unknown) => connection.console.error(`The workspace index failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  };
+  connection.onDidChangeWatchedFiles((p) => {
+    const cluster = session.cluster;
+    if (!cluster) return;
+    const changes = p.changes.flatMap((c) => {
+      const uri = URI.parse(c.uri);
+      return uri.scheme === 'file' ? [{ path: uri.fsPath, deleted: c.type === FileChangeType.Deleted }] : [];
+    });
+    void cluster.changed(changes).then(({ affected, reopen }) => {
+      publisher.refreshPaths(affected);
+      for (const path of reopen) publisher.reanalyse(path);
+    });
   });
   connection.onDidChangeConfiguration(async (change) => {
     let raw: unknown = (change.settings as Record<string, unknown> | undefined)?.kubecert;
     if (raw === undefined && session.traits.configurable) raw = await connection.workspace.getConfiguration('kubecert').catch(() => undefined);
+    const before = indexKey();
     session.configure(raw);
     publisher.publishAll();
+    // VS Code sends its settings once after initialize: the index is read again only when what it depends on changed.
+    if (session.cluster && indexKey() !== before) indexWorkspace();
     if (session.traits.canPull) void Promise.resolve(connection.languages.diagnostics.refresh()).catch(() => undefined);
   });
 
@@ -76,11 +135,17 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   connection.languages.diagnostics.on((p) => {
     const snap = session.snapshotOf(p.textDocument.uri);
-    return { kind: 'full', items: snap ? features.diagnostics(snap, settings().maxProblems) : [] };
+    return { kind: 'full', items: snap ? publisher.diagnosticsOf(snap) : [] };
   });
   connection.onHover((p) => {
     const snap = session.hoverOf(p.textDocument.uri, p.position);
-    return snap ? features.hover(snap, p.position, session.traits.rendersIcons) : null;
+    if (!snap) return null;
+    const cluster = session.cluster;
+    const linked =
+      cluster && snap.path && snap.complete
+        ? features.linkHover(snap, p.position, cluster.links(snap.path), (path) => cluster.analysis(path), publisher.resolve, cluster.ready)
+        : undefined;
+    return features.hover(snap, p.position, linked, session.traits.rendersIcons);
   });
   connection.onCodeAction((p) => {
     const snap = session.currentOf(p.textDocument.uri, p.range.start);
@@ -97,7 +162,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
   connection.onDefinition((p) => {
     const snap = session.snapshotOf(p.textDocument.uri);
-    return snap ? features.gotoDefinition(snap, p.position) : null;
+    const links = snap?.path ? (session.cluster?.links(snap.path) ?? []) : [];
+    return snap ? features.gotoDefinition(snap, p.position, links, publisher.resolve, (path) => session.located(path)) : null;
   });
   connection.onReferences((p) => {
     const snap = session.snapshotOf(p.textDocument.uri);

@@ -1,6 +1,15 @@
 // The one layer between core values and protocol types: spans become ranges here and nowhere else.
-import { CodeActionKind, DiagnosticSeverity, DiagnosticTag, type CodeAction, type Diagnostic, type TextEdit as LspTextEdit } from 'vscode-languageserver';
-import type { Finding, Severity } from '../core';
+import {
+  CodeActionKind,
+  DiagnosticSeverity,
+  DiagnosticTag,
+  type CodeAction,
+  type Diagnostic,
+  type Location,
+  type TextEdit as LspTextEdit,
+} from 'vscode-languageserver';
+import type { Finding, Related, Severity } from '../core';
+import type { Place, Resolve } from './features';
 import type { Fix } from '../core';
 import type { TextEdit } from '../core';
 import type { Snapshot } from './workspace';
@@ -13,7 +22,7 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-export function toDiagnostic(snap: Snapshot, f: Finding): Diagnostic {
+export function toDiagnostic(snap: Place, f: Finding, resolve?: Resolve): Diagnostic {
   const d: Diagnostic = {
     range: snap.lines.range(f.span),
     severity: SEVERITY[f.severity],
@@ -23,8 +32,17 @@ export function toDiagnostic(snap: Snapshot, f: Finding): Diagnostic {
     data: { where: f.where, ...(f.data ?? {}) },
   };
   if (f.code === 'cert-expired') d.tags = [DiagnosticTag.Deprecated];
-  if (f.related?.length) d.relatedInformation = f.related.map((r) => ({ location: { uri: snap.uri, range: snap.lines.range(r.span) }, message: r.message }));
+  if (f.related?.length) d.relatedInformation = f.related.map((r) => ({ location: relatedLocation(snap, r, resolve), message: r.message }));
   return d;
+}
+
+/** A related place in this file, or in another one (its positions from the open document or the workspace index). */
+function relatedLocation(snap: Place, r: Related, resolve?: Resolve): Location {
+  if (!r.path || r.path === snap.path) return { uri: snap.uri, range: snap.lines.range(r.span) };
+  const other = resolve?.(r.path);
+  if (other) return { uri: other.uri, range: other.lines.range(r.span) };
+  const zero = { line: 0, character: 0 };
+  return { uri: URI.file(r.path).toString(), range: { start: zero, end: zero } };
 }
 
 export function toTextEdit(snap: Snapshot, e: TextEdit): LspTextEdit {

@@ -15,7 +15,8 @@ import {
   type Hover,
   type Location,
 } from 'vscode-languageserver';
-import type { AccessHost, Host } from '../core';
+import type { AccessHost, Analysis, Finding, Host, Hover as CoreHover, Link } from '../core';
+import { inside, isoDate, residual } from '../core';
 import { fileAccess } from '../fileAccess';
 import { decodedTextAt } from '../core';
 import { fixesFor, refactorsAt } from '../core';
@@ -26,13 +27,29 @@ import { renewalStepsAt } from '../core';
 import { toCodeAction, toDiagnostic } from './convert';
 import { renderHover } from './markdown';
 import type { Snapshot } from './workspace';
-import type { Position } from '../positions';
+import type { LineIndex, Position } from '../positions';
+import { URI } from 'vscode-uri';
 import { SHOW_DECODED_CERTIFICATE, type DecodedCertificateResult, type RenewalStepsResult } from '../../../shared/protocol';
 
-export function diagnostics(snap: Snapshot, maxProblems = Number.POSITIVE_INFINITY): Diagnostic[] {
-  const { shown, hidden } = mostSevere(snap.analysis.findings, maxProblems);
+/** A file's positions: an open document's snapshot, or a disk file of the workspace index. */
+export interface Place {
+  uri: string;
+  lines: LineIndex;
+  path?: string;
+}
+
+/** Where another file's offsets become positions; undefined when it is neither open nor in the index. */
+export type Resolve = (path: string) => Place | undefined;
+
+/** The document's findings and the cross-file ones the workspace index found for it. */
+export function diagnostics(snap: Snapshot, maxProblems = Number.POSITIVE_INFINITY, cross: Finding[] = [], resolve?: Resolve): Diagnostic[] {
+  return diagnosticsAt(snap, cross.length ? [...snap.analysis.findings, ...cross] : snap.analysis.findings, maxProblems, resolve);
+}
+
+export function diagnosticsAt(place: Place, findings: Finding[], maxProblems = Number.POSITIVE_INFINITY, resolve?: Resolve): Diagnostic[] {
+  const { shown, hidden } = mostSevere(findings, maxProblems);
   const out = shown.map((f) => {
-    const d = toDiagnostic(snap, f);
+    const d = toDiagnostic(place, f, resolve);
     // Messages quote certificates: their control characters (C1 ones included) are shown, not sent to a terminal UI.
     d.message = oneLine(d.message);
     for (const r of d.relatedInformation ?? []) r.message = oneLine(r.message);
@@ -55,10 +72,11 @@ function grouped(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-export function hover(snap: Snapshot, position: Position, icons = false): Hover | null {
+export function hover(snap: Snapshot, position: Position, linked?: CoreHover, icons = false): Hover | null {
   const h = hoverAt(snap.analysis, snap.lines.offset(position), snap.now);
-  if (!h) return null;
-  return { contents: { kind: 'markdown', value: renderHover(h, icons) }, range: snap.lines.range(h.span) };
+  const both = h && linked ? { span: h.span, sections: [...h.sections, ...linked.sections] } : (h ?? linked);
+  if (!both) return null;
+  return { contents: { kind: 'markdown', value: renderHover(both, icons) }, range: snap.lines.range(both.span) };
 }
 
 /** A command argument that is a position (executeCommand arguments come from the client unchecked). */
@@ -196,9 +214,83 @@ export function documentSymbols(snap: Snapshot): DocumentSymbol[] {
   return outline(snap.analysis, snap.now).map(convert);
 }
 
-export function gotoDefinition(snap: Snapshot, position: Position): Location | null {
-  const span = definition(snap.analysis, snap.lines.offset(position));
-  return span ? { uri: snap.uri, range: snap.lines.range(span) } : null;
+export function gotoDefinition(
+  snap: Snapshot,
+  position: Position,
+  links: Link[] = [],
+  resolve?: Resolve,
+  where: (path: string) => string = (p) => p,
+): Location | null {
+  const offset = snap.lines.offset(position);
+  const span = definition(snap.analysis, offset);
+  if (span) return { uri: snap.uri, range: snap.lines.range(span) };
+  const link = links.find((l) => inside(l.from.span, offset));
+  if (link) return locationIn(link.to.path, link.to.span, resolve);
+  // A file reference the index does not hold (a kubeconfig's certificate-authority:, a flag's path): the file itself.
+  const site = snap.analysis.sites.find((s) => s.encoding === 'file' && s.file?.resolved && inside(s.field.span, offset));
+  return site?.file?.resolved ? locationIn(where(site.file.resolved), { start: 0, end: 0 }, resolve) : null;
+}
+
+function locationIn(path: string, span: { start: number; end: number }, resolve?: Resolve): Location {
+  const place = resolve?.(path);
+  const zero = { line: 0, character: 0 };
+  return place ? { uri: place.uri, range: place.lines.range(span) } : { uri: URI.file(path).toString(), range: { start: zero, end: zero } };
+}
+
+/** What a reference to another file points at: the file and place, and the certificates there. */
+export function linkHover(
+  snap: Snapshot,
+  position: Position,
+  links: Link[],
+  target: (path: string) => Analysis | undefined,
+  resolve?: Resolve,
+  indexed = true,
+): CoreHover | undefined {
+  const offset = snap.lines.offset(position);
+  const link = links.find((l) => inside(l.from.span, offset));
+  if (!link) return unresolvedSecret(snap, offset, indexed);
+  const place = resolve?.(link.to.path);
+  const line = place ? place.lines.position(link.to.span.start).line + 1 : 1;
+  const rows: CoreHover['sections'][number]['rows'] = [{ label: 'File', text: `${link.to.path}:${line}`, code: true }];
+  const analysis = target(link.to.path);
+  const whole = link.to.span.start === 0 && link.to.span.end === 0;
+  for (const c of analysis?.certificates ?? []) {
+    const span = c.site.field.span;
+    if (!whole && !(span.start >= link.to.span.start && span.end <= link.to.span.end)) continue;
+    const expired = c.certificate.notAfter <= snap.now;
+    rows.push({
+      label: c.site.where,
+      text: `${c.certificate.subject.text}, expires ${isoDate(c.certificate.notAfter)} (${residual(c.certificate.notAfter, snap.now)})`,
+      tone: expired ? 'error' : undefined,
+    });
+  }
+  return { span: link.from.span, sections: [{ title: `Points at (${link.kind})`, rows }] };
+}
+
+/** An Ingress secretName no file of the workspace holds. */
+function unresolvedSecret(snap: Snapshot, offset: number, indexed: boolean): CoreHover | undefined {
+  if (!indexed) return undefined;
+  for (const object of snap.analysis.objects) {
+    for (const tls of object.ingressTls ?? []) {
+      const name = tls.secretName;
+      if (!name || !inside(name.span, offset)) continue;
+      if (snap.analysis.objects.some((o) => o.kind === 'Secret' && o.name === name.value)) return undefined;
+      return {
+        span: name.span,
+        sections: [
+          {
+            title: `Secret ${name.value}`,
+            rows: [
+              {
+                text: 'No file of the workspace holds this Secret, and no cert-manager Certificate produces it: cert-manager or a controller may create it at run time.',
+              },
+            ],
+          },
+        ],
+      };
+    }
+  }
+  return undefined;
 }
 
 export function findReferences(snap: Snapshot, position: Position, includeDeclaration: boolean): Location[] {

@@ -3,9 +3,13 @@
 import { TextDocumentContentChangeEvent, TextDocuments, type InitializeParams } from 'vscode-languageserver';
 import type { Host } from '../core';
 import { resolveSettings } from '../../../shared/settings';
+import { rootedHost } from '../host';
 import type { Position } from '../positions';
 import { OpenDocument } from './document';
 import { Workspace, type Snapshot } from './workspace';
+import { ClusterIndex } from './cluster';
+import { URI } from 'vscode-uri';
+import { existsSync } from 'node:fs';
 
 export interface ClientTraits {
   /** The client pulls diagnostics (textDocument/diagnostic). */
@@ -22,6 +26,10 @@ export interface ClientTraits {
   rendersIcons: boolean;
   /** The client asks for a code action's edit when the user picks it (codeAction/resolve): key material waits until then. */
   resolvesEdits: boolean;
+  /** The client watches the workspace's files itself (VS Code); else the server registers a watcher when it can. */
+  watchesFiles: boolean;
+  /** The client accepts a dynamic registration of workspace/didChangeWatchedFiles. */
+  canWatch: boolean;
 }
 
 export class Session {
@@ -34,7 +42,14 @@ export class Session {
     showsDecodedCertificate: false,
     rendersIcons: false,
     resolvesEdits: false,
+    watchesFiles: false,
+    canWatch: false,
   };
+  /** The workspace folders the index reads (file paths). */
+  folders: string[] = [];
+  cluster?: ClusterIndex;
+  /** The host analyses read files through: absolute paths are looked up under the first workspace folder first. */
+  private analysisHost: Host;
   /** What initialize said; later configuration changes override it key by key (a fixed clock stays fixed). */
   private initialSettings: Record<string, unknown> = {};
   readonly documents: TextDocuments<OpenDocument>;
@@ -43,10 +58,14 @@ export class Session {
     readonly host: Host,
     private readonly clock: () => number,
   ) {
+    this.analysisHost = host;
     this.workspace = new Workspace(host, resolveSettings({}), clock);
     // Each edit is told to the workspace: one change inside one value lets it reuse the document's structure.
     this.documents = new TextDocuments<OpenDocument>({
-      create: OpenDocument.create,
+      create: (uri, languageId, version, content) => {
+        this.workspace.languages.set(uri, languageId);
+        return OpenDocument.create(uri, languageId, version, content);
+      },
       update: (document, changes, version) => {
         const change = changes.length === 1 && TextDocumentContentChangeEvent.isIncremental(changes[0]) ? changes[0] : undefined;
         const edit = change
@@ -61,7 +80,6 @@ export class Session {
   initialize(params: InitializeParams): void {
     const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
     this.initialSettings = (init.settings ?? init) as Record<string, unknown>;
-    this.workspace = new Workspace(this.host, resolveSettings(this.initialSettings), this.clock);
     const canPull = Boolean(params.capabilities.textDocument?.diagnostic) && init.diagnosticMode !== 'push';
     this.traits = {
       canPull,
@@ -72,7 +90,30 @@ export class Session {
       showsDecodedCertificate: Boolean(init.clientShowsDecodedCertificate),
       rendersIcons: init.clientRendersIcons === true,
       resolvesEdits: Boolean(params.capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit')),
+      watchesFiles: Boolean(init.clientWatchesFiles),
+      canWatch: Boolean(params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration),
     };
+    const uris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    this.folders = uris.flatMap((u) => {
+      const parsed = URI.parse(u);
+      return parsed.scheme === 'file' ? [parsed.fsPath] : [];
+    });
+    this.analysisHost = rootedHost(this.host, this.folders[0]);
+    this.workspace = new Workspace(this.analysisHost, resolveSettings(this.initialSettings), this.clock);
+  }
+
+  /** Where a path written in a file is: under the first workspace folder when it is there (as the analyses read it). */
+  located(path: string): string {
+    const root = this.folders[0]?.replace(/\/+$/, '');
+    return root && path.startsWith('/') && !path.startsWith(root + '/') && existsSync(root + path) ? root + path : path;
+  }
+
+  /** A new index of the workspace folders, with the current settings and clock; the old one stops. */
+  newCluster(busy: () => boolean): ClusterIndex {
+    this.cluster?.stop();
+    const settings = this.workspace.getSettings();
+    this.cluster = new ClusterIndex({ host: this.analysisHost, root: this.folders[0], settings, now: this.workspace.now(), busy });
+    return this.cluster;
   }
 
   configure(raw: unknown): void {

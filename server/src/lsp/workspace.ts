@@ -1,6 +1,7 @@
 // Open documents and their analyses: parsed once per version, read by every feature.
 // A large analysis runs in steps; hovers and code actions read the analysis so far meanwhile.
 import { URI } from 'vscode-uri';
+import { analyseFile, sniff, SNIFF_BYTES } from '../core';
 import { analyseInSteps, decodeAt, partialAnalysis, type Analysis, type AnalysisOptions, type Progress, type Structure } from '../core';
 import { DecodeCache, decodeSite, type Host } from '../core';
 import type { TextEdit } from '../core';
@@ -29,6 +30,8 @@ const EMPTY: Analysis = { kind: 'none', objects: [], sites: [], materials: [], c
 const INTERESTING =
   /clusters|contexts|current-context|certificate|caBundle|tls\.crt|-----BEGIN|kind["']?\s*:\s*["']?(Secret|ConfigMap|Ingress|Pod|KubeletConfiguration|CertificateSigningRequest|APIService|CustomResourceDefinition|\w*WebhookConfiguration|\w*List)/;
 
+const YAML_LANGUAGES = new Set(['yaml', 'json', 'jsonc', 'kubeconfig']);
+
 interface Job {
   version: number;
   text: string;
@@ -53,6 +56,8 @@ export class Workspace {
   private readonly edits = new Map<string, Edit>();
   /** The last finished analysis's decoded sites per document: what an analysis on a reused structure need not decode again. */
   private readonly decoded = new Map<string, Progress>();
+  /** Each open document's language: a `pem` document (or any that is not YAML or JSON) is read as its content says. */
+  readonly languages = new Map<string, string>();
   readonly cache = new DecodeCache();
   private readonly maxTextLength = textLimit();
 
@@ -151,6 +156,8 @@ export class Workspace {
   step(uri: string, version: number, text: string): Snapshot | undefined {
     const done = this.snapshots.get(uri);
     if (done && done.version === version && done.text === text) return done;
+    const whole = this.notYaml(uri, version, text);
+    if (whole) return whole;
     const job = this.job(uri, version, text);
     if (!job) return this.store(uri, version, text, this.unanalysed(text), new LineIndex(text), this.now());
     const r = this.advance(uri, job);
@@ -175,6 +182,8 @@ export class Workspace {
   current(uri: string, version: number, text: string, position: Position): Snapshot {
     const done = this.snapshots.get(uri);
     if (done && done.version === version && done.text === text) return done;
+    const whole = this.notYaml(uri, version, text);
+    if (whole) return whole;
     const job = this.job(uri, version, text);
     if (!job) return this.snapshot(uri, version, text);
     if (!job.progress && this.advance(uri, job).done) return this.snapshot(uri, version, text);
@@ -196,6 +205,19 @@ export class Workspace {
     const job = this.jobs.get(uri);
     const begun = (done && done.version === version && done.text === text) || (job && job.version === version && job.text === text && job.progress);
     return (!begun && this.editedValue(uri, version, text, position)) || this.current(uri, version, text, position);
+  }
+
+  /**
+   * A document whose language is not YAML or JSON (a `.pem`, `.crt`, `.key` file) whose text is PEM or binary-install
+   * flags: analysed whole, as the workspace index reads it on disk (such files are small).
+   */
+  private notYaml(uri: string, version: number, text: string): Snapshot | undefined {
+    const language = this.languages.get(uri);
+    if (language === undefined || YAML_LANGUAGES.has(language)) return undefined;
+    const form = sniff(text.slice(0, SNIFF_BYTES));
+    if (form !== 'pem' && form !== 'flags') return undefined;
+    const options = this.options(uri, this.now());
+    return this.store(uri, version, text, analyseFile({ text, form }, options), new LineIndex(text), options.now);
   }
 
   private editedValue(uri: string, version: number, text: string, position: Position): Snapshot | undefined {
@@ -234,7 +256,14 @@ export class Workspace {
     return this.snapshots.get(uri);
   }
 
+  /** The analysis of the document's current version is no longer right (a file it reads changed on disk). */
+  invalidate(uri: string): void {
+    this.snapshots.delete(uri);
+    this.jobs.delete(uri);
+  }
+
   forget(uri: string): void {
+    this.languages.delete(uri);
     this.snapshots.delete(uri);
     this.jobs.delete(uri);
     this.structures.delete(uri);
