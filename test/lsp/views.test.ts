@@ -77,8 +77,8 @@ test('context verdicts and the certificate list over a KUBECONFIG list; an open 
       withDoc.certificates.filter((c) => c.source === 'document').map((c) => [c.uri, c.where, c.role]),
       [['file:///kubecert-views/secret.yaml', 'Secret[web].data[tls.crt]', 'serving-certificate']],
     );
-    // Bad input: not a list of paths is an empty list, not an exception.
-    assert.deepEqual(await client.request<ContextHealthResult>('kubecert/contextHealth', { files: 'nope' }), { contexts: [], errors: [] });
+    // Bad input: not a list of paths is InvalidParams with the reason, as for every custom request.
+    await assert.rejects(client.request<ContextHealthResult>('kubecert/contextHealth', { files: 'nope' }), /files must be a list of strings/);
   } finally {
     await client.shutdown();
   }

@@ -7,6 +7,7 @@ import type { Span } from '../findings/finding';
 import type { TextEdit } from '../ide/edits';
 import { isKubeconfig, type Field } from '../model/kubeconfig';
 import { scanManifests, type ManifestObject } from '../model/manifests';
+import type { ObjectLinks } from '../model/links';
 import type { Site } from '../model/sites';
 import { fastParse } from './fastYaml';
 import { LIMITS } from './parse';
@@ -56,6 +57,8 @@ export function reuseDocuments(before: Structure, edit: TextEdit, text: string, 
     const out: ManifestObject = { ...o, document: o.document + added, span: move(o.span) };
     if (o.ingressTls)
       out.ingressTls = o.ingressTls.map((tls) => ({ secretName: tls.secretName && moveField(tls.secretName), hosts: tls.hosts.map(moveField) }));
+    if (o.flags) out.flags = o.flags.map(moveField);
+    if (o.links) out.links = moveLinks(o.links, moveField);
     if (o.csr)
       out.csr = { ...o.csr, signerName: o.csr.signerName && moveField(o.csr.signerName), usagesField: o.csr.usagesField && moveField(o.csr.usagesField) };
     return out;
@@ -82,6 +85,11 @@ export function reuseDocuments(before: Structure, edit: TextEdit, text: string, 
     kind: objects.length > 0 ? 'manifests' : 'none',
     kubeconfig: undefined,
     objects,
+    linked: [
+      ...(before.linked ?? []).filter((o) => o.document < first),
+      ...scan.linked,
+      ...(before.linked ?? []).filter((o) => o.document >= after).map((o) => (unmoved ? o : moveObject(o))),
+    ],
     sites,
     findings: before.findings,
     documentStarts: [
@@ -109,4 +117,19 @@ function upperBound(list: readonly number[], value: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** What joins an object to others, every field in it moved. */
+function moveLinks(links: ObjectLinks, moveField: (f: Field) => Field): ObjectLinks {
+  const out: ObjectLinks = { ...links };
+  if (links.secretVolumes) out.secretVolumes = links.secretVolumes.map(moveField);
+  if (links.services) out.services = links.services.map((s) => ({ ...s, name: moveField(s.name) }));
+  if (links.certificate) out.certificate = { ...links.certificate, secretName: links.certificate.secretName && moveField(links.certificate.secretName) };
+  if (links.listeners)
+    out.listeners = links.listeners.map((l) => ({
+      hostname: l.hostname && moveField(l.hostname),
+      secrets: l.secrets.map((x) => ({ ...x, name: moveField(x.name) })),
+    }));
+  if (links.injectCaFrom) out.injectCaFrom = moveField(links.injectCaFrom);
+  return out;
 }
